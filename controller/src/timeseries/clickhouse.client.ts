@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ClickHouseClient, createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import type { AppConfig } from '../config/config';
+
+/**
+ * chdb types its connection against `@clickhouse/client-common`, which the client now bundles
+ * as its own copy: structurally the same interface, nominally two. The runtime contract is the
+ * one chdb documents for `createClient({ connection })`.
+ */
+type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
+
+export type TimeSeriesMode = 'clickhouse' | 'chdb';
+
+export function timeSeriesMode(config: Pick<AppConfig, 'clickhouseUrl'>): TimeSeriesMode {
+  return config.clickhouseUrl ? 'clickhouse' : 'chdb';
+}
+
+/**
+ * One client API, two transports: HTTP to a ClickHouse server, or the same calls executed by
+ * the in-process chDB engine (asynchronously, off the event loop).
+ */
+export function createClickHouseClient(config: Pick<AppConfig, 'clickhouseUrl' | 'dataDir'>): ClickHouseClient {
+  if (config.clickhouseUrl) {
+    return createClient({
+      url: config.clickhouseUrl,
+      request_timeout: 30_000,
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    });
+  }
+  const path = join(config.dataDir, 'ch');
+  mkdirSync(path, { recursive: true });
+  return createClient({
+    connection: createChdbConnection({ path }) as unknown as ClientConnection,
+    clickhouse_settings: { date_time_input_format: 'best_effort' },
+  });
+}

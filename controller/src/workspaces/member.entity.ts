@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const WORKSPACE_ROLES = ['USER', 'ADMIN', 'OWNER'] as const;
+export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
+
+/** USER < ADMIN < OWNER: a rank lets guards compare roles without a table of cases. */
+export const ROLE_RANK: Record<WorkspaceRole, number> = { USER: 1, ADMIN: 2, OWNER: 3 };
+
+@Entity({ name: 'workspace_members' })
+export class MemberEntity {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ name: 'workspace_id', type: 'integer' })
+  workspaceId!: number;
+
+  /** Null while an invitation by e-mail waits for someone to register and accept it. */
+  @Column({ name: 'user_id', type: 'integer', nullable: true })
+  userId!: number | null;
+
+  @Column({ type: 'text' })
+  email!: string;
+
+  @Column({ type: 'text' })
+  role!: WorkspaceRole;
+
+  @Column({ type: 'jsonb', default: {} })
+  meta!: Record<string, unknown>;
+
+  @Column({ name: 'invited_by', type: 'integer', nullable: true })
+  invitedBy!: number | null;
+
+  /** Null means the invitation is still pending; pending members have no access. */
+  @Column({ name: 'accepted_at', type: 'timestamptz', nullable: true })
+  acceptedAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

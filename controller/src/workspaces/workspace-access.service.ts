@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
+import { ApiError } from '../common/api-error';
+import { MemberEntity, ROLE_RANK, WorkspaceRole } from './member.entity';
+import { WorkspaceEntity } from './workspace.entity';
+
+export interface WorkspaceAccess {
+  workspace: WorkspaceEntity;
+  member: MemberEntity;
+}
+
+/**
+ * The single gate for everything inside a workspace. A workspace the caller is not an accepted
+ * member of answers exactly like one that does not exist (404), so ids cannot be probed;
+ * a member whose role is too low gets 403.
+ */
+@Injectable()
+export class WorkspaceAccessService {
+  constructor(
+    @InjectRepository(WorkspaceEntity) private readonly workspaces: Repository<WorkspaceEntity>,
+    @InjectRepository(MemberEntity) private readonly members: Repository<MemberEntity>,
+  ) {}
+
+  async require(userId: number, workspaceId: number, minRole: WorkspaceRole = 'USER'): Promise<WorkspaceAccess> {
+    const member = await this.members.findOne({
+      where: { workspaceId, userId, acceptedAt: Not(IsNull()) },
+    });
+    const workspace = member ? await this.workspaces.findOne({ where: { id: workspaceId } }) : null;
+    if (!member || !workspace) throw ApiError.notFound('workspace');
+    if (ROLE_RANK[member.role] < ROLE_RANK[minRole]) {
+      throw ApiError.forbidden(`this action needs the ${minRole} role in the workspace (you are ${member.role})`, 'role_too_low');
+    }
+    return { workspace, member };
+  }
+
+  /** Workspace ids the user may read: used to scope cross-workspace lists and socket rooms. */
+  async memberWorkspaceIds(userId: number): Promise<number[]> {
+    const rows = await this.members
+      .createQueryBuilder('m')
+      .innerJoin(WorkspaceEntity, 'w', 'w.id = m.workspace_id AND w.deleted_at IS NULL')
+      .select('m.workspace_id', 'id')
+      .where('m.user_id = :userId AND m.accepted_at IS NOT NULL', { userId })
+      .getRawMany<{ id: number }>();
+    return rows.map((r) => Number(r.id));
+  }
+}
