@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { ProbeConfigSet } from './probe-config';
+import type { ProbePostOk, ProbeResult } from './results';
+import { Id } from './units';
+
+/** The one Socket.IO server lives at this HTTP path; agents and panels use separate namespaces. */
+export const SOCKET_PATH = '/ws';
+export const AGENT_NAMESPACE = '/agent';
+export const PANEL_NAMESPACE = '/panel';
+
+export const AgentEvents = {
+  ProbeGet: 'probe_get',
+  ProbePost: 'probe_post',
+  ProbePostOk: 'probe_post_ok',
+  Version: 'version',
+  Error: 'error_message',
+} as const;
+
+export const PanelEvents = {
+  Subscribe: 'subscribe',
+  Unsubscribe: 'unsubscribe',
+  Subscribed: 'subscribed',
+  ProbeData: 'probe_data',
+  SpeedtestUpdate: 'speedtest_update',
+  NetworkMapUpdate: 'network_map_update',
+  Error: 'error_message',
+} as const;
+
+/** Handshake credentials: headers `X-Workspace-ID`, `X-Agent-ID`, `X-Agent-PSK`, or the same in `auth`. */
+export const AgentHandshakeAuth = z.object({
+  workspace_id: z.coerce.number().pipe(Id),
+  agent_id: z.coerce.number().pipe(Id),
+  psk: z.string().min(16).max(256),
+});
+export type AgentHandshakeAuth = z.infer<typeof AgentHandshakeAuth>;
+
+export const AgentVersion = z.object({ version: z.string().min(1).max(64) });
+export type AgentVersion = z.infer<typeof AgentVersion>;
+
+export interface SocketErrorMessage {
+  error: string;
+  code: string;
+  /** The event that caused it, so a client can tell which message was refused. */
+  event?: string;
+}
+
+/**
+ * Why a connection was refused, in `connect_error.data`. `gone` (agent deleted) means stop for
+ * good; `unauthorized` means the credentials are wrong and retrying them will not help.
+ */
+export interface AgentConnectRefusal {
+  code: 'unauthorized' | 'gone' | 'bad_request';
+  status: 400 | 401 | 410;
+  error: string;
+}
+
+export interface AgentServerToClientEvents {
+  probe_get: (set: ProbeConfigSet) => void;
+  probe_post_ok: (ack: ProbePostOk) => void;
+  version: (info: { ok: true; controller_version: string }) => void;
+  error_message: (err: SocketErrorMessage) => void;
+}
+
+export interface AgentClientToServerEvents {
+  probe_get: () => void;
+  probe_post: (results: ProbeResult | ProbeResult[]) => void;
+  version: (info: AgentVersion) => void;
+}
+
+export const PanelSubscribe = z.object({
+  type: z.literal('subscribe').optional(),
+  workspace_id: Id,
+  /** 0 subscribes to every probe of the workspace. */
+  probe_id: z.number().int().min(0).max(2_147_483_647),
+});
+export type PanelSubscribe = z.infer<typeof PanelSubscribe>;
+
+export interface ProbeDataMessage {
+  type: 'probe_data';
+  workspace_id: number;
+  probe_id: number;
+  agent_id: number;
+  probe_type: ProbeResult['type'];
+  data: ProbeResult;
+}
+
+export interface SpeedtestUpdateMessage {
+  type: 'speedtest_update';
+  workspace_id: number;
+  agent_id: number;
+  queue_id: number;
+  status: string;
+}
+
+export interface NetworkMapUpdateMessage {
+  type: 'network_map_update';
+  workspace_id: number;
+  nodes: unknown[];
+  edges: unknown[];
+  generated_at: string;
+}
+
+export interface PanelServerToClientEvents {
+  subscribed: (info: { workspace_id: number; probe_id: number }) => void;
+  probe_data: (msg: ProbeDataMessage) => void;
+  speedtest_update: (msg: SpeedtestUpdateMessage) => void;
+  network_map_update: (msg: NetworkMapUpdateMessage) => void;
+  error_message: (err: SocketErrorMessage) => void;
+}
+
+export interface PanelClientToServerEvents {
+  subscribe: (msg: PanelSubscribe) => void;
+  unsubscribe: (msg: PanelSubscribe) => void;
+}

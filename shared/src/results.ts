@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { GenericPayload, MtrPayload, NetinfoPayload, PingPayload, SysinfoPayload } from './payloads';
+import { HostName, Id, IsoTimestamp, Uuid } from './units';
+
+const envelope = {
+  /** Made by the agent when the measurement ends; the controller stores each id at most once. */
+  id: Uuid,
+  probe_id: Id,
+  created_at: IsoTimestamp,
+  target: HostName.or(z.literal('')).default(''),
+  /** Peer agent id for AGENT/TRAFFICSIM measurements, else 0. */
+  target_agent: z.number().int().min(0).max(2_147_483_647).default(0),
+  triggered: z.boolean().default(false),
+  triggered_reason: z.string().max(500).default(''),
+};
+
+/** One measurement, as posted in `probe_post`. The payload schema is chosen by `type`. */
+export const ProbeResult = z.discriminatedUnion('type', [
+  z.object({ ...envelope, type: z.literal('PING'), payload: PingPayload }),
+  z.object({ ...envelope, type: z.literal('MTR'), payload: MtrPayload }),
+  z.object({ ...envelope, type: z.literal('SYSINFO'), payload: SysinfoPayload }),
+  z.object({ ...envelope, type: z.literal('NETINFO'), payload: NetinfoPayload }),
+  z.object({ ...envelope, type: z.literal('SPEEDTEST'), payload: GenericPayload }),
+  z.object({ ...envelope, type: z.literal('TRAFFICSIM'), payload: GenericPayload }),
+]);
+export type ProbeResult = z.infer<typeof ProbeResult>;
+export type ProbeResultInput = z.input<typeof ProbeResult>;
+
+/** Bounded so one message cannot make the controller hold unbounded work. */
+export const MAX_RESULTS_PER_POST = 500;
+export const ProbePost = z.union([ProbeResult, z.array(z.unknown()).min(1).max(MAX_RESULTS_PER_POST)]);
+
+export interface RejectedResult {
+  id: string | null;
+  error: string;
+}
+
+/**
+ * The ack for one `probe_post`: `ids` are durably stored (now or earlier: a re-delivered id is
+ * acked again without a second row), `rejected` will never be accepted and must not be retried.
+ */
+export const ProbePostOk = z.object({
+  ids: z.array(z.string()),
+  rejected: z.array(z.object({ id: z.string().nullable(), error: z.string() })),
+});
+export type ProbePostOk = z.infer<typeof ProbePostOk>;
