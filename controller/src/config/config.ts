@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 
 /** Every setting the controller reads, validated once at boot. */
@@ -20,6 +21,35 @@ export interface AppConfig {
   trustedProxies: string[];
   pinMaxAttempts: number;
   pinLockSeconds: number;
+  lookups: LookupSettings;
+}
+
+/** GeoIP, OUI, WHOIS and the combined lookup (controller/src/lookups, /agent/api). */
+export interface LookupSettings {
+  /** Operator-supplied MaxMind `.mmdb` paths; unset city means the databases shipped by npm. */
+  geoipCityDb?: string;
+  geoipCountryDb?: string;
+  geoipAsnDb?: string;
+  /** How often database files are checked for replacement on disk. */
+  geoipReloadIntervalMs: number;
+  /** A WHOIS server (or local relay) to ask instead of discovering registries through IANA. */
+  whoisServer?: string;
+  whoisPort: number;
+  whoisTimeoutMs: number;
+  /** DNS servers for reverse DNS and hostname resolution; empty means the system resolver. */
+  dnsServers: string[];
+  dnsTimeoutMs: number;
+  geoipCacheDays: number;
+  whoisCacheDays: number;
+  /** Token bucket per user on /geoip, /lookup and /whois. */
+  userRateLimit: RateLimitSetting;
+  /** Token bucket per agent on /agent/api. */
+  agentRateLimit: RateLimitSetting;
+}
+
+export interface RateLimitSetting {
+  perMinute: number;
+  burst: number;
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +71,64 @@ function boolSetting(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name} must be true/false (or 1/0), got "${raw}"`);
+}
+
+function fileSetting(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  const path = isAbsolute(raw) ? raw : resolve(process.cwd(), raw);
+  if (!existsSync(path)) throw new ConfigError(`${name}: no file at ${path}`);
+  return path;
+}
+
+const HOST_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+function hostSetting(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  if (!isIP(raw) && !HOST_PATTERN.test(raw)) throw new ConfigError(`${name} must be a host name or IP address, got "${raw}"`);
+  return raw;
+}
+
+/** `host` or `host:port` / `[v6]:port` entries, as `dns.Resolver#setServers` takes them. */
+function dnsServersSetting(env: Env, name: string): string[] {
+  const entries = (env[name] || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(entry);
+    const host = m?.[1] ?? m?.[2] ?? (isIP(entry) === 6 ? entry : undefined);
+    if (!host || !isIP(host) || (m?.[3] !== undefined && Number(m[3]) > 65535)) {
+      throw new ConfigError(`${name}: "${entry}" is not an IP address with an optional port`);
+    }
+  }
+  return entries;
+}
+
+function rateLimitSetting(env: Env, prefix: string, perMinute: number, burst: number): RateLimitSetting {
+  return {
+    perMinute: intSetting(env, `${prefix}_PER_MINUTE`, perMinute, 1, 1_000_000),
+    burst: intSetting(env, `${prefix}_BURST`, burst, 1, 1_000_000),
+  };
+}
+
+function loadLookupSettings(env: Env): LookupSettings {
+  return {
+    geoipCityDb: fileSetting(env, 'GEOIP_CITY_DB'),
+    geoipCountryDb: fileSetting(env, 'GEOIP_COUNTRY_DB'),
+    geoipAsnDb: fileSetting(env, 'GEOIP_ASN_DB'),
+    geoipReloadIntervalMs: intSetting(env, 'GEOIP_RELOAD_INTERVAL_MS', 10_000, 50, 86_400_000),
+    whoisServer: hostSetting(env, 'WHOIS_SERVER'),
+    whoisPort: intSetting(env, 'WHOIS_PORT', 43, 1, 65535),
+    whoisTimeoutMs: intSetting(env, 'WHOIS_TIMEOUT_MS', 5_000, 100, 120_000),
+    dnsServers: dnsServersSetting(env, 'LOOKUP_DNS_SERVERS'),
+    dnsTimeoutMs: intSetting(env, 'LOOKUP_DNS_TIMEOUT_MS', 2_000, 100, 60_000),
+    geoipCacheDays: intSetting(env, 'GEOIP_CACHE_DAYS', 3, 0, 365),
+    whoisCacheDays: intSetting(env, 'WHOIS_CACHE_DAYS', 7, 0, 365),
+    userRateLimit: rateLimitSetting(env, 'LOOKUP_RATE_LIMIT', 60, 20),
+    agentRateLimit: rateLimitSetting(env, 'AGENT_API_RATE_LIMIT', 120, 30),
+  };
 }
 
 function urlSetting(env: Env, name: string, protocols: string[]): string | undefined {
@@ -95,5 +183,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     pinMaxAttempts: intSetting(env, 'PIN_MAX_ATTEMPTS', 5, 1, 1000),
     pinLockSeconds: intSetting(env, 'PIN_LOCK_SECONDS', 300, 1, 86400),
+    lookups: loadLookupSettings(env),
   };
 }
