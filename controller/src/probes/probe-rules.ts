@@ -1,0 +1,304 @@
+import { isIP } from 'node:net';
+import { isProbeType, PROBE_TYPES, ProbeType } from '@netwatcher/shared';
+
+/**
+ * The one place that decides what a valid probe is. Create, PATCH (after merging with the stored
+ * probe), copy and bidirectional mirrors all run through `validateProbe`, so no path can store a
+ * probe another path would refuse. Pure: whatever needs the database (which agents exist) is
+ * passed in.
+ */
+
+/** What a caller asks for; every field but `type` may be missing and gets the type's default. */
+export interface ProbeDraft {
+  type: string;
+  enabled?: boolean;
+  interval_sec?: number;
+  timeout_sec?: number;
+  count?: number;
+  duration_sec?: number;
+  server?: boolean;
+  targets?: readonly string[];
+  agent_targets?: readonly number[];
+  labels?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+}
+
+/** A validated probe with every default filled in, ready to store. */
+export interface ProbeSettings {
+  type: ProbeType;
+  enabled: boolean;
+  intervalSec: number;
+  timeoutSec: number;
+  count: number;
+  durationSec: number;
+  server: boolean;
+  targets: string[];
+  agentTargets: number[];
+  labels: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+export interface ProbeRuleContext {
+  /** The agent that runs the probe: it may not target itself. */
+  agentId: number;
+  /** Non-deleted agents of the probe's workspace (at least those named in agent_targets). */
+  knownAgentIds: ReadonlySet<number>;
+}
+
+export type ProbeValidation = { ok: true; probe: ProbeSettings } | { ok: false; errors: string[] };
+
+interface Range {
+  min: number;
+  max: number;
+  default: number;
+}
+
+type TargetKind = 'hosts' | 'urls' | 'none' | 'agents' | 'trafficsim';
+
+interface TypeRule {
+  interval: Range;
+  timeout: Range;
+  /** null: the field does not apply to the type and must be 0 (or absent). */
+  count: Range | null;
+  duration: Range | null;
+  targets: TargetKind;
+}
+
+export const MAX_TARGETS = 50;
+export const MAX_SPEEDTEST_URLS = 10;
+const MAX_URL_LENGTH = 2048;
+
+export const PROBE_RULES: Readonly<Record<ProbeType, TypeRule>> = {
+  PING: {
+    interval: { min: 5, max: 86_400, default: 60 },
+    timeout: { min: 1, max: 300, default: 10 },
+    count: { min: 1, max: 100, default: 5 },
+    duration: null,
+    targets: 'hosts',
+  },
+  MTR: {
+    interval: { min: 30, max: 86_400, default: 300 },
+    timeout: { min: 1, max: 600, default: 60 },
+    count: { min: 1, max: 60, default: 5 },
+    duration: null,
+    targets: 'hosts',
+  },
+  // Each run moves real traffic; more often than every 5 minutes would measure the test itself.
+  SPEEDTEST: {
+    interval: { min: 300, max: 86_400, default: 3_600 },
+    timeout: { min: 10, max: 600, default: 120 },
+    count: null,
+    duration: null,
+    targets: 'urls',
+  },
+  SYSINFO: {
+    interval: { min: 60, max: 86_400, default: 3_600 },
+    timeout: { min: 1, max: 300, default: 30 },
+    count: null,
+    duration: null,
+    targets: 'none',
+  },
+  NETINFO: {
+    interval: { min: 60, max: 86_400, default: 300 },
+    timeout: { min: 1, max: 300, default: 30 },
+    count: null,
+    duration: null,
+    targets: 'none',
+  },
+  TRAFFICSIM: {
+    interval: { min: 60, max: 86_400, default: 300 },
+    timeout: { min: 1, max: 300, default: 5 },
+    count: null,
+    duration: { min: 1, max: 3_600, default: 60 },
+    targets: 'trafficsim',
+  },
+  // A plan that expands into PING + MTR toward the peer, so it is bounded like them.
+  AGENT: {
+    interval: { min: 30, max: 86_400, default: 60 },
+    timeout: { min: 1, max: 300, default: 10 },
+    count: { min: 1, max: 100, default: 5 },
+    duration: null,
+    targets: 'agents',
+  },
+};
+
+/** The probes every new agent gets, so its host and network facts show up without any setup. */
+export const DEFAULT_AGENT_PROBE_TYPES: readonly ProbeType[] = ['NETINFO', 'SYSINFO'];
+
+export function defaultAgentProbes(agentId: number): ProbeSettings[] {
+  return DEFAULT_AGENT_PROBE_TYPES.map((type) => {
+    const result = validateProbe({ type }, { agentId, knownAgentIds: new Set() });
+    if (!result.ok) throw new Error(`default ${type} probe is invalid: ${result.errors.join('; ')}`);
+    return result.probe;
+  });
+}
+
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** RFC 1123 host name: dot-separated LDH labels, ≤ 253 characters, and not an all-numeric last label (that is a broken IPv4). */
+export function isHostname(value: string): boolean {
+  if (value.length === 0 || value.length > 253) return false;
+  const labels = value.toLowerCase().split('.');
+  if (!labels.every((l) => HOST_LABEL.test(l))) return false;
+  return !/^\d+$/.test(labels[labels.length - 1]);
+}
+
+/** An IPv4 or IPv6 address, or a strict host name. */
+export function isHost(value: string): boolean {
+  return isIP(value) !== 0 || isHostname(value);
+}
+
+/** `host:port` with an IPv4 address or host name, or `[ipv6]:port`. */
+export function isHostPort(value: string): boolean {
+  const bracketed = /^\[([^\]]+)\]:(\d{1,5})$/.exec(value);
+  const plain = /^([^:[\]]+):(\d{1,5})$/.exec(value);
+  const match = bracketed ?? plain;
+  if (!match) return false;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65_535) return false;
+  return bracketed ? isIP(match[1]) === 6 : isIP(match[1]) === 4 || isHostname(match[1]);
+}
+
+export function isHttpUrl(value: string): boolean {
+  if (value.length > MAX_URL_LENGTH) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Host names compare case-insensitively; lower-casing here makes duplicate detection agree. */
+function normalizeTarget(value: string): string {
+  const trimmed = value.trim();
+  return isIP(trimmed) === 0 && !isHttpUrl(trimmed) ? trimmed.toLowerCase() : trimmed;
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+function checkRange(errors: string[], field: string, value: number, range: Range, type: ProbeType): void {
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    errors.push(`${field} must be a whole number between ${range.min} and ${range.max} for ${type} probes`);
+  }
+}
+
+/** A field that does not apply to the type: 0 (the seed's clients send zeros) or absent. */
+function notApplicable(errors: string[], field: string, value: number | undefined, type: ProbeType): number {
+  if (value !== undefined && value !== 0) errors.push(`${field} does not apply to ${type} probes (leave it 0)`);
+  return 0;
+}
+
+function rangedOrDefault(
+  errors: string[],
+  field: string,
+  value: number | undefined,
+  range: Range | null,
+  type: ProbeType,
+): number {
+  if (!range) return notApplicable(errors, field, value, type);
+  const resolved = value ?? range.default;
+  checkRange(errors, field, resolved, range, type);
+  return resolved;
+}
+
+function checkHosts(errors: string[], targets: string[], type: ProbeType): void {
+  if (targets.length < 1 || targets.length > MAX_TARGETS) {
+    errors.push(`targets must list 1 to ${MAX_TARGETS} hosts for ${type} probes`);
+  }
+  const bad = targets.filter((t) => !isHost(t));
+  if (bad.length > 0) {
+    errors.push(`targets must be IPv4/IPv6 addresses or host names; invalid: ${bad.slice(0, 5).map((t) => JSON.stringify(t)).join(', ')}`);
+  }
+}
+
+function checkAgentTargets(errors: string[], agentTargets: number[], ctx: ProbeRuleContext, min: number, max: number): void {
+  if (agentTargets.length < min || agentTargets.length > max) {
+    errors.push(min === max ? `agent_targets must name exactly ${min} agent` : `agent_targets must name ${min} to ${max} agents`);
+  }
+  if (agentTargets.includes(ctx.agentId)) errors.push('agent_targets: an agent cannot target itself');
+  const unknown = agentTargets.filter((id) => id !== ctx.agentId && !ctx.knownAgentIds.has(id));
+  if (unknown.length > 0) errors.push(`agent_targets: no agent ${unknown.join(', ')} in this workspace`);
+}
+
+function checkTargets(errors: string[], rule: TypeRule, probe: ProbeSettings, ctx: ProbeRuleContext): void {
+  const { type, targets, agentTargets } = probe;
+  const noHosts = (why: string) => targets.length > 0 && errors.push(`targets must be empty for ${type} probes (${why})`);
+  const noAgents = () => agentTargets.length > 0 && errors.push(`agent_targets only apply to AGENT and TRAFFICSIM probes`);
+  switch (rule.targets) {
+    case 'hosts':
+      checkHosts(errors, targets, type);
+      noAgents();
+      return;
+    case 'urls':
+      if (targets.length > MAX_SPEEDTEST_URLS) errors.push(`targets may list at most ${MAX_SPEEDTEST_URLS} URLs for SPEEDTEST probes`);
+      if (targets.some((t) => !isHttpUrl(t))) {
+        errors.push('targets must be http(s) URLs for SPEEDTEST probes (empty means this controller)');
+      }
+      noAgents();
+      return;
+    case 'none':
+      noHosts('it measures the agent itself');
+      noAgents();
+      return;
+    case 'agents':
+      noHosts('it targets agents: use agent_targets');
+      checkAgentTargets(errors, agentTargets, ctx, 1, MAX_TARGETS);
+      return;
+    case 'trafficsim':
+      if (probe.server) {
+        noHosts('a server only listens');
+        if (agentTargets.length > 0) errors.push('agent_targets must be empty for a TRAFFICSIM server');
+        return;
+      }
+      if (targets.length + agentTargets.length !== 1) {
+        errors.push('a TRAFFICSIM client needs exactly one target: one agent in agent_targets or one host:port in targets');
+        return;
+      }
+      if (targets.length === 1 && !isHostPort(targets[0])) errors.push('a TRAFFICSIM target must be host:port (or [ipv6]:port)');
+      if (agentTargets.length === 1) checkAgentTargets(errors, agentTargets, ctx, 1, 1);
+      return;
+  }
+}
+
+export function validateProbe(draft: ProbeDraft, ctx: ProbeRuleContext): ProbeValidation {
+  if (!isProbeType(draft.type)) {
+    return { ok: false, errors: [`type must be one of ${PROBE_TYPES.join(', ')}`] };
+  }
+  const type = draft.type;
+  const rule = PROBE_RULES[type];
+  const errors: string[] = [];
+
+  const probe: ProbeSettings = {
+    type,
+    enabled: draft.enabled ?? true,
+    intervalSec: rangedOrDefault(errors, 'interval_sec', draft.interval_sec, rule.interval, type),
+    timeoutSec: rangedOrDefault(errors, 'timeout_sec', draft.timeout_sec, rule.timeout, type),
+    count: rangedOrDefault(errors, 'count', draft.count, rule.count, type),
+    durationSec: rangedOrDefault(errors, 'duration_sec', draft.duration_sec, rule.duration, type),
+    server: draft.server ?? false,
+    targets: unique((draft.targets ?? []).map(normalizeTarget)),
+    agentTargets: unique(draft.agent_targets ?? []),
+    labels: draft.labels ?? {},
+    metadata: draft.metadata ?? {},
+  };
+
+  if (probe.server && type !== 'TRAFFICSIM') errors.push('server only applies to TRAFFICSIM probes');
+  if (probe.timeoutSec > probe.intervalSec) errors.push('timeout_sec must not exceed interval_sec');
+  if (type === 'TRAFFICSIM' && probe.durationSec > probe.intervalSec) errors.push('duration_sec must not exceed interval_sec');
+  checkTargets(errors, rule, probe, ctx);
+
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, probe };
+}
+
+/**
+ * Two probes of one agent are "the same" when they measure the same thing: same type and role,
+ * same targets and agent targets in any order. Used to skip duplicates when copying.
+ */
+export function probeIdentity(p: Pick<ProbeSettings, 'type' | 'server' | 'targets' | 'agentTargets'>): string {
+  const targets = unique(p.targets.map(normalizeTarget)).sort();
+  const agents = unique(p.agentTargets).sort((a, b) => a - b);
+  return JSON.stringify([p.type, p.server, targets, agents]);
+}
