@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { TimeSeriesStore } from '../timeseries/timeseries.store';
+import type { ProbeResultRow } from './probe-result.row';
+
+/** Write side of `probe_results`. */
+@Injectable()
+export class ProbeResultsRepository {
+  constructor(private readonly store: TimeSeriesStore) {}
+
+  /**
+   * Which of these rows' ids are already stored. The filter on the sorting-key columns and the
+   * batch's time range lets ClickHouse read only the granules that could hold them.
+   */
+  async existingIds(rows: readonly ProbeResultRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const times = rows.map((r) => r.created_at).sort();
+    const found = await this.store.query<{ id: string }>(
+      `SELECT toString(id) AS id FROM probe_results
+       WHERE workspace_id IN {workspaces:Array(UInt32)}
+         AND probe_id IN {probes:Array(UInt32)}
+         AND created_at BETWEEN {from:DateTime64(3, 'UTC')} AND {to:DateTime64(3, 'UTC')}
+         AND id IN {ids:Array(UUID)}`,
+      {
+        workspaces: [...new Set(rows.map((r) => r.workspace_id))],
+        probes: [...new Set(rows.map((r) => r.probe_id))],
+        from: times[0],
+        to: times[times.length - 1],
+        ids: rows.map((r) => r.id),
+      },
+    );
+    return new Set(found.map((r) => r.id));
+  }
+
+  async insert(rows: readonly ProbeResultRow[]): Promise<void> {
+    await this.store.insert('probe_results', rows);
+  }
+}

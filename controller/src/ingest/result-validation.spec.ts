@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { ProbeType } from '@netwatcher/shared';
+import { BatchRefused, validateBatch } from './result-validation';
+
+function ping(probeId: number, extra: Record<string, unknown> = {}) {
+  return {
+    id: randomUUID(),
+    probe_id: probeId,
+    type: 'PING',
+    created_at: '2026-01-01T00:00:00.000Z',
+    target: '127.0.0.1',
+    payload: {
+      target: '127.0.0.1',
+      address: '127.0.0.1',
+      sent: 1,
+      received: 1,
+      loss_pct: 0,
+      rtt_min_ms: 0.1,
+      rtt_avg_ms: 0.1,
+      rtt_max_ms: 0.1,
+      rtt_stddev_ms: 0,
+      jitter_ms: null,
+      rtt_p50_ms: 0.1,
+      rtt_p95_ms: 0.1,
+      rtt_p99_ms: 0.1,
+      rtts_ms: [0.1],
+    },
+    ...extra,
+  };
+}
+
+const owned = new Map<number, ProbeType>([
+  [1, 'PING'],
+  [2, 'AGENT'],
+  [3, 'SYSINFO'],
+]);
+const lookup = (id: number) => owned.get(id);
+
+describe('validateBatch', () => {
+  it('accepts a single result or an array', () => {
+    expect(validateBatch(ping(1), lookup).accepted).toHaveLength(1);
+    expect(validateBatch([ping(1), ping(1)], lookup).accepted).toHaveLength(2);
+  });
+
+  it('lets an AGENT probe report PING results but not a SYSINFO probe', () => {
+    const r = validateBatch([ping(2), ping(3)], lookup);
+    expect(r.accepted.map((x) => x.probe_id)).toEqual([2]);
+    expect(r.rejected[0].error).toMatch(/SYSINFO probe cannot report a PING/);
+  });
+
+  it('rejects results for probes the agent does not own, keeping the good ones', () => {
+    const foreign = ping(99);
+    const r = validateBatch([ping(1), foreign], lookup);
+    expect(r.accepted).toHaveLength(1);
+    expect(r.rejected).toEqual([{ id: foreign.id, error: 'probe 99 does not belong to this agent' }]);
+  });
+
+  it('names the failing field of a malformed result', () => {
+    const bad = ping(1, { created_at: 'yesterday' });
+    const r = validateBatch([bad, { nonsense: true }, 'text'], lookup);
+    expect(r.accepted).toHaveLength(0);
+    expect(r.rejected[0]).toEqual({ id: bad.id, error: expect.stringMatching(/^invalid result: created_at/) });
+    expect(r.rejected[1].id).toBeNull();
+    expect(r.rejected).toHaveLength(3);
+  });
+
+  it('refuses results from the future (broken agent clock)', () => {
+    const r = validateBatch(ping(1, { created_at: '2030-01-01T00:00:00.000Z' }), lookup, Date.parse('2026-01-01T00:00:00Z'));
+    expect(r.rejected[0].error).toMatch(/future/);
+  });
+
+  it('refuses empty and oversized batches outright', () => {
+    expect(() => validateBatch([], lookup)).toThrow(BatchRefused);
+    expect(() => validateBatch(Array.from({ length: 501 }, () => ping(1)), lookup)).toThrow(/at most 500/);
+  });
+});

@@ -1,0 +1,66 @@
+import { MAX_RESULTS_PER_POST, ProbeResult, ProbeType, RejectedResult } from '@netwatcher/shared';
+
+/** Which result types a probe of each type may produce. An AGENT probe is a plan run as PING and MTR. */
+const RESULT_TYPES_BY_PROBE: Record<ProbeType, readonly ProbeResult['type'][]> = {
+  PING: ['PING'],
+  MTR: ['MTR'],
+  SPEEDTEST: ['SPEEDTEST'],
+  SYSINFO: ['SYSINFO'],
+  NETINFO: ['NETINFO'],
+  TRAFFICSIM: ['TRAFFICSIM'],
+  AGENT: ['PING', 'MTR'],
+};
+
+export interface ValidatedBatch {
+  accepted: ProbeResult[];
+  rejected: RejectedResult[];
+}
+
+export class BatchRefused extends Error {}
+
+function idOf(raw: unknown): string | null {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id.length <= 64 ? id : null;
+}
+
+/** Clock skew tolerance: a result claiming to come from the future is a broken agent clock. */
+const MAX_FUTURE_MS = 5 * 60_000;
+
+/**
+ * Checks one `probe_post` message: a single result or an array of at most MAX_RESULTS_PER_POST.
+ * Each result is validated on its own so one bad result never costs the good ones; a result
+ * for a probe the agent does not own is refused.
+ */
+export function validateBatch(
+  raw: unknown,
+  ownedProbeType: (probeId: number) => ProbeType | undefined,
+  now = Date.now(),
+): ValidatedBatch {
+  const items = Array.isArray(raw) ? raw : [raw];
+  if (items.length === 0) throw new BatchRefused('probe_post needs at least one result');
+  if (items.length > MAX_RESULTS_PER_POST) {
+    throw new BatchRefused(`probe_post carries at most ${MAX_RESULTS_PER_POST} results, got ${items.length}`);
+  }
+  const accepted: ProbeResult[] = [];
+  const rejected: RejectedResult[] = [];
+  for (const item of items) {
+    const parsed = ProbeResult.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      rejected.push({ id: idOf(item), error: `invalid result: ${issue.path.join('.') || '(root)'}: ${issue.message}` });
+      continue;
+    }
+    const result = parsed.data;
+    const probeType = ownedProbeType(result.probe_id);
+    if (!probeType) {
+      rejected.push({ id: result.id, error: `probe ${result.probe_id} does not belong to this agent` });
+    } else if (!RESULT_TYPES_BY_PROBE[probeType].includes(result.type)) {
+      rejected.push({ id: result.id, error: `a ${probeType} probe cannot report a ${result.type} result` });
+    } else if (Date.parse(result.created_at) > now + MAX_FUTURE_MS) {
+      rejected.push({ id: result.id, error: 'created_at is in the future: check the agent clock' });
+    } else {
+      accepted.push(result);
+    }
+  }
+  return { accepted, rejected };
+}
