@@ -1,0 +1,23 @@
+import type { MtrPayload } from '@netwatcher/shared';
+import type { CommandRunner } from '../../exec/run-command';
+import { buildMtrArgs, type MtrOptions } from './mtr.args';
+import { parseMtrOutput } from './mtr.parser';
+
+/** One MTR measurement; mtr prints its JSON only at the end, so a timeout yields an error payload. */
+export async function runMtrProbe(
+  target: string,
+  options: MtrOptions,
+  run: CommandRunner,
+  signal?: AbortSignal,
+): Promise<MtrPayload> {
+  const out = await run('mtr', buildMtrArgs(target, options), { timeoutMs: options.timeoutSec * 1000, signal });
+  return parseMtrOutput({
+    target,
+    stdout: out.stdout,
+    stderr: out.stderr,
+    exitCode: out.exitCode,
+    timedOut: out.timedOut,
+    timeoutSec: options.timeoutSec,
+    spawnError: out.spawnError,
+  });
+}
