@@ -1,0 +1,79 @@
+import {
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { ApiError } from './api-error';
+import { TokenBucketPolicy, TokenBuckets } from './token-bucket';
+
+export interface RateLimitPolicy extends TokenBucketPolicy {
+  /** Buckets of different policies never share tokens. */
+  name: string;
+}
+
+/** Limits usually come from settings, so a policy is read from the config at request time. */
+export type RateLimitPolicySource = (config: AppConfig) => RateLimitPolicy;
+
+const RATE_LIMIT_POLICY = 'netwatcher:rate-limit-policy';
+
+/**
+ * Rate limits a controller or route with a token bucket per caller: the agent when an agent
+ * guard has authenticated one, else the logged-in user, else the client address. Put it after
+ * the authentication guard so the caller is known.
+ */
+export const RateLimit = (policy: RateLimitPolicySource): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(RATE_LIMIT_POLICY, policy), UseGuards(RateLimitGuard));
+
+interface Caller {
+  agent?: { id?: number };
+  user?: { id?: number };
+}
+
+function callerKey(req: Request & Caller): string {
+  if (typeof req.agent?.id === 'number') return `agent:${req.agent.id}`;
+  if (typeof req.user?.id === 'number') return `user:${req.user.id}`;
+  return `ip:${req.ip ?? 'unknown'}`;
+}
+
+/**
+ * Sets RateLimit-Limit / RateLimit-Remaining / RateLimit-Reset (IETF httpapi ratelimit
+ * headers) on every limited response, and Retry-After with a 429 in the documented error shape.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly buckets = new TokenBuckets();
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const source = this.reflector.getAllAndOverride<RateLimitPolicySource | undefined>(RATE_LIMIT_POLICY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!source) return true;
+    const policy = source(this.config);
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request & Caller>();
+    const res = http.getResponse<Response>();
+    const result = this.buckets.take(`${policy.name}:${callerKey(req)}`, policy);
+    res.setHeader('RateLimit-Limit', String(result.limit));
+    res.setHeader('RateLimit-Remaining', String(result.remaining));
+    res.setHeader('RateLimit-Reset', String(result.resetSeconds));
+    if (!result.allowed) {
+      res.setHeader('Retry-After', String(result.retryAfterSeconds));
+      throw ApiError.tooManyRequests(`too many requests: try again in ${result.retryAfterSeconds} s`);
+    }
+    return true;
+  }
+}
