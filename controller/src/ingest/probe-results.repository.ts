@@ -10,6 +10,8 @@ export class ProbeResultsRepository {
   /**
    * Which of these rows' ids are already stored. The filter on the sorting-key columns and the
    * batch's time range lets ClickHouse read only the granules that could hold them.
+   * Ids are compared as strings: `id IN {ids:Array(UUID)}` silently matches nothing on this
+   * engine version (checked with chDB 3.4), which would turn de-duplication off.
    */
   async existingIds(rows: readonly ProbeResultRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
@@ -19,7 +21,7 @@ export class ProbeResultsRepository {
        WHERE workspace_id IN {workspaces:Array(UInt32)}
          AND probe_id IN {probes:Array(UInt32)}
          AND created_at BETWEEN {from:DateTime64(3, 'UTC')} AND {to:DateTime64(3, 'UTC')}
-         AND id IN {ids:Array(UUID)}`,
+         AND toString(id) IN {ids:Array(String)}`,
       {
         workspaces: [...new Set(rows.map((r) => r.workspace_id))],
         probes: [...new Set(rows.map((r) => r.probe_id))],

@@ -11,6 +11,15 @@ import type { AppConfig } from '../config/config';
  */
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
+/**
+ * Settings both transports send, so results look the same whichever engine answers: without the
+ * second, a server quotes 64-bit counts in JSON while chDB does not (counts stay far below 2^53).
+ */
+const CLIENT_SETTINGS = {
+  date_time_input_format: 'best_effort',
+  output_format_json_quote_64bit_integers: 0,
+} as const;
+
 export type TimeSeriesMode = 'clickhouse' | 'chdb';
 
 export function timeSeriesMode(config: Pick<AppConfig, 'clickhouseUrl'>): TimeSeriesMode {
@@ -26,13 +35,13 @@ export function createClickHouseClient(config: Pick<AppConfig, 'clickhouseUrl' |
     return createClient({
       url: config.clickhouseUrl,
       request_timeout: 30_000,
-      clickhouse_settings: { date_time_input_format: 'best_effort' },
+      clickhouse_settings: CLIENT_SETTINGS,
     });
   }
   const path = join(config.dataDir, 'ch');
   mkdirSync(path, { recursive: true });
   return createClient({
     connection: createChdbConnection({ path }) as unknown as ClientConnection,
-    clickhouse_settings: { date_time_input_format: 'best_effort' },
+    clickhouse_settings: CLIENT_SETTINGS,
   });
 }

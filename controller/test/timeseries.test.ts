@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createClickHouseClient } from '../src/timeseries/clickhouse.client';
+import { migrateClickHouse } from '../src/timeseries/clickhouse.migrator';
+import { CLICKHOUSE_MIGRATIONS_DIR } from '../src/timeseries/timeseries.module';
+import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
+import { ProbeResultsRepository } from '../src/ingest/probe-results.repository';
+import type { ProbeResultRow } from '../src/ingest/probe-result.row';
+import { startClickHouseHttpFixture } from './support/clickhouse-http-fixture';
+
+/** Yesterday at 00:00 UTC: inside the raw table's retention (older rows are removed by its TTL). */
+const BASE = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 86_400_000;
+const chMinute = (minute: number) => new Date(BASE + minute * 60_000).toISOString().replace('T', ' ').slice(0, 19);
+
+function row(probeId: number, minute: number, rtt: number | null, loss = 0): ProbeResultRow {
+  const t = new Date(BASE + minute * 60_000 + 5_000);
+  return {
+    id: randomUUID(),
+    workspace_id: 1,
+    probe_id: probeId,
+    agent_id: 1,
+    probe_agent_id: 1,
+    type: 'PING',
+    target: '10.0.0.1',
+    target_agent: 0,
+    triggered: false,
+    triggered_reason: '',
+    created_at: t.toISOString().replace('T', ' ').replace('Z', ''),
+    loss_pct: loss,
+    rtt_min_ms: rtt,
+    rtt_avg_ms: rtt,
+    rtt_max_ms: rtt,
+    jitter_ms: rtt === null ? null : 0.1,
+    payload: JSON.stringify({ rtt }),
+  };
+}
+
+/** The same behaviour is demanded of both transports: chDB in-process and HTTP. */
+function storeContract(name: string, open: () => Promise<{ store: TimeSeriesStore; close(): Promise<void> }>) {
+  describe(name, () => {
+    let store: TimeSeriesStore;
+    let close: () => Promise<void>;
+
+    beforeAll(async () => {
+      ({ store, close } = await open());
+    });
+    afterAll(async () => {
+      await close();
+    });
+
+    it('applies the numbered migrations once and is safe to re-run', async () => {
+      const again = await migrateClickHouse(store, CLICKHOUSE_MIGRATIONS_DIR);
+      expect(again).toEqual([]);
+      const versions = await store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(versions.map((v) => Number(v.version))).toEqual(expect.arrayContaining([1, 2]));
+    });
+
+    it('inserts a batch and queries it back with bound parameters', async () => {
+      const rows = Array.from({ length: 100 }, (_, i) => row(7, i % 10, 10 + (i % 10)));
+      await store.insert('probe_results', rows);
+      const found = await store.query<{ n: string; avg: number }>(
+        'SELECT count() AS n, avg(rtt_avg_ms) AS avg FROM probe_results WHERE workspace_id = {w:UInt32} AND probe_id = {p:UInt32}',
+        { w: 1, p: 7 },
+      );
+      expect(Number(found[0].n)).toBe(100);
+      expect(found[0].avg).toBeCloseTo(14.5);
+    });
+
+    it('treats a hostile parameter as data, never as SQL', async () => {
+      const rows = await store.query<{ n: string }>('SELECT count() AS n FROM probe_results WHERE target = {t:String}', {
+        t: "x' OR 1=1 --",
+      });
+      expect(Number(rows[0].n)).toBe(0);
+    });
+
+    it('finds already-stored ids for de-duplication', async () => {
+      const repo = new ProbeResultsRepository(store);
+      const stored = [row(8, 1, 5), row(8, 2, 6)];
+      await repo.insert(stored);
+      const existing = await repo.existingIds([stored[0], row(8, 3, 7)]);
+      expect([...existing]).toEqual([stored[0].id]);
+    });
+
+    it('feeds the per-minute rollup, ignoring RTT of total-loss runs', async () => {
+      await store.insert('probe_results', [row(9, 0, 10), row(9, 0, 20), row(9, 0, null, 100), row(9, 1, 30)]);
+      const buckets = await store.query<{ bucket: string; samples: number; rtt_min: number | null; rtt_avg: number | null; loss: number }>(
+        `SELECT toString(bucket) AS bucket, sum(samples) AS samples, min(rtt_min) AS rtt_min, avgMerge(rtt_avg) AS rtt_avg,
+                avgMerge(loss_avg) AS loss
+         FROM probe_rollup_1m WHERE workspace_id = 1 AND probe_id = 9 GROUP BY bucket ORDER BY bucket`,
+      );
+      expect(buckets).toEqual([
+        { bucket: chMinute(0), samples: 3, rtt_min: 10, rtt_avg: 15, loss: expect.closeTo(100 / 3, 5) },
+        { bucket: chMinute(1), samples: 1, rtt_min: 30, rtt_avg: 30, loss: 0 },
+      ]);
+    });
+
+    it('reports ping true while the engine answers', async () => {
+      expect(await store.ping()).toBe(true);
+    });
+  });
+}
+
+storeContract('time-series store on chDB (in-process)', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nw-ts-'));
+  const store = new TimeSeriesStore(createClickHouseClient({ dataDir }));
+  await migrateClickHouse(store, CLICKHOUSE_MIGRATIONS_DIR);
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+});
+
+storeContract('time-series store over the ClickHouse HTTP transport', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nw-ts-http-'));
+  const fixture = await startClickHouseHttpFixture(join(dataDir, 'ch'));
+  const store = new TimeSeriesStore(createClickHouseClient({ dataDir, clickhouseUrl: fixture.url }));
+  await migrateClickHouse(store, CLICKHOUSE_MIGRATIONS_DIR);
+  return {
+    store,
+    close: async () => {
+      expect(fixture.requests).toBeGreaterThan(5);
+      await store.close();
+      await fixture.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+});
