@@ -1,7 +1,10 @@
 import type { Type } from '@nestjs/common';
+import { LookupsModule } from './lookups/lookups.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
  * never the app's wiring.
  */
-export const FEATURE_MODULES: Type<unknown>[] = [];
+export const FEATURE_MODULES: Type<unknown>[] = [
+  LookupsModule,
+];
