@@ -302,3 +302,20 @@ export function probeIdentity(p: Pick<ProbeSettings, 'type' | 'server' | 'target
   const agents = unique(p.agentTargets).sort((a, b) => a - b);
   return JSON.stringify([p.type, p.server, targets, agents]);
 }
+
+/** The draft that reproduces stored or validated settings: the start of a PATCH merge or a copy. */
+export function draftFrom(s: ProbeSettings): ProbeDraft {
+  return {
+    type: s.type,
+    enabled: s.enabled,
+    interval_sec: s.intervalSec,
+    timeout_sec: s.timeoutSec,
+    count: s.count,
+    duration_sec: s.durationSec,
+    server: s.server,
+    targets: s.targets,
+    agent_targets: s.agentTargets,
+    labels: s.labels,
+    metadata: s.metadata,
+  };
+}
