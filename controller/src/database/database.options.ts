@@ -8,6 +8,7 @@ import { ProbeEntity } from '../probes/probe.entity';
 import { MemberEntity } from '../workspaces/member.entity';
 import { WorkspaceEntity } from '../workspaces/workspace.entity';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-InitialSchema';
+import { withTransactionGate } from './pglite-transactions';
 
 export const ENTITIES = [UserEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity];
 export const MIGRATIONS = [InitialSchema1763856000000];
@@ -35,5 +36,5 @@ export function buildDataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | '
   if (config.databaseUrl) {
     return { ...common, url: config.databaseUrl, extra: { max: 10 } };
   }
-  return { ...common, driver: new PGliteDriver({ dataDir: join(config.dataDir, 'pg') }).driver };
+  return { ...common, driver: withTransactionGate(new PGliteDriver({ dataDir: join(config.dataDir, 'pg') }).driver) };
 }
