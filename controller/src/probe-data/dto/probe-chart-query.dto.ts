@@ -1,0 +1,56 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export const MAX_CHART_POINTS = 2000;
+export const MAX_OVERVIEW_PROBES = 1000;
+export const CHART_RESULT_TYPES = ['PING', 'MTR'] as const;
+export type ChartResultType = (typeof CHART_RESULT_TYPES)[number];
+
+class ChartRangeQuery {
+  /** RFC 3339 or Unix seconds/milliseconds (parsed by time-param.ts); default: 24 h before `to`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  from?: string;
+
+  /** Default: now. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  to?: string;
+}
+
+export class ProbeChartQuery extends ChartRangeQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: `points must be a whole number between 2 and ${MAX_CHART_POINTS}` })
+  @Min(2, { message: `points must be a whole number between 2 and ${MAX_CHART_POINTS}` })
+  @Max(MAX_CHART_POINTS, { message: `points must be a whole number between 2 and ${MAX_CHART_POINTS}` })
+  points: number = 300;
+
+  /** Which results of an AGENT probe to chart (it reports both); default PING, MTR for an MTR probe. */
+  @IsOptional()
+  @IsIn(CHART_RESULT_TYPES, { message: `type must be one of ${CHART_RESULT_TYPES.join(', ')}` })
+  type?: ChartResultType;
+
+  /** Only results toward this target (a probe may have several). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  target?: string;
+}
+
+export class ProbeOverviewQuery extends ChartRangeQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: `limit must be between 1 and ${MAX_OVERVIEW_PROBES}` })
+  @Min(1, { message: `limit must be between 1 and ${MAX_OVERVIEW_PROBES}` })
+  @Max(MAX_OVERVIEW_PROBES, { message: `limit must be between 1 and ${MAX_OVERVIEW_PROBES}` })
+  limit: number = 100;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'offset must be a whole number' })
+  @Min(0, { message: 'offset must be 0 or more' })
+  offset: number = 0;
+}

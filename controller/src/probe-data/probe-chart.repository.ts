@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { TimeSeriesStore } from '../timeseries/timeseries.store';
+import { ChartSource, overviewWindows } from './probe-chart.plan';
+
+export interface SeriesFilter {
+  workspaceId: number;
+  probeId: number;
+  /** Result type charted: PING, or MTR (end-to-end figures of the last hop). */
+  type: string;
+  target?: string;
+  /** Bucket-aligned window, end exclusive. */
+  from: Date;
+  to: Date;
+  bucketSeconds: number;
+}
+
+/** One bucket as ClickHouse returns it; `t` is the bucket start in Unix seconds. */
+export interface SeriesRow {
+  t: number;
+  samples: number;
+  loss_pct: number | null;
+  rtt_min_ms: number | null;
+  rtt_avg_ms: number | null;
+  rtt_max_ms: number | null;
+  rtt_p95_ms: number | null;
+  jitter_ms: number | null;
+}
+
+export interface OverviewFilter {
+  workspaceId: number;
+  probeIds: number[];
+  from: Date;
+  to: Date;
+}
+
+export interface OverviewRow {
+  probe_id: number;
+  type: string;
+  samples: number;
+  loss_pct: number | null;
+  rtt_min_ms: number | null;
+  rtt_avg_ms: number | null;
+  rtt_max_ms: number | null;
+  rtt_p95_ms: number | null;
+  /** Unix seconds of the newest sample (raw) or newest rollup bucket with samples. */
+  last_seen: number;
+}
+
+/**
+ * The same figures from either side: aggregates over raw rows, or merges of the rollup states
+ * the materialized views wrote. ClickHouse aggregates skip NULL, so a total-loss run (RTT NULL)
+ * counts in samples and loss but never pulls min/avg toward 0.
+ */
+const RAW_METRICS = `count() AS samples,
+  avg(r.loss_pct) AS loss_pct,
+  min(r.rtt_min_ms) AS rtt_min_ms,
+  avg(r.rtt_avg_ms) AS rtt_avg_ms,
+  max(r.rtt_max_ms) AS rtt_max_ms,
+  quantileTDigest(0.95)(r.rtt_avg_ms) AS rtt_p95_ms`;
+
+// A t-digest state over nothing but NULLs merges to NaN; the chart wants null there.
+const P95_STATE = 'arrayElement(quantilesTDigestMerge(0.5, 0.95, 0.99)(u.rtt_quantiles), 2)';
+const ROLLUP_METRICS = `sum(u.samples) AS samples,
+  avgMerge(u.loss_avg) AS loss_pct,
+  min(u.rtt_min) AS rtt_min_ms,
+  avgMerge(u.rtt_avg) AS rtt_avg_ms,
+  max(u.rtt_max) AS rtt_max_ms,
+  if(isNaN(${P95_STATE}), NULL, ${P95_STATE}) AS rtt_p95_ms`;
+
+const ROLLUP_TABLES: Record<Exclude<ChartSource, 'raw'>, string> = {
+  rollup_1m: 'probe_rollup_1m',
+  rollup_1h: 'probe_rollup_1h',
+};
+
+const ROLLUP_COLUMNS = 'probe_id, type, bucket, samples, loss_avg, rtt_min, rtt_max, rtt_avg, rtt_quantiles';
+
+/** Bound parameters take UTC text: with milliseconds for DateTime64(3), without for DateTime. */
+const chTime64 = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
+const chTime = (d: Date): string => chTime64(d).slice(0, 19);
+
+/**
+ * Read side for charts and the workspace overview. Every statement filters on the leading
+ * sorting-key columns (workspace, probe) and binds every value; table names come from a fixed map.
+ */
+@Injectable()
+export class ProbeChartRepository {
+  constructor(private readonly store: TimeSeriesStore) {}
+
+  async series(f: SeriesFilter, source: ChartSource): Promise<SeriesRow[]> {
+    const params: Record<string, unknown> = {
+      workspaceId: f.workspaceId,
+      probeId: f.probeId,
+      type: f.type,
+      width: f.bucketSeconds,
+      from: source === 'raw' ? chTime64(f.from) : chTime(f.from),
+      to: source === 'raw' ? chTime64(f.to) : chTime(f.to),
+      ...(f.target !== undefined ? { target: f.target } : {}),
+    };
+    const target = f.target !== undefined ? 'AND target = {target:String}' : '';
+    const sql =
+      source === 'raw'
+        ? `SELECT intDiv(toUnixTimestamp(r.created_at), {width:UInt32}) * {width:UInt32} AS t, ${RAW_METRICS}, avg(r.jitter_ms) AS jitter_ms
+           FROM probe_results AS r
+           WHERE workspace_id = {workspaceId:UInt32} AND probe_id = {probeId:UInt32} AND type = {type:String} ${target}
+             AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
+           GROUP BY t ORDER BY t`
+        : `SELECT intDiv(toUnixTimestamp(u.bucket), {width:UInt32}) * {width:UInt32} AS t, ${ROLLUP_METRICS}, avgMerge(u.jitter_avg) AS jitter_ms
+           FROM ${ROLLUP_TABLES[source]} AS u
+           WHERE workspace_id = {workspaceId:UInt32} AND probe_id = {probeId:UInt32} AND type = {type:String} ${target}
+             AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+           GROUP BY t ORDER BY t`;
+    const rows = await this.store.query<SeriesRow>(sql, params);
+    return rows.map((r) => ({ ...r, t: Number(r.t), samples: Number(r.samples) }));
+  }
+
+  /**
+   * Per probe and result type over [from, to]. From the rollups, whole hours come from the hourly
+   * table and the ragged minutes at both ends from the per-minute one; the states are merged
+   * together, so the figures are exact to the minute.
+   */
+  async overview(f: OverviewFilter, source: 'raw' | 'rollup'): Promise<OverviewRow[]> {
+    if (f.probeIds.length === 0) return [];
+    const rows = source === 'raw' ? await this.overviewFromRaw(f) : await this.overviewFromRollups(f);
+    return rows.map((r) => ({ ...r, probe_id: Number(r.probe_id), samples: Number(r.samples), last_seen: Number(r.last_seen) }));
+  }
+
+  private overviewFromRaw(f: OverviewFilter): Promise<OverviewRow[]> {
+    return this.store.query<OverviewRow>(
+      `SELECT probe_id, type, ${RAW_METRICS}, toUnixTimestamp(max(r.created_at)) AS last_seen
+       FROM probe_results AS r
+       WHERE workspace_id = {workspaceId:UInt32} AND probe_id IN {probeIds:Array(UInt32)} AND type IN ('PING', 'MTR')
+         AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at <= {to:DateTime64(3, 'UTC')}
+       GROUP BY probe_id, type ORDER BY probe_id, type`,
+      { workspaceId: f.workspaceId, probeIds: f.probeIds, from: chTime64(f.from), to: chTime64(f.to) },
+    );
+  }
+
+  private overviewFromRollups(f: OverviewFilter): Promise<OverviewRow[]> {
+    const w = overviewWindows(f.from, f.to);
+    const [head, tail] = w.minutes;
+    const scope = 'workspace_id = {workspaceId:UInt32} AND probe_id IN {probeIds:Array(UInt32)}';
+    const minuteWindows = ['bucket >= {m0:DateTime(\'UTC\')} AND bucket < {m1:DateTime(\'UTC\')}'];
+    const params: Record<string, unknown> = {
+      workspaceId: f.workspaceId,
+      probeIds: f.probeIds,
+      h0: chTime(w.hours.start),
+      h1: chTime(w.hours.end),
+      m0: chTime(head.start),
+      m1: chTime(head.end),
+    };
+    if (tail) {
+      minuteWindows.push('bucket >= {m2:DateTime(\'UTC\')} AND bucket < {m3:DateTime(\'UTC\')}');
+      params.m2 = chTime(tail.start);
+      params.m3 = chTime(tail.end);
+    }
+    return this.store.query<OverviewRow>(
+      `SELECT u.probe_id AS probe_id, u.type AS type, ${ROLLUP_METRICS}, toUnixTimestamp(max(u.bucket)) AS last_seen
+       FROM (
+         SELECT ${ROLLUP_COLUMNS} FROM probe_rollup_1h
+         WHERE ${scope} AND bucket >= {h0:DateTime('UTC')} AND bucket < {h1:DateTime('UTC')}
+         UNION ALL
+         SELECT ${ROLLUP_COLUMNS} FROM probe_rollup_1m
+         WHERE ${scope} AND ((${minuteWindows.join(') OR (')}))
+       ) AS u
+       GROUP BY probe_id, type ORDER BY probe_id, type`,
+      params,
+    );
+  }
+}

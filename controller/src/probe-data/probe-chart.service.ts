@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { ProbeType } from '@netwatcher/shared';
+import { In, Repository } from 'typeorm';
+import { ApiError } from '../common/api-error';
+import { ListResponse, toList } from '../common/pagination';
+import { ProbeEntity } from '../probes/probe.entity';
+import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
+import { ChartResultType, ProbeChartQuery, ProbeOverviewQuery } from './dto/probe-chart-query.dto';
+import { planChart } from './probe-chart.plan';
+import { ProbeChartRepository } from './probe-chart.repository';
+import { ProbeChartView, ProbeOverviewView, toChartView, toOverviewView } from './probe-chart.view';
+import { parseTimeRange } from './time-param';
+
+/** Probe types whose results carry loss and RTT columns (and so have rollups). */
+const CHARTABLE: readonly ProbeType[] = ['PING', 'MTR', 'AGENT'];
+const DEFAULT_RANGE_MS = 24 * 3_600_000;
+
+export type ProbeOverviewList = ListResponse<ProbeOverviewView> & { from: string; to: string };
+
+/** The result type a probe's chart shows: an AGENT probe reports PING and MTR, PING unless asked. */
+function chartType(probeType: ProbeType, requested: ChartResultType | undefined): ChartResultType {
+  if (probeType === 'PING' && requested !== 'MTR') return 'PING';
+  if (probeType === 'MTR' && requested !== 'PING') return 'MTR';
+  if (probeType === 'AGENT') return requested ?? 'PING';
+  throw ApiError.badRequest(
+    CHARTABLE.includes(probeType) ? `a ${probeType} probe has no ${requested} results` : `charts exist for ${CHARTABLE.join(', ')} probes, not ${probeType}`,
+    'not_chartable',
+  );
+}
+
+/** Both ends optional: `to` defaults to now and `from` to 24 hours before `to`. */
+function chartRange(from?: string, to?: string): { from: Date; to: Date } {
+  const range = parseTimeRange(from, to);
+  const end = range.to ?? new Date();
+  const start = range.from ?? new Date(end.getTime() - DEFAULT_RANGE_MS);
+  if (start > end) throw ApiError.badRequest('from must not be after to', 'invalid_time');
+  return { from: start, to: end };
+}
+
+@Injectable()
+export class ProbeChartService {
+  constructor(
+    private readonly access: WorkspaceAccessService,
+    private readonly charts: ProbeChartRepository,
+    @InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>,
+  ) {}
+
+  async chart(userId: number, workspaceId: number, probeId: number, q: ProbeChartQuery): Promise<ProbeChartView> {
+    await this.access.require(userId, workspaceId);
+    const probe = await this.probes.findOne({ where: { id: probeId, workspaceId }, select: { id: true, type: true } });
+    if (!probe) throw ApiError.notFound('probe');
+    const type = chartType(probe.type, q.type);
+    const { from, to } = chartRange(q.from, q.to);
+    const plan = planChart(from, to, q.points);
+    const rows = await this.charts.series(
+      { workspaceId, probeId, type, target: q.target, from: plan.from, to: plan.to, bucketSeconds: plan.bucketSeconds },
+      plan.source,
+    );
+    return toChartView(probeId, type, plan, rows);
+  }
+
+  /** One page of the workspace's chartable probes with their figures over the range, from the rollups. */
+  async overview(userId: number, workspaceId: number, q: ProbeOverviewQuery): Promise<ProbeOverviewList> {
+    await this.access.require(userId, workspaceId);
+    const { from, to } = chartRange(q.from, q.to);
+    const [probes, total] = await this.probes.findAndCount({
+      where: { workspaceId, type: In([...CHARTABLE]) },
+      select: { id: true, agentId: true, type: true, targets: true },
+      order: { id: 'ASC' },
+      take: q.limit,
+      skip: q.offset,
+    });
+    const rows = await this.charts.overview({ workspaceId, probeIds: probes.map((p) => p.id), from, to }, 'rollup');
+    const byProbeAndType = new Map(rows.map((r) => [`${r.probe_id}:${r.type}`, r]));
+    const data = probes.map((p) => toOverviewView(p, byProbeAndType.get(`${p.id}:${chartType(p.type, undefined)}`)));
+    return { from: from.toISOString(), to: to.toISOString(), ...toList(data, total, q) };
+  }
+}

@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import type { ProbeResultRow } from '../src/ingest/probe-result.row';
+import { ProbeChartRepository } from '../src/probe-data/probe-chart.repository';
+import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
+import { createWorkspace, registerUser, TestUser } from './support/factories';
+import { Http } from './support/http';
+import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { expectError } from './support/workspace-members';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+/** Two days ago at 00:00 UTC: recent enough for the raw table's 90-day TTL, and whole hours either side. */
+const BASE = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000;
+const isoAt = (ms: number) => new Date(ms).toISOString();
+
+interface Sample {
+  at: number;
+  rtt: number | null;
+  loss: number;
+  target?: string;
+}
+
+function row(workspaceId: number, probeId: number, agentId: number, s: Sample): ProbeResultRow {
+  return {
+    id: randomUUID(),
+    workspace_id: workspaceId,
+    probe_id: probeId,
+    agent_id: agentId,
+    probe_agent_id: agentId,
+    type: 'PING',
+    target: s.target ?? '10.0.0.1',
+    target_agent: 0,
+    triggered: false,
+    triggered_reason: '',
+    created_at: isoAt(s.at).replace('T', ' ').replace('Z', ''),
+    loss_pct: s.loss,
+    rtt_min_ms: s.rtt === null ? null : s.rtt - 1,
+    rtt_avg_ms: s.rtt,
+    rtt_max_ms: s.rtt === null ? null : s.rtt + 2,
+    jitter_ms: s.rtt === null ? null : 0.5,
+    payload: '{}',
+  };
+}
+
+/**
+ * Hour 0: one result a minute, RTT 10…19 ms, with a five-minute total-loss run (minutes 10–14,
+ * RTT NULL). Hour 1: RTT 20…24 ms at 20 % loss. Plus single results just before hour 0, just
+ * after hour 1, far outside the window, and toward a second target.
+ */
+function dataset(): Sample[] {
+  const samples: Sample[] = [];
+  for (let m = 0; m < 60; m++) {
+    const lost = m >= 10 && m < 15;
+    samples.push({ at: BASE + m * MINUTE + 5_000, rtt: lost ? null : 10 + (m % 10), loss: lost ? 100 : 0 });
+  }
+  for (let m = 0; m < 60; m++) samples.push({ at: BASE + HOUR + m * MINUTE + 5_000, rtt: 20 + (m % 5), loss: 20 });
+  samples.push({ at: BASE - 10 * MINUTE, rtt: 5, loss: 0 });
+  samples.push({ at: BASE + 2 * HOUR + 5 * MINUTE, rtt: 30, loss: 0 });
+  samples.push({ at: BASE - 2 * HOUR, rtt: 99, loss: 0 });
+  samples.push({ at: BASE - 5 * HOUR + MINUTE, rtt: 40, loss: 0, target: '10.0.0.2' });
+  samples.push({ at: BASE - 5 * HOUR + 2 * MINUTE, rtt: 42, loss: 0, target: '10.0.0.2' });
+  return samples;
+}
+
+/** Hour 0's expected figures: the lost minutes count in samples and loss, never in RTT. */
+const HOUR0_RTTS = Array.from({ length: 60 }, (_, m) => m).filter((m) => m < 10 || m >= 15).map((m) => 10 + (m % 10));
+const HOUR0_AVG = HOUR0_RTTS.reduce((a, b) => a + b, 0) / HOUR0_RTTS.length;
+
+async function createAgent(user: TestUser, workspaceId: number): Promise<number> {
+  const res = await user.http.post(`/workspaces/${workspaceId}/agents`, { name: `agent-${randomUUID().slice(0, 8)}` });
+  if (res.status !== 201) throw new Error(`create agent failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.agent.id;
+}
+
+async function createProbe(user: TestUser, workspaceId: number, agentId: number, body: Record<string, unknown>): Promise<number> {
+  const res = await user.http.post(`/workspaces/${workspaceId}/agents/${agentId}/probes`, body);
+  if (res.status !== 201) throw new Error(`create probe failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
+  let t: TestApp;
+  let alice: TestUser;
+  let bob: TestUser;
+  let ws: number;
+  let otherWs: number;
+  let ping: number;
+  let mtr: number;
+  let sysinfo: number;
+  let idle: number;
+  let otherPing: number;
+  let repo: ProbeChartRepository;
+
+  const chart = (probeId: number, query: string, user: TestUser = alice, workspaceId = ws) =>
+    user.http.get(`/workspaces/${workspaceId}/probe-data/probes/${probeId}/chart?${query}`);
+
+  beforeAll(async () => {
+    t = await startTestApp(mode);
+    const base = new Http(t.url);
+    alice = await registerUser(base, 'alice');
+    bob = await registerUser(base, 'bob');
+    ws = (await createWorkspace(alice)).id;
+    otherWs = (await createWorkspace(bob)).id;
+    const agent = await createAgent(alice, ws);
+    ping = await createProbe(alice, ws, agent, { type: 'PING', targets: ['10.0.0.1', '10.0.0.2'] });
+    mtr = await createProbe(alice, ws, agent, { type: 'MTR', targets: ['10.0.0.1'] });
+    sysinfo = await createProbe(alice, ws, agent, { type: 'SYSINFO' });
+    idle = await createProbe(alice, ws, agent, { type: 'PING', targets: ['10.0.0.9'] });
+    const otherAgent = await createAgent(bob, otherWs);
+    otherPing = await createProbe(bob, otherWs, otherAgent, { type: 'PING', targets: ['10.0.0.1'] });
+
+    const store = t.app.get(TimeSeriesStore);
+    repo = new ProbeChartRepository(store);
+    const samples = dataset();
+    await store.insert('probe_results', [
+      ...samples.map((s) => row(ws, ping, agent, s)),
+      // Same probe id in another workspace, and the other workspace's own probe: neither may leak in.
+      ...samples.map((s) => row(otherWs, ping, otherAgent, { ...s, rtt: 500, loss: 50 })),
+      ...samples.map((s) => row(otherWs, otherPing, otherAgent, { ...s, rtt: 700, loss: 70 })),
+    ]);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers a 2-hour, 3-point chart from the hourly rollup without letting lost runs pull RTT toward 0', async () => {
+    const res = await chart(ping, `from=${isoAt(BASE)}&to=${isoAt(BASE + 2 * HOUR - 1000)}&points=3`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      probe_id: ping,
+      type: 'PING',
+      from: isoAt(BASE),
+      to: isoAt(BASE + 2 * HOUR),
+      bucket_seconds: 3600,
+      source: 'rollup_1h',
+    });
+    const [h0, h1] = res.body.data;
+    expect(res.body.data).toHaveLength(2);
+    expect(h0.bucket).toBe(isoAt(BASE));
+    expect(h0.samples).toBe(60);
+    expect(h0.loss_pct).toBeCloseTo((5 * 100) / 60, 6);
+    expect(h0.rtt_min_ms).toBe(9);
+    expect(h0.rtt_max_ms).toBe(21);
+    expect(h0.rtt_avg_ms).toBeCloseTo(HOUR0_AVG, 6);
+    expect(h0.rtt_p95_ms).toBeGreaterThanOrEqual(18);
+    expect(h0.rtt_p95_ms).toBeLessThanOrEqual(19);
+    expect(h0.jitter_ms).toBeCloseTo(0.5, 6);
+    expect(h1).toMatchObject({ bucket: isoAt(BASE + HOUR), samples: 60, rtt_min_ms: 19, rtt_max_ms: 26 });
+    expect(h1.loss_pct).toBeCloseTo(20, 6);
+    expect(h1.rtt_avg_ms).toBeCloseTo(22, 6);
+  });
+
+  it('uses 10-minute buckets from the per-minute rollup, with an all-lost bucket as loss 100 and null RTT', async () => {
+    const res = await chart(ping, `from=${isoAt(BASE)}&to=${isoAt(BASE + HOUR - 1000)}&points=7`);
+    expect(res.body).toMatchObject({ bucket_seconds: 600, source: 'rollup_1m', from: isoAt(BASE), to: isoAt(BASE + HOUR) });
+    const second = res.body.data[1];
+    expect(second.bucket).toBe(isoAt(BASE + 10 * MINUTE));
+    expect(second.samples).toBe(10);
+    expect(second.loss_pct).toBeCloseTo(50, 6);
+    expect(second.rtt_min_ms).toBe(14); // minutes 15–19 answered with 15…19 ms; min column is rtt − 1
+    expect(second.rtt_avg_ms).toBeCloseTo(17, 6);
+
+    const fine = await chart(ping, `from=${isoAt(BASE + 10 * MINUTE)}&to=${isoAt(BASE + 15 * MINUTE - 1000)}&points=10`);
+    expect(fine.body).toMatchObject({ bucket_seconds: 60, source: 'rollup_1m' });
+    expect(fine.body.data).toHaveLength(5);
+    for (const bucket of fine.body.data) {
+      expect(bucket).toMatchObject({ samples: 1, loss_pct: 100, rtt_min_ms: null, rtt_avg_ms: null, rtt_max_ms: null, rtt_p95_ms: null, jitter_ms: null });
+    }
+  });
+
+  it('answers sub-minute buckets from raw rows and shows empty buckets as gaps', async () => {
+    const res = await chart(ping, `from=${isoAt(BASE)}&to=${isoAt(BASE + 2 * HOUR - 1000)}`);
+    expect(res.body).toMatchObject({ bucket_seconds: 30, source: 'raw' });
+    expect(res.body.data).toHaveLength(240);
+    const withSamples = res.body.data.filter((b: { samples: number }) => b.samples > 0);
+    expect(withSamples).toHaveLength(120);
+    expect(res.body.data[1]).toEqual({
+      bucket: isoAt(BASE + 30_000),
+      samples: 0,
+      loss_pct: null,
+      rtt_min_ms: null,
+      rtt_avg_ms: null,
+      rtt_max_ms: null,
+      rtt_p95_ms: null,
+      jitter_ms: null,
+    });
+    expect(res.body.data[0]).toMatchObject({ samples: 1, rtt_avg_ms: 10, rtt_min_ms: 9, rtt_max_ms: 12, loss_pct: 0 });
+  });
+
+  it('gives the same figures from raw rows and from each rollup', async () => {
+    const filter = { workspaceId: ws, probeId: ping, type: 'PING', from: new Date(BASE - 3 * HOUR), to: new Date(BASE + 3 * HOUR), bucketSeconds: 3600 };
+    const raw = await repo.series(filter, 'raw');
+    const perMinute = await repo.series(filter, 'rollup_1m');
+    const perHour = await repo.series(filter, 'rollup_1h');
+    expect(raw.map((r) => r.t)).toEqual([BASE - 2 * HOUR, BASE - HOUR, BASE, BASE + HOUR, BASE + 2 * HOUR].map((ms) => ms / 1000));
+    for (const other of [perMinute, perHour]) {
+      expect(other.map((r) => [r.t, r.samples, r.rtt_min_ms, r.rtt_max_ms])).toEqual(raw.map((r) => [r.t, r.samples, r.rtt_min_ms, r.rtt_max_ms]));
+      other.forEach((r, i) => {
+        expect(r.loss_pct).toBeCloseTo(raw[i].loss_pct as number, 9);
+        expect(r.rtt_avg_ms).toBeCloseTo(raw[i].rtt_avg_ms as number, 9);
+        expect(r.jitter_ms).toBeCloseTo(raw[i].jitter_ms as number, 9);
+      });
+    }
+  });
+
+  it('charts only the requested target', async () => {
+    const window = `from=${isoAt(BASE - 5 * HOUR)}&to=${isoAt(BASE - 4 * HOUR - 1000)}&points=2`;
+    const second = await chart(ping, `${window}&target=10.0.0.2`);
+    expect(second.body.data.map((b: { samples: number }) => b.samples)).toEqual([2]);
+    expect(second.body.data[0].rtt_avg_ms).toBeCloseTo(41, 6);
+    const first = await chart(ping, `${window}&target=10.0.0.1`);
+    expect(first.body.data.map((b: { samples: number }) => b.samples)).toEqual([0]);
+  });
+
+  it('defaults to the last 24 hours in 5-minute buckets', async () => {
+    const before = Date.now();
+    const res = await chart(ping, '');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ bucket_seconds: 300, source: 'rollup_1m' });
+    expect(Date.parse(res.body.to)).toBeGreaterThan(before);
+    expect(Date.parse(res.body.to) - Date.parse(res.body.from)).toBeGreaterThanOrEqual(86_400_000);
+    expect(res.body.data.length).toBeLessThanOrEqual(300);
+  });
+
+  it('charts an MTR probe from its MTR results', async () => {
+    const res = await chart(mtr, `from=${isoAt(BASE)}&to=${isoAt(BASE + HOUR)}`);
+    expect(res.status).toBe(200);
+    expect(res.body.type).toBe('MTR');
+    expect(res.body.data.every((b: { samples: number }) => b.samples === 0)).toBe(true);
+  });
+
+  it('summarizes every chartable probe of the workspace from the rollups, exact to the minute', async () => {
+    const from = BASE - 30 * MINUTE;
+    const to = BASE + 3 * HOUR;
+    const res = await alice.http.get(`/workspaces/${ws}/probe-data/overview?from=${isoAt(from)}&to=${isoAt(to)}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ from: isoAt(from), to: isoAt(to), total: 3, limit: 100, offset: 0 });
+    expect(res.body.data.map((p: { probe_id: number }) => p.probe_id)).toEqual([ping, mtr, idle]);
+    const [p, m, i] = res.body.data;
+    // Hours 0 and 1, plus the results 10 minutes before and 2 h 5 min after; not the one 2 h before.
+    expect(p).toMatchObject({ type: 'PING', targets: ['10.0.0.1', '10.0.0.2'], samples: 122, rtt_min_ms: 4, rtt_max_ms: 32 });
+    expect(p.loss_pct).toBeCloseTo((500 + 60 * 20) / 122, 6);
+    expect(p.last_seen).toBe(isoAt(BASE + 2 * HOUR + 5 * MINUTE));
+    expect(m).toMatchObject({ type: 'MTR', samples: 0, loss_pct: null, rtt_avg_ms: null, last_seen: null });
+    expect(i).toMatchObject({ samples: 0, last_seen: null });
+
+    const [raw] = await repo.overview({ workspaceId: ws, probeIds: [ping], from: new Date(from), to: new Date(to) }, 'raw');
+    expect(raw.samples).toBe(p.samples);
+    expect(raw.loss_pct).toBeCloseTo(p.loss_pct, 9);
+    expect(raw.rtt_avg_ms).toBeCloseTo(p.rtt_avg_ms, 9);
+    expect(Math.abs(raw.rtt_p95_ms! - p.rtt_p95_ms)).toBeLessThan(1);
+
+    const paged = await alice.http.get(`/workspaces/${ws}/probe-data/overview?from=${isoAt(from)}&to=${isoAt(to)}&limit=1&offset=1`);
+    expect(paged.body).toMatchObject({ total: 3, limit: 1, offset: 1 });
+    expect(paged.body.data.map((x: { probe_id: number }) => x.probe_id)).toEqual([mtr]);
+  });
+
+  it('never shows another workspace: 404 for its workspace and for its probes under ours', async () => {
+    const window = `from=${isoAt(BASE)}&to=${isoAt(BASE + HOUR)}`;
+    expectError(await chart(otherPing, window), 404, 'not_found', /probe not found/);
+    expectError(await chart(otherPing, window, alice, otherWs), 404, 'not_found');
+    expectError(await chart(ping, window, bob, ws), 404, 'not_found');
+    expectError(await bob.http.get(`/workspaces/${ws}/probe-data/overview`), 404, 'not_found');
+    expectError(await chart(999_999, window), 404, 'not_found', /probe not found/);
+    // Bob's own chart sees only Bob's rows.
+    const own = await chart(otherPing, `${window}&points=2`, bob, otherWs);
+    expect(own.body.data[0]).toMatchObject({ samples: 60, rtt_avg_ms: 700 });
+  });
+
+  it('refuses bad input with a 400 naming the problem', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['points=1', 'validation_failed', /points must be/],
+      ['points=5000', 'validation_failed', /points must be/],
+      ['points=abc', 'validation_failed', /points must be/],
+      ['from=yesterday', 'invalid_time', /from must be/],
+      [`from=${isoAt(BASE + HOUR)}&to=${isoAt(BASE)}`, 'invalid_time', /from must not be after to/],
+      ['type=SPEEDTEST', 'validation_failed', /type must be one of PING, MTR/],
+      ['target=' + 'x'.repeat(300), 'validation_failed', /target/],
+      ['bogus=1', 'validation_failed', /bogus/],
+    ];
+    for (const [query, code, message] of cases) expectError(await chart(ping, query), 400, code, message);
+    expectError(await chart(sysinfo, ''), 400, 'not_chartable', /charts exist for PING, MTR, AGENT probes/);
+    expectError(await chart(mtr, 'type=PING'), 400, 'not_chartable', /MTR probe has no PING results/);
+    expectError(await alice.http.get(`/workspaces/${ws}/probe-data/probes/abc/chart`), 400, 'invalid_id', /probe id/);
+    expectError(await alice.http.get(`/workspaces/${ws}/probe-data/overview?limit=0`), 400, 'validation_failed', /limit must be/);
+    expectError(await alice.http.get(`/workspaces/${ws}/probe-data/overview?to=12x`), 400, 'invalid_time', /to must be/);
+  });
+});
