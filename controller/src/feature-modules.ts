@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { LookupsModule } from './lookups/lookups.module';
+import { WorkspacesModule } from './workspaces/workspaces.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -7,4 +8,5 @@ import { LookupsModule } from './lookups/lookups.module';
  */
 export const FEATURE_MODULES: Type<unknown>[] = [
   LookupsModule,
+  WorkspacesModule,
 ];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Not, Repository } from 'typeorm';
+import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { MemberEntity, ROLE_RANK, WorkspaceRole } from './member.entity';
 import { WorkspaceEntity } from './workspace.entity';
@@ -22,11 +22,22 @@ export class WorkspaceAccessService {
     @InjectRepository(MemberEntity) private readonly members: Repository<MemberEntity>,
   ) {}
 
-  async require(userId: number, workspaceId: number, minRole: WorkspaceRole = 'USER'): Promise<WorkspaceAccess> {
-    const member = await this.members.findOne({
+  /**
+   * `manager`: pass the transaction's EntityManager when checking inside a transaction, so the
+   * check sees the same (locked) state as the change that follows it.
+   */
+  async require(
+    userId: number,
+    workspaceId: number,
+    minRole: WorkspaceRole = 'USER',
+    manager?: EntityManager,
+  ): Promise<WorkspaceAccess> {
+    const members = manager ? manager.getRepository(MemberEntity) : this.members;
+    const workspaces = manager ? manager.getRepository(WorkspaceEntity) : this.workspaces;
+    const member = await members.findOne({
       where: { workspaceId, userId, acceptedAt: Not(IsNull()) },
     });
-    const workspace = member ? await this.workspaces.findOne({ where: { id: workspaceId } }) : null;
+    const workspace = member ? await workspaces.findOne({ where: { id: workspaceId } }) : null;
     if (!member || !workspace) throw ApiError.notFound('workspace');
     if (ROLE_RANK[member.role] < ROLE_RANK[minRole]) {
       throw ApiError.forbidden(`this action needs the ${minRole} role in the workspace (you are ${member.role})`, 'role_too_low');
