@@ -1,0 +1,68 @@
+import { homedir } from 'node:os';
+import { resolveAgentConfig, resolveConfigPath } from '../config/agent-config';
+import { readConfigFile } from '../config/config-file';
+import { runCommand } from '../exec/run-command';
+import { AgentExit, ExitCode } from '../exit-codes';
+import { runMtrProbe } from '../probes/mtr/mtr.probe';
+import { collectNetinfo } from '../probes/netinfo/netinfo.probe';
+import { DEFAULT_MTR_COUNT, DEFAULT_PING_COUNT } from '../probes/probe-defaults';
+import { runPingProbe } from '../probes/ping/ping.probe';
+import { collectSysinfo } from '../probes/sysinfo/sysinfo.probe';
+import { fetchPublicIp } from '../transport/agent-api';
+import { AGENT_VERSION } from '../version';
+
+export const LOCAL_PROBE_TYPES = ['ping', 'mtr', 'sysinfo', 'netinfo'] as const;
+export const DEFAULT_TIMEOUT_SEC = { ping: 10, mtr: 30 } as const;
+
+export interface ProbeFlags {
+  count?: string;
+  timeout?: string;
+  config?: string;
+}
+
+function intOption(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+    throw new AgentExit(ExitCode.Usage, `--${name} must be an integer from 1 to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+/** Public IP for `probe netinfo` when this host is enrolled; null otherwise (never an error). */
+async function publicIpIfEnrolled(flags: ProbeFlags): Promise<string | null> {
+  try {
+    const configPath = resolveConfigPath({ config: flags.config }, process.env, process.getuid?.() === 0, homedir());
+    const file = await readConfigFile(configPath);
+    const c = resolveAgentConfig({ flags: { config: flags.config }, env: process.env, file, configPath });
+    return c.psk ? await fetchPublicIp({ controller: c.controller, workspaceId: c.workspaceId, agentId: c.agentId, psk: c.psk }) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve) => process.stdout.write(text, () => resolve()));
+}
+
+/** `netwatcher-agent probe <type> [target]`: one local measurement, payload JSON on stdout. */
+export async function probeAction(typeArg: string, target: string | undefined, flags: ProbeFlags): Promise<ExitCode> {
+  const type = typeArg.toLowerCase();
+  if (!(LOCAL_PROBE_TYPES as readonly string[]).includes(type)) {
+    throw new AgentExit(ExitCode.Usage, `unknown probe type ${JSON.stringify(typeArg)}; use one of ${LOCAL_PROBE_TYPES.join(', ')}`);
+  }
+  let payload: unknown;
+  if (type === 'ping' || type === 'mtr') {
+    if (!target || target.length > 253) throw new AgentExit(ExitCode.Usage, `probe ${type} needs a target (host name or address)`);
+    const count = intOption('count', flags.count, type === 'ping' ? DEFAULT_PING_COUNT : DEFAULT_MTR_COUNT, 10_000);
+    const timeoutSec = intOption('timeout', flags.timeout, DEFAULT_TIMEOUT_SEC[type], 3600);
+    payload =
+      type === 'ping'
+        ? await runPingProbe(target, { count, timeoutSec }, runCommand)
+        : await runMtrProbe(target, { count, timeoutSec }, runCommand);
+  } else {
+    if (target) throw new AgentExit(ExitCode.Usage, `probe ${type} takes no target`);
+    payload = type === 'sysinfo' ? await collectSysinfo(AGENT_VERSION) : await collectNetinfo(() => publicIpIfEnrolled(flags));
+  }
+  await writeStdout(`${JSON.stringify(payload, null, 2)}\n`);
+  return ExitCode.Ok;
+}

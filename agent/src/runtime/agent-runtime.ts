@@ -1,0 +1,147 @@
+import { stat } from 'node:fs/promises';
+import type { ProbeResult } from '@netwatcher/shared';
+import type { AgentConfig, ConfigFileContent } from '../config/agent-config';
+import { saveEnrollment } from '../config/config-file';
+import { enroll } from '../enroll/enroll';
+import { runCommand, type CommandRunner } from '../exec/run-command';
+import { AgentExit, ExitCode } from '../exit-codes';
+import { moduleLogger, type Logger } from '../log';
+import { createProbeExecutor } from '../probes/probe-executor';
+import { Scheduler } from '../scheduler/scheduler';
+import { Spool } from '../spool/spool';
+import { fetchPublicIp, type AgentCredentials } from '../transport/agent-api';
+import { ControllerConnection } from '../transport/controller-connection';
+import { ResultSender } from '../transport/result-sender';
+import { AGENT_VERSION } from '../version';
+
+export interface RuntimeDeps {
+  log: Logger;
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  run?: CommandRunner;
+}
+
+/** How long running probes get to finish at shutdown, and how long to wait for the last acks. */
+const PROBE_GRACE_MS = 5000;
+const ACK_GRACE_MS = 2000;
+
+async function warnIfConfigReadable(path: string, log: Logger): Promise<void> {
+  const mode = await stat(path).then((s) => s.mode & 0o777, () => null);
+  if (mode !== null && (mode & 0o077) !== 0) {
+    log.warn({ path, mode: mode.toString(8) }, 'config file holding the PSK is readable by other users; chmod 600 it');
+  }
+}
+
+/** Gets a PSK: the one in the config file, or by enrolling with the PIN (and saving it). */
+async function credentials(config: AgentConfig, file: ConfigFileContent | null, deps: RuntimeDeps): Promise<AgentCredentials> {
+  const base = { controller: config.controller, workspaceId: config.workspaceId, agentId: config.agentId };
+  if (config.psk) {
+    await warnIfConfigReadable(config.configPath, deps.log);
+    return { ...base, psk: config.psk };
+  }
+  if (config.pskIgnored) deps.log.warn(config.pskIgnored);
+  if (!config.pin) {
+    throw new AgentExit(
+      ExitCode.Usage,
+      `not enrolled: ${config.configPath} has no PSK for workspace ${config.workspaceId} agent ${config.agentId}; run once with --pin (or NW_PIN) to enroll`,
+    );
+  }
+  const log = moduleLogger(deps.log, 'enroll');
+  log.info({ controller: config.controller, workspace_id: config.workspaceId, agent_id: config.agentId }, 'enrolling with the one-time PIN');
+  const psk = await enroll({ ...base, pin: config.pin }, { log, signal: deps.signal });
+  await saveEnrollment(config.configPath, file, {
+    controller: config.controller,
+    workspace_id: config.workspaceId,
+    agent_id: config.agentId,
+    psk,
+  });
+  log.info({ config: config.configPath }, 'enrolled; PSK saved (mode 0600), the PIN is no longer needed');
+  return { ...base, psk };
+}
+
+/**
+ * The long-running agent: spool, enrollment, connection, scheduler and sender wired together.
+ * Resolves with 0 once stopped by a signal; throws AgentExit when the controller refuses the
+ * agent for good (3, 4) or the configuration cannot work (2).
+ */
+export async function runAgent(config: AgentConfig, file: ConfigFileContent | null, deps: RuntimeDeps): Promise<ExitCode> {
+  const { log } = deps;
+  log.info(
+    {
+      version: AGENT_VERSION,
+      controller: config.controller,
+      workspace_id: config.workspaceId,
+      agent_id: config.agentId,
+      config: config.configPath,
+      data_dir: config.dataDir,
+    },
+    'netwatcher agent starting',
+  );
+  // Opened first: the lock stops a second agent on the same directory before it enrolls.
+  const spool = await Spool.open(config.dataDir, { log: moduleLogger(log, 'spool'), maxRecords: config.spoolMax });
+  try {
+    let creds: AgentCredentials;
+    try {
+      creds = await credentials(config, file, deps);
+    } catch (e) {
+      if (e instanceof AgentExit && e.exitCode === ExitCode.Ok) return ExitCode.Ok;
+      throw e;
+    }
+    const exit = await operate(spool, creds, deps);
+    if (exit) throw exit;
+    return ExitCode.Ok;
+  } finally {
+    await spool.close();
+    log.info({ unacked: spool.size }, 'stopped');
+  }
+}
+
+/** Runs probes and streams results until a signal (resolves null) or a final refusal (the exit). */
+async function operate(spool: Spool, creds: AgentCredentials, deps: RuntimeDeps): Promise<AgentExit | null> {
+  const { log } = deps;
+  let onFatal: (exit: AgentExit) => void = () => undefined;
+  const fatal = new Promise<AgentExit>((resolve) => (onFatal = resolve));
+  const stopped = new Promise<null>((resolve) => {
+    if (deps.signal.aborted) resolve(null);
+    deps.signal.addEventListener('abort', () => resolve(null), { once: true });
+  });
+
+  // The sender and the connection need each other; the channel looks the connection up lazily.
+  const sender: ResultSender = new ResultSender(
+    spool,
+    { get connected() { return connection.connected; }, post: (results) => connection.post(results) },
+    moduleLogger(log, 'sender'),
+  );
+  const scheduler = new Scheduler({
+    executor: createProbeExecutor({
+      run: deps.run ?? runCommand,
+      publicIp: () => fetchPublicIp(creds),
+      agentVersion: AGENT_VERSION,
+      log: moduleLogger(log, 'probe'),
+    }),
+    // Spool first (durable), then wake the sender: a crash after this line loses nothing.
+    onResults: async (results: ProbeResult[]) => {
+      await spool.add(results);
+      sender.pump();
+    },
+    log: moduleLogger(log, 'scheduler'),
+  });
+  const connection: ControllerConnection = new ControllerConnection(creds, AGENT_VERSION, moduleLogger(log, 'connection'), {
+    onConnected: () => sender.onConnected(),
+    onDisconnected: () => sender.onDisconnected(),
+    onProbeSet: (set) => scheduler.apply(set.probes),
+    onAck: (ack) => void sender.onAck(ack),
+    onFatal,
+  });
+  connection.start();
+
+  const exit = await Promise.race([fatal, stopped]);
+  log.info('stopping: no new probe runs');
+  await scheduler.stop(exit ? 1000 : PROBE_GRACE_MS);
+  if (connection.connected) {
+    sender.pump();
+    if (!(await sender.waitIdle(ACK_GRACE_MS))) log.info('some results are not acked yet; they stay in the spool for the next start');
+  }
+  connection.close();
+  return exit;
+}

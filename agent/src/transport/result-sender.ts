@@ -1,0 +1,176 @@
+import { MAX_RESULTS_PER_POST, type ProbePostOk, type ProbeResult } from '@netwatcher/shared';
+import type { Logger } from '../log';
+import type { Spool } from '../spool/spool';
+
+/** Where batches go: the Socket.IO connection in production, a fake in tests. */
+export interface ResultChannel {
+  readonly connected: boolean;
+  post(results: ProbeResult[]): void;
+}
+
+export interface ResultSenderOptions {
+  batchSize?: number;
+  /** Batches awaiting an ack at once: enough to keep the pipe busy, few enough to bound re-sends. */
+  maxInFlight?: number;
+  /** A batch not acked by then is released and sent again (the controller ignores re-delivered ids). */
+  ackTimeoutMs?: number;
+}
+
+interface Batch {
+  ids: Set<string>;
+  timer: NodeJS.Timeout;
+}
+
+const MAX_REJECT_LOG_LINES = 20;
+
+/**
+ * Streams the spool to the controller: oldest first, in batches of at most
+ * MAX_RESULTS_PER_POST, a few batches in flight. A result leaves the spool only when an ack
+ * names its id (stored, or rejected for good). On every (re)connect all in-flight state is
+ * forgotten, so everything unacked is sent again.
+ */
+export class ResultSender {
+  private readonly batches = new Map<number, Batch>();
+  private readonly inFlight = new Map<string, number>();
+  private nextBatch = 1;
+  private pumping = false;
+  private pumpAgain = false;
+  private readonly batchSize: number;
+  private readonly maxInFlight: number;
+  private readonly ackTimeoutMs: number;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly spool: Spool,
+    private readonly channel: ResultChannel,
+    private readonly log: Logger,
+    options: ResultSenderOptions = {},
+  ) {
+    this.batchSize = Math.min(options.batchSize ?? MAX_RESULTS_PER_POST, MAX_RESULTS_PER_POST);
+    this.maxInFlight = options.maxInFlight ?? 3;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** After (re)connecting: whatever was in flight on the old connection is sent again. */
+  onConnected(): void {
+    this.reset();
+    this.pump();
+  }
+
+  onDisconnected(): void {
+    this.reset();
+  }
+
+  async onAck(ack: ProbePostOk): Promise<void> {
+    const rejected = ack.rejected.filter((r): r is { id: string; error: string } => r.id !== null);
+    for (const r of rejected.slice(0, MAX_REJECT_LOG_LINES)) {
+      this.log.warn({ result_id: r.id, error: r.error }, 'controller rejected a result; it will not be re-sent');
+    }
+    if (rejected.length > MAX_REJECT_LOG_LINES) {
+      this.log.warn({ more: rejected.length - MAX_REJECT_LOG_LINES }, 'more results rejected');
+    }
+    const anonymous = ack.rejected.length - rejected.length;
+    if (anonymous > 0) this.log.warn({ count: anonymous, error: ack.rejected.find((r) => r.id === null)?.error }, 'controller rejected results without an id');
+
+    const done = [...ack.ids, ...rejected.map((r) => r.id)];
+    try {
+      await this.spool.ack(done);
+    } catch (e) {
+      // Not fatal: the ids stay in the spool and are re-sent; the controller acks them again.
+      this.log.error({ err: e }, 'could not record acks in the spool');
+    }
+    for (const id of done) this.release(id);
+    this.pump();
+  }
+
+  /** Sends what is pending, up to the in-flight limit. Safe to call often; runs are coalesced. */
+  pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.fill()
+      .catch((e: unknown) => this.log.error({ err: e }, 'reading the spool failed'))
+      .finally(() => {
+        this.pumping = false;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.pump();
+        } else {
+          this.notifyIdle();
+        }
+      });
+  }
+
+  /** Resolves when nothing is in flight (all acked) or after `timeoutMs`; true if idle. */
+  waitIdle(timeoutMs: number): Promise<boolean> {
+    if (this.inFlight.size === 0 && !this.pumping) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
+        resolve(false);
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.idleWaiters.push(done);
+    });
+  }
+
+  private async fill(): Promise<void> {
+    while (this.channel.connected && this.batches.size < this.maxInFlight) {
+      const exclude = new Set(this.inFlight.keys());
+      const batch = await this.spool.readPending(this.batchSize, exclude);
+      if (batch.length === 0 || !this.channel.connected) return;
+      const no = this.nextBatch++;
+      const ids = new Set(batch.map((r) => r.id));
+      const timer = setTimeout(() => this.expire(no), this.ackTimeoutMs);
+      timer.unref();
+      this.batches.set(no, { ids, timer });
+      for (const id of ids) this.inFlight.set(id, no);
+      this.channel.post(batch);
+      this.log.debug({ batch: no, results: batch.length }, 'results sent');
+    }
+  }
+
+  private expire(no: number): void {
+    const batch = this.batches.get(no);
+    if (!batch) return;
+    this.log.warn({ batch: no, unacked: batch.ids.size, after_ms: this.ackTimeoutMs }, 'no ack from the controller; will send again');
+    for (const id of batch.ids) this.inFlight.delete(id);
+    this.batches.delete(no);
+    this.pump();
+  }
+
+  private release(id: string): void {
+    const no = this.inFlight.get(id);
+    if (no === undefined) return;
+    this.inFlight.delete(id);
+    const batch = this.batches.get(no);
+    if (!batch) return;
+    batch.ids.delete(id);
+    if (batch.ids.size === 0) {
+      clearTimeout(batch.timer);
+      this.batches.delete(no);
+    }
+  }
+
+  private reset(): void {
+    for (const b of this.batches.values()) clearTimeout(b.timer);
+    this.batches.clear();
+    this.inFlight.clear();
+  }
+
+  private notifyIdle(): void {
+    if (this.inFlight.size > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
