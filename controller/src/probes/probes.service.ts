@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { AgentEntity } from '../agents/agent.entity';
+import { findWorkspaceAgent, liveAgentIds } from '../agents/agent-lookup';
+import { writeReturning } from '../agents/sql-rows';
+import { ApiError } from '../common/api-error';
+import { ListResponse, PageQueryDto, toList } from '../common/pagination';
+import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
+import { CreateProbeDto, UpdateProbeDto } from './dto/probe.dto';
+import { ProbeChangeNotifier } from './probe-change.notifier';
+import { ProbeEntity } from './probe.entity';
+import { newProbeRow, settingsOfRow } from './probe-row';
+import { draftFrom, ProbeDraft, ProbeRuleContext, ProbeSettings, validateProbe } from './probe-rules';
+import { CreatedProbeView, ProbeView, toProbeView } from './probe.view';
+
+/** Validated settings or a 400 listing every problem. */
+export function requireValidProbe(draft: ProbeDraft, ctx: ProbeRuleContext): ProbeSettings {
+  const result = validateProbe(draft, ctx);
+  if (!result.ok) throw ApiError.badRequest(result.errors.join('; '), 'invalid_probe');
+  return result.probe;
+}
+
+/** Inserts a validated probe and returns its id; all probe writes go through here. */
+export async function insertProbe(
+  em: EntityManager,
+  workspaceId: number,
+  agentId: number,
+  settings: ProbeSettings,
+  reverseOfProbeId: number | null = null,
+): Promise<number> {
+  const probes = em.getRepository(ProbeEntity);
+  const saved = await probes.save(probes.create(newProbeRow(workspaceId, agentId, settings, reverseOfProbeId)));
+  return saved.id;
+}
+
+/** One spelling of a PATCH field, or a 400 when both spellings disagree. */
+function oneOf<T>(names: [string, string], a: T | undefined, b: T | undefined): T | undefined {
+  if (a !== undefined && b !== undefined && JSON.stringify(a) !== JSON.stringify(b)) {
+    throw ApiError.badRequest(`${names[0]} and ${names[1]} are the same field and disagree; send one`, 'conflicting_fields');
+  }
+  return a ?? b;
+}
+
+/**
+ * Probe configuration of one agent. Every query names the workspace AND the agent, so a probe id
+ * addressed under another agent or workspace is a 404. Agents whose probe set changed are
+ * notified only after the transaction committed.
+ */
+@Injectable()
+export class ProbesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>,
+    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly access: WorkspaceAccessService,
+    private readonly changes: ProbeChangeNotifier,
+  ) {}
+
+  async list(userId: number, workspaceId: number, agentId: number, page: PageQueryDto): Promise<ListResponse<ProbeView>> {
+    await this.access.require(userId, workspaceId, 'USER');
+    await findWorkspaceAgent(this.agents, workspaceId, agentId);
+    const [rows, total] = await this.probes.findAndCount({
+      where: { workspaceId, agentId },
+      order: { id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return toList(rows.map(toProbeView), total, page);
+  }
+
+  async get(userId: number, workspaceId: number, agentId: number, probeId: number): Promise<ProbeView> {
+    await this.access.require(userId, workspaceId, 'USER');
+    await findWorkspaceAgent(this.agents, workspaceId, agentId);
+    return toProbeView(await this.findProbe(this.db.manager, workspaceId, agentId, probeId));
+  }
+
+  /**
+   * With `bidirectional: true` (AGENT only) every target agent also gets the mirror probe toward
+   * this agent. Primary and mirrors are one transaction: any failure writes nothing.
+   */
+  async create(userId: number, workspaceId: number, agentId: number, dto: CreateProbeDto): Promise<CreatedProbeView> {
+    await this.access.require(userId, workspaceId, 'USER');
+    if (dto.workspace_id !== undefined && dto.workspace_id !== workspaceId) {
+      throw ApiError.badRequest('workspace_id in the body must match the path', 'path_mismatch');
+    }
+    if (dto.agent_id !== undefined && dto.agent_id !== agentId) {
+      throw ApiError.badRequest('agent_id in the body must match the path', 'path_mismatch');
+    }
+    if (dto.bidirectional && dto.type !== 'AGENT') {
+      throw ApiError.badRequest('bidirectional only applies to AGENT probes', 'invalid_probe');
+    }
+    const draft: ProbeDraft = {
+      type: dto.type,
+      enabled: dto.enabled,
+      interval_sec: dto.interval_sec,
+      timeout_sec: dto.timeout_sec,
+      count: dto.count,
+      duration_sec: dto.duration_sec,
+      server: dto.server,
+      targets: dto.targets,
+      agent_targets: dto.agent_targets,
+      labels: dto.labels,
+      metadata: dto.metadata,
+    };
+    const { probeId, reverseIds, settings } = await this.db.transaction(async (em) => {
+      await findWorkspaceAgent(em, workspaceId, agentId);
+      const known = await liveAgentIds(em, workspaceId, draft.agent_targets ?? []);
+      const primary = requireValidProbe(draft, { agentId, knownAgentIds: known });
+      const id = await insertProbe(em, workspaceId, agentId, primary);
+      const mirrors: number[] = [];
+      if (dto.bidirectional) {
+        for (const peer of primary.agentTargets) {
+          const mirror = requireValidProbe(
+            { ...draftFrom(primary), agent_targets: [agentId] },
+            { agentId: peer, knownAgentIds: new Set([agentId]) },
+          );
+          mirrors.push(await insertProbe(em, workspaceId, peer, mirror, id));
+        }
+      }
+      return { probeId: id, reverseIds: mirrors, settings: primary };
+    });
+    this.changes.notifyAll(workspaceId, [agentId, ...(reverseIds.length > 0 ? settings.agentTargets : [])]);
+    const created = await this.findProbe(this.db.manager, workspaceId, agentId, probeId);
+    return { ...toProbeView(created), reverse_probe_ids: reverseIds };
+  }
+
+  /**
+   * Merges the change into the stored probe and re-validates the whole result with the create
+   * rules. Agent targets the probe already had are accepted even if that peer was deleted since,
+   * so a probe can still be disabled or edited; newly added agent targets must be live.
+   */
+  async update(userId: number, workspaceId: number, agentId: number, probeId: number, dto: UpdateProbeDto): Promise<ProbeView> {
+    await this.access.require(userId, workspaceId, 'USER');
+    const change: Partial<ProbeDraft> = {
+      enabled: dto.enabled,
+      interval_sec: oneOf(['intervalSec', 'interval_sec'], dto.intervalSec, dto.interval_sec),
+      timeout_sec: oneOf(['timeoutSec', 'timeout_sec'], dto.timeoutSec, dto.timeout_sec),
+      count: dto.count,
+      duration_sec: dto.duration_sec,
+      labels: dto.labels,
+      metadata: dto.metadata,
+      targets: oneOf(['replaceTargets', 'targets'], dto.replaceTargets, dto.targets),
+      agent_targets: oneOf(['replaceAgentTargets', 'agent_targets'], dto.replaceAgentTargets, dto.agent_targets),
+    };
+    const given = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+    if (Object.keys(given).length === 0) throw ApiError.badRequest('nothing to update', 'empty_update');
+
+    await this.db.transaction(async (em) => {
+      await findWorkspaceAgent(em, workspaceId, agentId);
+      const current = await this.findProbe(em, workspaceId, agentId, probeId, true);
+      const merged: ProbeDraft = { ...draftFrom(settingsOfRow(current)), ...given };
+      const stored = settingsOfRow(current).agentTargets;
+      const added = (merged.agent_targets ?? []).filter((id) => !stored.includes(id));
+      const known = new Set([...stored, ...(await liveAgentIds(em, workspaceId, added))]);
+      const settings = requireValidProbe(merged, { agentId, knownAgentIds: known });
+      // type and server came from the stored probe (PATCH cannot change them), so assigning all is safe.
+      await em.getRepository(ProbeEntity).save(Object.assign(current, settings));
+    });
+    this.changes.notify(workspaceId, agentId);
+    return toProbeView(await this.findProbe(this.db.manager, workspaceId, agentId, probeId));
+  }
+
+  async remove(userId: number, workspaceId: number, agentId: number, probeId: number): Promise<void> {
+    await this.access.require(userId, workspaceId, 'USER');
+    await findWorkspaceAgent(this.agents, workspaceId, agentId);
+    const deleted = await writeReturning<{ id: number }>(
+      this.db.manager,
+      'DELETE FROM probes WHERE id = $1 AND workspace_id = $2 AND agent_id = $3 RETURNING id',
+      [probeId, workspaceId, agentId],
+    );
+    if (deleted.length === 0) throw ApiError.notFound('probe');
+    this.changes.notify(workspaceId, agentId);
+  }
+
+  private async findProbe(em: EntityManager, workspaceId: number, agentId: number, probeId: number, lock = false): Promise<ProbeEntity> {
+    const probe = await em.getRepository(ProbeEntity).findOne({
+      where: { id: probeId, workspaceId, agentId },
+      // Two concurrent PATCHes of one probe must merge one after the other, not both from the same base.
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!probe) throw ApiError.notFound('probe');
+    return probe;
+  }
+}
