@@ -1,4 +1,6 @@
 import type { Type } from '@nestjs/common';
+import { AgentsModule } from './agents/agents.module';
+import { ProbesModule } from './probes/probes.module';
 import { LookupsModule } from './lookups/lookups.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -7,6 +9,8 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
  * never the app's wiring.
  */
 export const FEATURE_MODULES: Type<unknown>[] = [
+  AgentsModule,
+  ProbesModule,
   LookupsModule,
   WorkspacesModule,
 ];

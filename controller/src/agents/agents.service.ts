@@ -1,0 +1,165 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { ApiError } from '../common/api-error';
+import { ListResponse, PageQueryDto, toList } from '../common/pagination';
+import { ProbeChangeNotifier } from '../probes/probe-change.notifier';
+import { ProbeEntity } from '../probes/probe.entity';
+import { newProbeRow } from '../probes/probe-row';
+import { defaultAgentProbes } from '../probes/probe-rules';
+import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
+import { generatePin, hashPin, PIN_LENGTH, PIN_TTL_SECONDS } from './agent-credentials';
+import { AgentEntity } from './agent.entity';
+import { findWorkspaceAgent } from './agent-lookup';
+import { AgentView, toAgentView } from './agent.view';
+import { CreateAgentDto, IssuePinDto, UpdateAgentDto } from './dto/agent.dto';
+import { writeReturning } from './sql-rows';
+
+export interface CreatedAgent {
+  agent: AgentView;
+  pin: string;
+}
+
+export interface Heartbeat {
+  ok: true;
+  ts: string;
+}
+
+/** The database clock decides PIN expiry everywhere, so app/DB clock skew cannot stretch a PIN. */
+async function pinExpiry(em: EntityManager, ttlSeconds: number): Promise<Date> {
+  const [row] = await em.query<Array<{ expires: Date }>>('SELECT now() + make_interval(secs => $1) AS expires', [ttlSeconds]);
+  return new Date(row.expires);
+}
+
+/** Agent management for workspace members. Enrollment itself (PIN → PSK) is AgentAuthService. */
+@Injectable()
+export class AgentsService {
+  private readonly logger = new Logger(AgentsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly access: WorkspaceAccessService,
+    private readonly probeChanges: ProbeChangeNotifier,
+  ) {}
+
+  async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<AgentView>> {
+    await this.access.require(userId, workspaceId, 'USER');
+    const [rows, total] = await this.agents.findAndCount({
+      where: { workspaceId },
+      order: { id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return toList(rows.map(toAgentView), total, page);
+  }
+
+  async get(userId: number, workspaceId: number, agentId: number): Promise<AgentView> {
+    await this.access.require(userId, workspaceId, 'USER');
+    return toAgentView(await findWorkspaceAgent(this.agents, workspaceId, agentId));
+  }
+
+  /**
+   * The agent, its one-time PIN and its default NETINFO/SYSINFO probes are written in one
+   * transaction: an agent without its defaults, or defaults without an agent, never exists.
+   */
+  async create(userId: number, workspaceId: number, dto: CreateAgentDto): Promise<CreatedAgent> {
+    await this.access.require(userId, workspaceId, 'USER');
+    const pin = generatePin(dto.pinLength ?? PIN_LENGTH.default);
+    const pinHash = await hashPin(pin);
+    const ttl = dto.pinTTLSeconds ?? PIN_TTL_SECONDS.default;
+    const agent = await this.db.transaction(async (em) => {
+      const agents = em.getRepository(AgentEntity);
+      const created = await agents.save(
+        agents.create({
+          workspaceId,
+          name: dto.name,
+          description: dto.description ?? '',
+          location: dto.location ?? '',
+          publicIpOverride: dto.public_ip_override ?? '',
+          version: dto.version ?? '',
+          labels: dto.labels ?? {},
+          metadata: dto.metadata ?? {},
+          pinHash,
+          pinExpiresAt: await pinExpiry(em, ttl),
+        }),
+      );
+      const probes = em.getRepository(ProbeEntity);
+      await probes.save(defaultAgentProbes(created.id).map((p) => probes.create(newProbeRow(workspaceId, created.id, p))));
+      return findWorkspaceAgent(em, workspaceId, created.id);
+    });
+    this.logger.log({ workspace_id: workspaceId, agent_id: agent.id, user_id: userId }, 'agent created');
+    return { agent: toAgentView(agent), pin };
+  }
+
+  async update(userId: number, workspaceId: number, agentId: number, dto: UpdateAgentDto): Promise<AgentView> {
+    await this.access.require(userId, workspaceId, 'USER');
+    const patch: Partial<AgentEntity> = {};
+    if (dto.name !== undefined) patch.name = dto.name;
+    if (dto.description !== undefined) patch.description = dto.description;
+    if (dto.location !== undefined) patch.location = dto.location;
+    if (dto.public_ip_override !== undefined) patch.publicIpOverride = dto.public_ip_override;
+    if (dto.labels !== undefined) patch.labels = dto.labels;
+    if (dto.metadata !== undefined) patch.metadata = dto.metadata;
+    if (Object.keys(patch).length === 0) throw ApiError.badRequest('nothing to update', 'empty_update');
+    const agent = await findWorkspaceAgent(this.agents, workspaceId, agentId);
+    return toAgentView(await this.agents.save(Object.assign(agent, patch)));
+  }
+
+  /**
+   * Soft delete: the row stays so the agent's PSK still identifies it and it is told 410 (stop
+   * for good) instead of 401 (retry). Its unused PIN is dropped. Agents whose probes target it
+   * are told to re-fetch: their plans lose a peer.
+   */
+  async remove(userId: number, workspaceId: number, agentId: number): Promise<void> {
+    await this.access.require(userId, workspaceId, 'ADMIN');
+    const removed = await writeReturning<{ id: number }>(
+      this.db.manager,
+      `UPDATE agents SET deleted_at = now(), updated_at = now(), pin_hash = NULL, pin_expires_at = NULL
+        WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL RETURNING id`,
+      [agentId, workspaceId],
+    );
+    if (removed.length === 0) throw ApiError.notFound('agent');
+    const peers = await this.db.query<Array<{ agent_id: number }>>(
+      `SELECT DISTINCT p.agent_id FROM probes p
+         JOIN agents a ON a.id = p.agent_id AND a.deleted_at IS NULL
+        WHERE p.workspace_id = $1 AND p.agent_targets @> $2::jsonb`,
+      [workspaceId, JSON.stringify([agentId])],
+    );
+    this.logger.log({ workspace_id: workspaceId, agent_id: agentId, user_id: userId }, 'agent deleted');
+    this.probeChanges.notifyAll(workspaceId, [agentId, ...peers.map((p) => Number(p.agent_id))]);
+  }
+
+  /** Manual "seen now"; does not touch updated_at, which tracks configuration changes. */
+  async heartbeat(userId: number, workspaceId: number, agentId: number): Promise<Heartbeat> {
+    await this.access.require(userId, workspaceId, 'USER');
+    const rows = await writeReturning<{ last_seen_at: Date }>(
+      this.db.manager,
+      `UPDATE agents SET last_seen_at = now() WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL RETURNING last_seen_at`,
+      [agentId, workspaceId],
+    );
+    if (rows.length === 0) throw ApiError.notFound('agent');
+    return { ok: true, ts: new Date(rows[0].last_seen_at).toISOString() };
+  }
+
+  /**
+   * A fresh PIN replaces any unused one and clears the failure counter and lock (an admin is
+   * vouching for the next attempt). The current PSK keeps working until the new PIN is used.
+   */
+  async issuePin(userId: number, workspaceId: number, agentId: number, dto: IssuePinDto): Promise<{ pin: string }> {
+    await this.access.require(userId, workspaceId, 'ADMIN');
+    const pin = generatePin(dto.pinLength ?? PIN_LENGTH.default);
+    const pinHash = await hashPin(pin);
+    const ttl = dto.ttlSeconds ?? PIN_TTL_SECONDS.default;
+    const rows = await writeReturning<{ id: number }>(
+      this.db.manager,
+      `UPDATE agents SET pin_hash = $3, pin_expires_at = now() + make_interval(secs => $4),
+              pin_failed_attempts = 0, pin_locked_until = NULL
+        WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL RETURNING id`,
+      [agentId, workspaceId, pinHash, ttl],
+    );
+    if (rows.length === 0) throw ApiError.notFound('agent');
+    this.logger.log({ workspace_id: workspaceId, agent_id: agentId, user_id: userId, ttl_seconds: ttl }, 'agent PIN issued');
+    return { pin };
+  }
+}
