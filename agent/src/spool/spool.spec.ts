@@ -160,3 +160,24 @@ describe('Spool', () => {
     expect(() => statSync(join(dir, SPOOL_LOCK))).toThrow();
   });
 });
+
+describe('Spool damage', () => {
+  it('drops a record damaged on disk while running instead of blocking the queue', async () => {
+    const { log, lines } = capturingLogger();
+    const s = await Spool.open(dir, { log });
+    const rs = [result(1), result(2), result(3)];
+    await s.add(rs);
+    // Damage the second record in place, same length, so the offsets stay valid.
+    const path = join(dir, SPOOL_FILE);
+    const text = readFileSync(path, 'utf8').split('\n');
+    text[1] = text[1].replace('"probe_id":', '"probe_id"#');
+    writeFileSync(path, text.join('\n'));
+    expect((await s.readPending(10)).map((r) => r.id)).toEqual([rs[0].id, rs[2].id]);
+    expect(s.size).toBe(2);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'unreadable spool records dropped', damaged: 1 }));
+    await s.close();
+    const reopened = await Spool.open(dir, { log: silent });
+    expect((await reopened.readPending(10)).map((r) => r.id)).toEqual([rs[0].id, rs[2].id]);
+    await reopened.close();
+  });
+});

@@ -132,16 +132,45 @@ export class Spool {
     });
   }
 
-  /** Oldest unacked results first, skipping those already in flight. */
+  /**
+   * Oldest unacked results first, skipping those already in flight. Records that sit next to
+   * each other in the log (the usual case) are read with one read call. A record that no
+   * longer parses (disk damage) is dropped with a warning rather than blocking the queue.
+   */
   readPending(limit: number, exclude: ReadonlySet<string> = new Set()): Promise<ProbeResult[]> {
     return this.serial(async () => {
-      const picked: Slot[] = [];
-      for (const [id, slot] of this.slots) {
+      const picked: [string, Slot][] = [];
+      for (const entry of this.slots) {
         if (picked.length >= limit) break;
-        if (!exclude.has(id)) picked.push(slot);
+        if (!exclude.has(entry[0])) picked.push(entry);
       }
       const out: ProbeResult[] = [];
-      for (const slot of picked) out.push((await this.readRecord(slot)) as ProbeResult);
+      const damaged: string[] = [];
+      for (let i = 0; i < picked.length; ) {
+        let j = i + 1;
+        while (j < picked.length && picked[j][1].offset === picked[j - 1][1].offset + picked[j - 1][1].length + 1) j++;
+        const start = picked[i][1].offset;
+        const end = picked[j - 1][1].offset + picked[j - 1][1].length;
+        const buf = Buffer.alloc(end - start);
+        await this.fh.read(buf, 0, buf.length, start);
+        for (let k = i; k < j; k++) {
+          const [id, slot] = picked[k];
+          try {
+            const rec = JSON.parse(buf.toString('utf8', slot.offset - start, slot.offset - start + slot.length)) as { r?: ProbeResult };
+            if (rec.r?.id !== id) throw new Error('id mismatch');
+            out.push(rec.r);
+          } catch {
+            damaged.push(id);
+          }
+        }
+        i = j;
+      }
+      if (damaged.length > 0) {
+        this.log.warn({ damaged: damaged.length }, 'unreadable spool records dropped');
+        await this.append(Buffer.from(JSON.stringify({ op: 'drop', ids: damaged } satisfies SpoolRecord) + '\n'));
+        for (const id of damaged) this.slots.delete(id);
+        this.deadLines += damaged.length + 1;
+      }
       return out;
     });
   }
@@ -168,12 +197,6 @@ export class Spool {
     await this.fh.write(data);
     await this.fh.datasync();
     this.fileSize += data.length;
-  }
-
-  private async readRecord(slot: Slot): Promise<unknown> {
-    const buf = Buffer.alloc(slot.length);
-    await this.fh.read(buf, 0, slot.length, slot.offset);
-    return (JSON.parse(buf.toString('utf8')) as { r: unknown }).r;
   }
 
   /** Drops the `count` oldest live results (plus `alreadyDropped` that never got written) with one log line. */
