@@ -1,4 +1,4 @@
-import { parseIp } from './ip-address';
+import { parseIp, reverseDnsName } from './ip-address';
 import { isLoopback, reservedRange } from './reserved-ranges';
 
 describe('parseIp', () => {
@@ -55,5 +55,14 @@ describe('reservedRange', () => {
     expect(isLoopback(parseIp('127.0.0.1')!)).toBe(true);
     expect(isLoopback(parseIp('::1')!)).toBe(true);
     expect(isLoopback(parseIp('10.0.0.1')!)).toBe(false);
+  });
+});
+
+describe('reverseDnsName', () => {
+  it('builds in-addr.arpa and ip6.arpa names', () => {
+    expect(reverseDnsName(parseIp('8.8.4.4')!)).toBe('4.4.8.8.in-addr.arpa');
+    expect(reverseDnsName(parseIp('2001:db8::567:89ab')!)).toBe(
+      'b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa',
+    );
   });
 });

@@ -107,3 +107,10 @@ export function inPrefix(ip: readonly number[], network: readonly number[], pref
   }
   return true;
 }
+
+/** The PTR query name: `4.4.8.8.in-addr.arpa`, or nibbles under `ip6.arpa` for IPv6. */
+export function reverseDnsName(ip: IpAddress): string {
+  if (ip.version === 4) return `${ip.address.split('.').reverse().join('.')}.in-addr.arpa`;
+  const nibbles = ip.words.map((w) => w.toString(16).padStart(8, '0')).join('');
+  return `${[...nibbles].reverse().join('.')}.ip6.arpa`;
+}
