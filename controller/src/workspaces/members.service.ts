@@ -45,9 +45,6 @@ export class MembersService {
 
   /** Creates a pending membership; it grants nothing until the invitee accepts it. */
   async invite(caller: AuthUser, workspaceId: number, dto: InviteMemberDto): Promise<MemberView> {
-    if (dto.userId === undefined && dto.email === undefined) {
-      throw ApiError.badRequest('give the userId or the email (or both) of the person to invite', 'invitee_missing');
-    }
     const member = await this.locks.withAccess(caller.id, workspaceId, 'ADMIN', async ({ em, member: me }) => {
       if (dto.role === 'OWNER' && me.role !== 'OWNER') throw ownerOnly('invite an OWNER');
       const invitee = await this.resolveInvitee(em, dto);
@@ -58,9 +55,12 @@ export class MembersService {
           ...(invitee.userId ? [{ workspaceId, userId: invitee.userId }] : []),
         ],
       });
-      if (existing?.acceptedAt)
+      if (existing?.acceptedAt) {
         throw ApiError.conflict('this person is already a member of the workspace', 'already_member');
-      if (existing) throw ApiError.conflict('this person has already been invited to the workspace', 'already_invited');
+      }
+      if (existing) {
+        throw ApiError.conflict('this person has already been invited to the workspace', 'already_invited');
+      }
       return repo.save(
         repo.create({
           workspaceId,
@@ -167,14 +167,17 @@ export class MembersService {
 
   private async resolveInvitee(em: EntityManager, dto: InviteMemberDto): Promise<Invitee> {
     const users = em.getRepository(UserEntity);
+    const { email } = dto;
     if (dto.userId === undefined) {
-      const email = dto.email as string;
+      if (email === undefined) {
+        throw ApiError.badRequest('give the userId or the email (or both) of the person to invite', 'invitee_missing');
+      }
       const user = await users.findOne({ where: { email }, select: { id: true } });
       return { userId: user?.id ?? null, email };
     }
     const user = await users.findOne({ where: { id: dto.userId }, select: { id: true, email: true } });
     if (!user) throw ApiError.notFound('user');
-    if (dto.email !== undefined && dto.email !== user.email) {
+    if (email !== undefined && email !== user.email) {
       throw ApiError.badRequest('userId and email refer to different users', 'invitee_mismatch');
     }
     return { userId: user.id, email: user.email };
