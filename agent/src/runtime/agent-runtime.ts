@@ -112,6 +112,7 @@ async function operate(spool: Spool, creds: AgentCredentials, deps: RuntimeDeps)
     { get connected() { return connection.connected; }, post: (results) => connection.post(results) },
     moduleLogger(log, 'sender'),
   );
+  const spoolLog = moduleLogger(log, 'spool');
   const scheduler = new Scheduler({
     executor: createProbeExecutor({
       run: deps.run ?? runCommand,
@@ -122,6 +123,8 @@ async function operate(spool: Spool, creds: AgentCredentials, deps: RuntimeDeps)
     // Spool first (durable), then wake the sender: a crash after this line loses nothing.
     onResults: async (results: ProbeResult[]) => {
       await spool.add(results);
+      // One debug line per result: lets an operator (and the zero-loss test) trace an id end to end.
+      for (const r of results) spoolLog.debug({ result_id: r.id, probe_id: r.probe_id, type: r.type }, 'result spooled');
       sender.pump();
     },
     log: moduleLogger(log, 'scheduler'),
