@@ -22,14 +22,21 @@ export interface FlatCityRecord {
 export type CityRecord = CityResponse | FlatCityRecord;
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+/** ICU takes microseconds per name; there are only ~250 codes, so every lookup after the first is a map hit. */
+const countryNames = new Map<string, string>();
 
 /** English country name from an ISO 3166-1 alpha-2 code, via the runtime's ICU data. */
 export function countryName(code: string): string {
-  try {
-    return regionNames.of(code.toUpperCase()) ?? code;
-  } catch {
-    return code;
+  let name = countryNames.get(code);
+  if (name === undefined) {
+    try {
+      name = regionNames.of(code.toUpperCase()) ?? code;
+    } catch {
+      name = code;
+    }
+    if (countryNames.size < 1000) countryNames.set(code, name);
   }
+  return name;
 }
 
 function isFlat(record: CityRecord): record is FlatCityRecord {
