@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { AgentsModule } from './agents/agents.module';
 import { ProbesModule } from './probes/probes.module';
 import { LookupsModule } from './lookups/lookups.module';
+import { AgentApiModule } from './agent-api/agent-api.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 /**
@@ -12,5 +13,6 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   AgentsModule,
   ProbesModule,
   LookupsModule,
+  AgentApiModule,
   WorkspacesModule,
 ];

@@ -44,17 +44,35 @@ function callerKey(req: Request & Caller): string {
 }
 
 /**
+ * Nest creates one guard instance per module that uses it, but a caller's bucket must be the
+ * same on every route of a policy. Buckets are therefore kept per app, keyed by the app's
+ * config object (one per app instance, shared by all its providers), and die with the app.
+ */
+const bucketsByApp = new WeakMap<AppConfig, TokenBuckets>();
+
+function bucketsFor(config: AppConfig): TokenBuckets {
+  let buckets = bucketsByApp.get(config);
+  if (!buckets) {
+    buckets = new TokenBuckets();
+    bucketsByApp.set(config, buckets);
+  }
+  return buckets;
+}
+
+/**
  * Sets RateLimit-Limit / RateLimit-Remaining / RateLimit-Reset (IETF httpapi ratelimit
  * headers) on every limited response, and Retry-After with a 429 in the documented error shape.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly buckets = new TokenBuckets();
+  private readonly buckets: TokenBuckets;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.buckets = bucketsFor(config);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const source = this.reflector.getAllAndOverride<RateLimitPolicySource | undefined>(RATE_LIMIT_POLICY, [
