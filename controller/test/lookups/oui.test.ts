@@ -104,3 +104,34 @@ describe('OUI lookups', () => {
     expect(bad.body.code).toBe('invalid_mac');
   });
 });
+
+describe('lookup rate limit', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp('pglite', { LOOKUP_RATE_LIMIT_BURST: '3', LOOKUP_RATE_LIMIT_PER_MINUTE: '1' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('gives each user one bucket across all lookup routes, with the standard headers', async () => {
+    const base = new Http(t.url);
+    const [alice, bob] = await Promise.all([registerUser(base, 'alice'), registerUser(base, 'bob')]);
+    const first = await alice.http.get('/lookup/oui/001C42ABCDEF');
+    expect(first.status).toBe(200);
+    expect([first.headers.get('ratelimit-limit'), first.headers.get('ratelimit-remaining')]).toEqual(['3', '2']);
+    expect((await alice.http.get('/geoip/lookup?ip=10.0.0.1')).status).toBe(200);
+    expect((await alice.http.get('/whois/lookup?query=10.0.0.1')).status).toBe(400); // counted too: no free probing
+    const limited = await alice.http.get('/lookup/oui/status');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ ...ERROR_SHAPE, code: 'rate_limited' });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    expect(Number(limited.headers.get('ratelimit-reset'))).toBeGreaterThanOrEqual(
+      Number(limited.headers.get('retry-after')),
+    );
+    expect((await alice.http.get('/lookup/combined?ip=10.0.0.1')).status).toBe(429);
+    expect((await bob.http.get('/lookup/oui/001C42ABCDEF')).status).toBe(200);
+  });
+});
