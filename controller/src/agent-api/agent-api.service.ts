@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { GeoIpService } from '../lookups/geoip/geoip.service';
 import type { IpAddress } from '../lookups/ip-address';
 import { LookupResolver } from '../lookups/lookup-resolver';
-import type { AgentIpView } from './agent-api.view';
+import type { AgentGeoIpView, AgentIpView } from './agent-api.view';
 
 /** Controller services for agents: their own address, and address enrichment without WHOIS. */
 @Injectable()
@@ -19,8 +19,8 @@ export class AgentApiService {
     const errors: AgentIpView['errors'] = {};
     let geoip: AgentIpView['geoip'];
     if (geo.status === 'fulfilled') {
-      const { ip: _ip, ...fields } = geo.value;
-      geoip = fields;
+      // The enclosing object already names the address.
+      geoip = Object.fromEntries(Object.entries(geo.value).filter(([key]) => key !== 'ip')) as AgentGeoIpView;
     } else {
       errors.geoip = (geo.reason as Error).message;
     }
