@@ -1,0 +1,60 @@
+import type { FleetAgent } from './fleet';
+
+/** How each simulated agent behaves during a load run. */
+export interface LoadConfig {
+  /** Results per second per agent. */
+  ratePerAgent: number;
+  /** One probe_post every this many ms (results owed meanwhile go in one batch). */
+  postIntervalMs: number;
+  /** Unacked posts per agent before it holds results back (an agent's spool does the same). */
+  maxInflight: number;
+  /** Simultaneous handshakes per load-generator process. */
+  connectConcurrency: number;
+  drainTimeoutMs: number;
+  maxLatencySamples: number;
+  /** Probes whose every result id is reported back, for the id-exact check. */
+  trackProbeIds: number[];
+}
+
+export interface LoadInit {
+  type: 'init';
+  url: string;
+  workspaceId: number;
+  agents: FleetAgent[];
+  config: LoadConfig;
+}
+
+export type ParentMessage = LoadInit | { type: 'start' } | { type: 'stop' } | { type: 'close' };
+
+export interface WorkerConnected {
+  type: 'connected';
+  connected: number;
+  failed: number;
+  seconds: number;
+  errors: string[];
+}
+
+export interface WorkerTick {
+  type: 'tick';
+  produced: number;
+  acked: number;
+}
+
+export interface WorkerDone {
+  type: 'done';
+  produced: number;
+  acked: number;
+  rejected: number;
+  unacked_posts: number;
+  unacked_results: number;
+  unmatched_acks: number;
+  error_messages: number;
+  disconnects: number;
+  still_connected: number;
+  latencies: number[];
+  latency_samples_seen: number;
+  errors: string[];
+  tracked: Record<string, string[]>;
+}
+
+export type WorkerMessage = WorkerConnected | WorkerTick | WorkerDone;

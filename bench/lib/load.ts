@@ -1,0 +1,164 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import type { FleetAgent } from './fleet';
+import type { LoadConfig, ParentMessage, WorkerConnected, WorkerDone, WorkerMessage } from './load-protocol';
+import { workerPath } from './paths';
+import { sleep } from './concurrency';
+import { round } from './stats';
+
+export interface ConnectFigures {
+  connected: number;
+  failed: number;
+  seconds: number;
+  errors: string[];
+}
+
+export interface LoadFigures {
+  produced: number;
+  acked: number;
+  rejected: number;
+  unacked_results: number;
+  unmatched_acks: number;
+  error_messages: number;
+  disconnects: number;
+  still_connected: number;
+  /** Acked (= durably stored) results per second between warm-up and the end of production. */
+  stored_per_s: number;
+  offered_per_s: number;
+  latencies: number[];
+  errors: string[];
+  tracked: Record<string, string[]>;
+}
+
+class WorkerHandle {
+  latest = { produced: 0, acked: 0 };
+  private waiters = new Map<WorkerMessage['type'], (m: WorkerMessage) => void>();
+
+  constructor(readonly child: ChildProcess) {
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'tick') this.latest = { produced: m.produced, acked: m.acked };
+      const waiter = this.waiters.get(m.type);
+      if (waiter) {
+        this.waiters.delete(m.type);
+        waiter(m);
+      }
+    });
+  }
+
+  send(m: ParentMessage): void {
+    this.child.send(m);
+  }
+
+  next<T extends WorkerMessage>(type: T['type'], timeoutMs: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`load generator sent no '${type}' within ${timeoutMs} ms`)), timeoutMs);
+      const onExit = (code: number | null) => reject(new Error(`load generator exited (${code}) while waiting for '${type}'`));
+      this.child.once('exit', onExit);
+      this.waiters.set(type, (m) => {
+        clearTimeout(timer);
+        this.child.off('exit', onExit);
+        resolve(m as T);
+      });
+    });
+  }
+}
+
+/**
+ * Several load-generator processes (one Node process holds ~1,250 sockets comfortably and the
+ * controller must not share an event loop with its load), driven in lock step: connect all,
+ * start together, stop together, merge the figures.
+ */
+export class LoadGenerators {
+  private timeline: { t: number; acked: number; produced: number }[] = [];
+  private sampler?: NodeJS.Timeout;
+  private startedAt = 0;
+
+  private constructor(private readonly workers: WorkerHandle[]) {}
+
+  static spawn(count: number): LoadGenerators {
+    const workers = Array.from({ length: count }, () => {
+      const child = spawn('bash', ['-c', `ulimit -n "$(ulimit -Hn)" && exec '${process.execPath}' '${workerPath('agent-load')}'`], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      return new WorkerHandle(child);
+    });
+    return new LoadGenerators(workers);
+  }
+
+  async connect(url: string, workspaceId: number, agents: FleetAgent[], config: LoadConfig): Promise<ConnectFigures> {
+    const started = performance.now();
+    const share = Math.ceil(agents.length / this.workers.length);
+    const outcomes = await Promise.all(
+      this.workers.map((w, i) => {
+        w.send({ type: 'init', url, workspaceId, agents: agents.slice(i * share, (i + 1) * share), config });
+        return w.next<WorkerConnected>('connected', 300_000);
+      }),
+    );
+    return {
+      connected: outcomes.reduce((n, o) => n + o.connected, 0),
+      failed: outcomes.reduce((n, o) => n + o.failed, 0),
+      seconds: round((performance.now() - started) / 1000, 1),
+      errors: outcomes.flatMap((o) => o.errors).slice(0, 10),
+    };
+  }
+
+  start(): void {
+    this.startedAt = performance.now();
+    for (const w of this.workers) w.send({ type: 'start' });
+    this.sampler = setInterval(() => {
+      this.timeline.push({
+        t: (performance.now() - this.startedAt) / 1000,
+        acked: this.workers.reduce((n, w) => n + w.latest.acked, 0),
+        produced: this.workers.reduce((n, w) => n + w.latest.produced, 0),
+      });
+    }, 1000);
+  }
+
+  /** Runs for `seconds`, then stops production and collects everything (acks drained). */
+  async runFor(seconds: number, warmupSeconds: number): Promise<LoadFigures> {
+    await sleep(seconds * 1000);
+    clearInterval(this.sampler);
+    const done = await Promise.all(
+      this.workers.map((w) => {
+        w.send({ type: 'stop' });
+        return w.next<WorkerDone>('done', 120_000);
+      }),
+    );
+    const window = this.timeline.filter((s) => s.t >= warmupSeconds);
+    const first = window[0];
+    const last = window[window.length - 1];
+    const span = first && last && last.t > first.t ? last.t - first.t : NaN;
+    const sum = (f: (d: WorkerDone) => number) => done.reduce((n, d) => n + f(d), 0);
+    return {
+      produced: sum((d) => d.produced),
+      acked: sum((d) => d.acked),
+      rejected: sum((d) => d.rejected),
+      unacked_results: sum((d) => d.unacked_results),
+      unmatched_acks: sum((d) => d.unmatched_acks),
+      error_messages: sum((d) => d.error_messages),
+      disconnects: sum((d) => d.disconnects),
+      still_connected: sum((d) => d.still_connected),
+      stored_per_s: round((last.acked - first.acked) / span, 0),
+      offered_per_s: round((last.produced - first.produced) / span, 0),
+      latencies: done.flatMap((d) => d.latencies),
+      errors: done.flatMap((d) => d.errors).slice(0, 10),
+      tracked: Object.assign({}, ...done.map((d) => d.tracked)) as Record<string, string[]>,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.child.exitCode !== null) return resolve();
+            const killer = setTimeout(() => w.child.kill('SIGKILL'), 10_000);
+            w.child.once('exit', () => {
+              clearTimeout(killer);
+              resolve();
+            });
+            w.send({ type: 'close' });
+          }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * Load generator: a share of the simulated agents, each a real Socket.IO connection to /agent
+ * with PSK headers, posting PING-shaped results at a fixed rate and timing the real acks.
+ * Driven by its parent over IPC (see bench/lib/load.ts for the protocol).
+ */
+import { randomUUID } from 'node:crypto';
+import { AGENT_NAMESPACE, AgentClientToServerEvents, AgentServerToClientEvents, ProbePostOk, SOCKET_PATH } from '@netwatcher/shared';
+import { io, Socket } from 'socket.io-client';
+import type { LoadConfig, LoadInit, ParentMessage, WorkerDone, WorkerMessage } from '../lib/load-protocol';
+
+type AgentSocket = Socket<AgentServerToClientEvents, AgentClientToServerEvents>;
+
+interface InFlight {
+  sentAt: number;
+  count: number;
+}
+
+interface SimAgent {
+  id: number;
+  probeId: number;
+  socket: AgentSocket;
+  connected: boolean;
+  nextDue: number;
+  /** Results owed at the configured rate but not yet posted (held while too many posts are unacked). */
+  pending: number;
+  inflight: Map<string, InFlight>;
+  track?: string[];
+}
+
+const send = (m: WorkerMessage): void => {
+  process.send?.(m);
+};
+
+/** Per-packet RTTs around a base, as a PING run of 5 echo requests would report them. */
+function pingResult(probeId: number, createdAt: string): Record<string, unknown> {
+  const base = 0.04 + Math.random() * 0.05;
+  const rtts = [base, base * 1.1, base * 0.95, base * 1.05, base * 1.2].map((v) => Math.round(v * 1000) / 1000);
+  const sorted = [...rtts].sort((a, b) => a - b);
+  const avg = rtts.reduce((a, b) => a + b, 0) / rtts.length;
+  return {
+    id: randomUUID(),
+    probe_id: probeId,
+    type: 'PING',
+    created_at: createdAt,
+    target: '127.0.0.1',
+    payload: {
+      target: '127.0.0.1',
+      address: '127.0.0.1',
+      sent: 5,
+      received: 5,
+      loss_pct: 0,
+      rtt_min_ms: sorted[0],
+      rtt_avg_ms: Math.round(avg * 1000) / 1000,
+      rtt_max_ms: sorted[4],
+      rtt_stddev_ms: 0.005,
+      jitter_ms: 0.004,
+      rtt_p50_ms: sorted[2],
+      rtt_p95_ms: sorted[4],
+      rtt_p99_ms: sorted[4],
+      rtts_ms: rtts,
+    },
+  };
+}
+
+class LoadWorker {
+  private agents: SimAgent[] = [];
+  private config!: LoadConfig;
+  private running = false;
+  private timer?: NodeJS.Timeout;
+  private reporter?: NodeJS.Timeout;
+  private produced = 0;
+  private acked = 0;
+  private rejected = 0;
+  private unmatchedAcks = 0;
+  private errorMessages = 0;
+  private disconnects = 0;
+  private readonly firstErrors: string[] = [];
+  private readonly latencies: number[] = [];
+  private latencySeen = 0;
+
+  async init(m: LoadInit): Promise<void> {
+    this.config = m.config;
+    const started = performance.now();
+    const track = new Set(m.config.trackProbeIds);
+    this.agents = m.agents.map((a) => ({
+      id: a.id,
+      probeId: a.probeId,
+      socket: io(`${m.url}${AGENT_NAMESPACE}`, {
+        path: SOCKET_PATH,
+        transports: ['websocket'],
+        forceNew: true,
+        autoConnect: false,
+        reconnectionDelay: 500,
+        extraHeaders: { 'X-Workspace-ID': String(m.workspaceId), 'X-Agent-ID': String(a.id), 'X-Agent-PSK': a.psk },
+      }),
+      connected: false,
+      nextDue: 0,
+      pending: 0,
+      inflight: new Map(),
+      track: track.has(a.probeId) ? [] : undefined,
+    }));
+    let failed = 0;
+    // Handshakes in bounded waves: each costs the controller a PSK check and a presence write.
+    for (let i = 0; i < this.agents.length; i += m.config.connectConcurrency) {
+      const wave = this.agents.slice(i, i + m.config.connectConcurrency);
+      const outcomes = await Promise.all(wave.map((a) => this.connect(a)));
+      failed += outcomes.filter((ok) => !ok).length;
+    }
+    send({
+      type: 'connected',
+      connected: this.agents.filter((a) => a.connected).length,
+      failed,
+      seconds: (performance.now() - started) / 1000,
+      errors: this.firstErrors.slice(0, 5),
+    });
+  }
+
+  private connect(a: SimAgent): Promise<boolean> {
+    return new Promise((resolve) => {
+      const s = a.socket;
+      s.once('connect', () => {
+        a.connected = true;
+        resolve(true);
+      });
+      s.once('connect_error', (err: Error) => {
+        this.note(`connect_error: ${err.message}`);
+        s.disconnect();
+        resolve(false);
+      });
+      s.on('disconnect', (reason) => {
+        if (this.running) {
+          this.disconnects++;
+          this.note(`disconnect: ${reason}`);
+        }
+      });
+      s.on('connect', () => {
+        a.connected = true;
+      });
+      s.on('probe_post_ok', (ack: ProbePostOk) => this.onAck(a, ack));
+      s.on('error_message', (err) => {
+        this.errorMessages++;
+        this.note(`error_message: ${err.code} ${err.error}`);
+      });
+      s.connect();
+    });
+  }
+
+  private note(message: string): void {
+    if (this.firstErrors.length < 20) this.firstErrors.push(message);
+  }
+
+  private onAck(a: SimAgent, ack: ProbePostOk): void {
+    // A post is known by its first result's id, which is in `ids` or, if refused, in `rejected`.
+    const key = [ack.ids[0], ack.rejected[0]?.id].find((k): k is string => typeof k === 'string' && a.inflight.has(k));
+    const post = key === undefined ? undefined : a.inflight.get(key);
+    if (!post || key === undefined) {
+      this.unmatchedAcks++;
+      return;
+    }
+    a.inflight.delete(key);
+    this.acked += ack.ids.length;
+    this.rejected += ack.rejected.length;
+    if (ack.rejected.length > 0) this.note(`rejected: ${ack.rejected[0].error}`);
+    this.recordLatency(performance.now() - post.sentAt);
+  }
+
+  /** Keeps at most `maxLatencySamples` (reservoir sampling) so memory stays bounded on long runs. */
+  private recordLatency(ms: number): void {
+    this.latencySeen++;
+    if (this.latencies.length < this.config.maxLatencySamples) {
+      this.latencies.push(ms);
+      return;
+    }
+    const j = Math.floor(Math.random() * this.latencySeen);
+    if (j < this.latencies.length) this.latencies[j] = ms;
+  }
+
+  start(): void {
+    this.running = true;
+    const now = performance.now();
+    const interval = this.config.postIntervalMs;
+    for (const a of this.agents) a.nextDue = now + Math.random() * interval;
+    this.timer = setInterval(() => this.tick(), Math.min(20, interval));
+    this.reporter = setInterval(() => send({ type: 'tick', produced: this.produced, acked: this.acked }), 1000);
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    const { postIntervalMs, ratePerAgent, maxInflight } = this.config;
+    const perPost = (ratePerAgent * postIntervalMs) / 1000;
+    for (const a of this.agents) {
+      if (!a.connected || now < a.nextDue) continue;
+      a.nextDue += postIntervalMs;
+      if (a.nextDue < now) a.nextDue = now + postIntervalMs;
+      a.pending += perPost;
+      if (a.inflight.size >= maxInflight) continue;
+      const n = Math.min(Math.floor(a.pending), 500);
+      if (n < 1) continue;
+      a.pending -= n;
+      this.post(a, n);
+    }
+  }
+
+  private post(a: SimAgent, n: number): void {
+    // created_at is the moment of posting, so a panel can time post → probe_data across processes.
+    const createdAt = new Date(performance.timeOrigin + performance.now()).toISOString();
+    const results = Array.from({ length: n }, () => pingResult(a.probeId, createdAt));
+    a.inflight.set(results[0].id as string, { sentAt: performance.now(), count: n });
+    if (a.track) for (const r of results) a.track.push(r.id as string);
+    this.produced += n;
+    a.socket.emit('probe_post', (n === 1 ? results[0] : results) as never);
+  }
+
+  /** Stops producing, then waits for every outstanding ack (or the drain timeout). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    const deadline = performance.now() + this.config.drainTimeoutMs;
+    while (this.agents.some((a) => a.inflight.size > 0) && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    this.running = false;
+    clearInterval(this.reporter);
+    const tracked: Record<string, string[]> = {};
+    for (const a of this.agents) if (a.track) tracked[a.probeId] = a.track;
+    const done: WorkerDone = {
+      type: 'done',
+      produced: this.produced,
+      acked: this.acked,
+      rejected: this.rejected,
+      unacked_posts: this.agents.reduce((n, a) => n + a.inflight.size, 0),
+      unacked_results: this.agents.reduce((n, a) => n + [...a.inflight.values()].reduce((m, p) => m + p.count, 0), 0),
+      unmatched_acks: this.unmatchedAcks,
+      error_messages: this.errorMessages,
+      disconnects: this.disconnects,
+      still_connected: this.agents.filter((a) => a.socket.connected).length,
+      latencies: this.latencies,
+      latency_samples_seen: this.latencySeen,
+      errors: this.firstErrors,
+      tracked,
+    };
+    send(done);
+  }
+
+  close(): void {
+    for (const a of this.agents) a.socket.disconnect();
+    setTimeout(() => process.exit(0), 100);
+  }
+}
+
+const worker = new LoadWorker();
+process.on('message', (m: ParentMessage) => {
+  if (m.type === 'init') void worker.init(m);
+  else if (m.type === 'start') worker.start();
+  else if (m.type === 'stop') void worker.stop();
+  else if (m.type === 'close') worker.close();
+});
+process.on('disconnect', () => process.exit(0));
