@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
+import { parseHostname } from '../common/hostname';
 
 /** Every setting the controller reads, validated once at boot. */
 export interface AppConfig {
@@ -81,12 +82,10 @@ function fileSetting(env: Env, name: string): string | undefined {
   return path;
 }
 
-const HOST_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-
 function hostSetting(env: Env, name: string): string | undefined {
   const raw = env[name];
   if (!raw) return undefined;
-  if (!isIP(raw) && !HOST_PATTERN.test(raw)) throw new ConfigError(`${name} must be a host name or IP address, got "${raw}"`);
+  if (!isIP(raw) && !parseHostname(raw)) throw new ConfigError(`${name} must be a host name or IP address, got "${raw}"`);
   return raw;
 }
 

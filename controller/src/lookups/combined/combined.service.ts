@@ -4,7 +4,7 @@ import type { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { GeoIpService } from '../geoip/geoip.service';
 import type { GeoIpView } from '../geoip/geoip.view';
-import { parseHostname } from '../hostname';
+import { parseHostname } from '../../common/hostname';
 import { IpAddress, parseIp } from '../ip-address';
 import { LookupCache } from '../lookup-cache.service';
 import { DnsError, LookupResolver } from '../lookup-resolver';

@@ -1,5 +1,4 @@
 import { ApiError } from '../../common/api-error';
-import { parseHostname } from '../hostname';
 import { parseWhoisQuery } from './whois-query';
 
 function refusal(input: string): { code: string; message: string } {
@@ -55,15 +54,5 @@ describe('parseWhoisQuery', () => {
       message: expect.stringMatching(/10\.0\.0\.0\/8.*private/),
     });
     expect(refusal('::1').code).toBe('reserved_address');
-  });
-});
-
-describe('parseHostname', () => {
-  it('accepts single-label and dotted names, refuses anything else', () => {
-    expect(parseHostname('Router')).toBe('router');
-    expect(parseHostname('dns.google.')).toBe('dns.google');
-    expect(parseHostname('a b')).toBeNull();
-    expect(parseHostname('host;id')).toBeNull();
-    expect(parseHostname('')).toBeNull();
   });
 });

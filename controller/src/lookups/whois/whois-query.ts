@@ -1,5 +1,5 @@
 import { ApiError } from '../../common/api-error';
-import { parseDomainName } from '../hostname';
+import { parseDomainName } from '../../common/hostname';
 import { IpAddress, parseIp } from '../ip-address';
 import { reservedRange } from '../reserved-ranges';
 
