@@ -1,5 +1,6 @@
 import { iso } from '../common/timestamps';
 import type { AgentEntity } from './agent.entity';
+import { isOnline } from './presence';
 
 /** The seed's agent object. Credentials (PSK/PIN hashes, lock state) never leave the server. */
 export interface AgentView {
@@ -11,6 +12,8 @@ export interface AgentView {
   public_ip_override: string;
   version: string;
   last_seen_at: string | null;
+  /** Connected to a controller recently (see presence.ts). */
+  online: boolean;
   initialized: boolean;
   labels: Record<string, unknown>;
   metadata: Record<string, unknown>;
@@ -28,6 +31,7 @@ export function toAgentView(agent: AgentEntity): AgentView {
     public_ip_override: agent.publicIpOverride,
     version: agent.version,
     last_seen_at: iso(agent.lastSeenAt),
+    online: isOnline(agent.lastSeenAt),
     initialized: agent.initialized,
     labels: agent.labels,
     metadata: agent.metadata,

@@ -16,6 +16,6 @@ import { AgentsService } from './agents.service';
   imports: [DatabaseModule, ProbesModule],
   controllers: [AgentsController, AgentAuthController],
   providers: [AgentsService, AgentReportsService, AgentAuthService, AgentPskGuard],
-  exports: [AgentAuthService, AgentPskGuard],
+  exports: [AgentAuthService, AgentPskGuard, AgentsService],
 })
 export class AgentsModule {}
