@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
+import { NetWatcherIoAdapter } from './realtime/socket-io.adapter';
 
 /** Builds the fully configured app; `main.ts` and the tests share it so tests run what ships. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
@@ -15,6 +16,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
+  app.useWebSocketAdapter(new NetWatcherIoAdapter(app));
   app.useBodyParser('json', { limit: '1mb' });
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.enableShutdownHooks();

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { ProbeConfig, ProbeConfigSet } from '@netwatcher/shared';
+import { In, Repository } from 'typeorm';
+import { AgentEntity } from '../agents/agent.entity';
+import { ProbeEntity } from '../probes/probe.entity';
+import { TimeSeriesStore } from '../timeseries/timeseries.store';
+
+/** Builds the probe set an agent runs, as sent in `probe_get`. */
+@Injectable()
+export class AgentConfigService {
+  constructor(
+    @InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>,
+    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly store: TimeSeriesStore,
+  ) {}
+
+  async configSet(workspaceId: number, agentId: number): Promise<ProbeConfigSet> {
+    const probes = await this.probes.find({ where: { workspaceId, agentId }, order: { id: 'ASC' } });
+    const peerIds = [...new Set(probes.flatMap((p) => p.agentTargets))];
+    const addresses = await this.peerAddresses(workspaceId, peerIds);
+    const configs: ProbeConfig[] = probes.map((p) => ({
+      id: p.id,
+      type: p.type,
+      enabled: p.enabled,
+      interval_sec: p.intervalSec,
+      timeout_sec: p.timeoutSec,
+      count: p.count,
+      duration_sec: p.durationSec,
+      server: p.server,
+      targets: p.targets,
+      agent_targets: p.agentTargets.map((id) => ({ id, address: addresses.get(id) ?? null })),
+      updated_at: p.updatedAt.toISOString(),
+    }));
+    const revision = createHash('sha256').update(JSON.stringify(configs)).digest('hex').slice(0, 16);
+    return { probes: configs, revision };
+  }
+
+  /**
+   * Where a peer agent can be reached: the operator's override, else the public address the
+   * peer last reported in NETINFO. Unknown peers get null and are skipped by the agent.
+   */
+  private async peerAddresses(workspaceId: number, peerIds: number[]): Promise<Map<number, string>> {
+    const result = new Map<number, string>();
+    if (peerIds.length === 0) return result;
+    const peers = await this.agents.find({ where: { workspaceId, id: In(peerIds) }, select: { id: true, publicIpOverride: true } });
+    for (const peer of peers) if (peer.publicIpOverride) result.set(peer.id, peer.publicIpOverride);
+    const missing = peers.filter((p) => !result.has(p.id)).map((p) => p.id);
+    if (missing.length === 0) return result;
+    const reported = await this.store.query<{ agent: number; ip: string }>(
+      `SELECT probe_agent_id AS agent, JSONExtractString(payload, 'public_ip') AS ip
+       FROM probe_results
+       WHERE workspace_id = {workspaceId:UInt32} AND type = 'NETINFO' AND probe_agent_id IN {ids:Array(UInt32)}
+       ORDER BY created_at DESC LIMIT 1 BY probe_agent_id`,
+      { workspaceId, ids: missing },
+    );
+    for (const row of reported) if (row.ip) result.set(Number(row.agent), row.ip);
+    return result;
+  }
+}

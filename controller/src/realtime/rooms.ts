@@ -1,0 +1,4 @@
+/** Socket.IO room names, in one place so emitters and joiners cannot drift apart. */
+export const agentRoom = (agentId: number): string => `agent:${agentId}`;
+export const workspaceRoom = (workspaceId: number): string => `ws:${workspaceId}`;
+export const probeRoom = (workspaceId: number, probeId: number): string => `probe:${workspaceId}:${probeId}`;
