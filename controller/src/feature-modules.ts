@@ -4,6 +4,10 @@ import { ProbesModule } from './probes/probes.module';
 import { LookupsModule } from './lookups/lookups.module';
 import { AgentApiModule } from './agent-api/agent-api.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
+import { IngestModule } from './ingest/ingest.module';
+import { ProbeDataModule } from './probe-data/probe-data.module';
+import { RealtimeModule } from './realtime/realtime.module';
+import { LocalAgentModule } from './local-agent/local-agent.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -15,4 +19,8 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   LookupsModule,
   AgentApiModule,
   WorkspacesModule,
+  IngestModule,
+  ProbeDataModule,
+  RealtimeModule,
+  LocalAgentModule,
 ];

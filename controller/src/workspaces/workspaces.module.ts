@@ -11,5 +11,6 @@ import { WorkspacesService } from './workspaces.service';
   imports: [DatabaseModule],
   controllers: [WorkspacesController, MembersController],
   providers: [WorkspacesService, MembersService, WorkspaceLockService],
+  exports: [WorkspacesService],
 })
 export class WorkspacesModule {}
