@@ -1,0 +1,124 @@
+import { DataSource } from 'typeorm';
+import { createAgent, enroll } from './support/agents';
+import { createWorkspace, registerUser, TestUser } from './support/factories';
+import { Http } from './support/http';
+import { DbMode, startTestApp, TestApp } from './support/test-app';
+
+type Call = [method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown];
+
+/**
+ * The isolation matrix: a member (even the OWNER) of workspace A calls every endpoint of
+ * workspace B with B's real ids. Every call must answer 404 (indistinguishable from a missing
+ * workspace) and B's configuration rows must be exactly as before.
+ */
+describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s', (mode) => {
+  let t: TestApp;
+  let ownerB: TestUser;
+  let memberA: TestUser;
+  let wsA: number;
+  let wsB: number;
+  let agentB: number;
+  let agentA: number;
+  let probeB: number;
+  let memberB: number;
+
+  beforeAll(async () => {
+    t = await startTestApp(mode);
+    const http = new Http(t.url);
+    ownerB = await registerUser(http, 'owner-b');
+    memberA = await registerUser(http, 'owner-a');
+    wsB = (await createWorkspace(ownerB, 'b')).id;
+    wsA = (await createWorkspace(memberA, 'a')).id;
+    const b = await createAgent(ownerB, wsB);
+    agentB = b.agent.id;
+    await enroll(http, wsB, agentB, b.pin);
+    agentA = (await createAgent(memberA, wsA)).agent.id;
+    probeB = (await ownerB.http.post(`/workspaces/${wsB}/agents/${agentB}/probes`, { type: 'PING', targets: ['192.0.2.1'] })).body.id;
+    const members = await ownerB.http.get(`/workspaces/${wsB}/members`);
+    memberB = members.body.data[0].id;
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function snapshotOfB(): Promise<unknown> {
+    const db = t.app.get(DataSource);
+    return {
+      workspace: await db.query('SELECT * FROM workspaces WHERE id = $1', [wsB]),
+      members: await db.query('SELECT * FROM workspace_members WHERE workspace_id = $1 ORDER BY id', [wsB]),
+      agents: await db.query('SELECT * FROM agents WHERE workspace_id = $1 ORDER BY id', [wsB]),
+      probes: await db.query('SELECT * FROM probes WHERE workspace_id = $1 ORDER BY id', [wsB]),
+    };
+  }
+
+  it('answers 404 to every workspace-B endpoint and changes nothing', async () => {
+    const w = `/workspaces/${wsB}`;
+    const calls: Call[] = [
+      ['GET', w],
+      ['PATCH', w, { name: 'hijacked' }],
+      ['DELETE', w],
+      ['GET', `${w}/members`],
+      ['POST', `${w}/members`, { email: 'someone@example.test', role: 'USER' }],
+      ['PATCH', `${w}/members/${memberB}`, { role: 'USER' }],
+      ['DELETE', `${w}/members/${memberB}`],
+      ['POST', `${w}/transfer-ownership`, { newOwnerUserId: memberA.id }],
+      ['GET', `${w}/agents`],
+      ['POST', `${w}/agents`, { name: 'intruder' }],
+      ['GET', `${w}/agents/${agentB}`],
+      ['PATCH', `${w}/agents/${agentB}`, { name: 'hijacked' }],
+      ['DELETE', `${w}/agents/${agentB}`],
+      ['POST', `${w}/agents/${agentB}/heartbeat`],
+      ['POST', `${w}/agents/${agentB}/issue-pin`, {}],
+      ['GET', `${w}/agents/${agentB}/netinfo`],
+      ['GET', `${w}/agents/${agentB}/sysinfo`],
+      ['GET', `${w}/agents/${agentB}/probes`],
+      ['POST', `${w}/agents/${agentB}/probes`, { type: 'PING', targets: ['192.0.2.9'] }],
+      ['GET', `${w}/agents/${agentB}/probes/${probeB}`],
+      ['PATCH', `${w}/agents/${agentB}/probes/${probeB}`, { enabled: false }],
+      ['DELETE', `${w}/agents/${agentB}/probes/${probeB}`],
+      ['POST', `${w}/agents/${agentB}/probes/copy`, { source_agent_id: agentB, dest_agent_ids: [agentA] }],
+      ['GET', `${w}/probe-data/find`],
+      ['GET', `${w}/probe-data/probes/${probeB}/data`],
+      ['GET', `${w}/probe-data/latest?type=PING&agentId=${agentB}`],
+      ['GET', `${w}/probe-data/by-target/data?target=192.0.2.1`],
+      ['GET', `${w}/probe-data/probes/${probeB}/similar`],
+      ['GET', `${w}/probe-data/probes/${probeB}/chart`],
+      ['GET', `${w}/probe-data/overview`],
+    ];
+    const before = await snapshotOfB();
+    const answers: string[] = [];
+    for (const [method, path, body] of calls) {
+      const res = await memberA.http.request(method, path, body);
+      answers.push(`${method} ${path} → ${res.status}${res.status === 404 ? '' : ` ${JSON.stringify(res.body)}`}`);
+    }
+    expect(answers).toEqual(calls.map(([method, path]) => `${method} ${path} → 404`));
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it('does not let A reach B through ids of its own workspace either', async () => {
+    // B's agent and probe addressed under A's workspace: still 404, still untouched.
+    const before = await snapshotOfB();
+    const res = [
+      await memberA.http.get(`/workspaces/${wsA}/agents/${agentB}`),
+      await memberA.http.patch(`/workspaces/${wsA}/agents/${agentB}`, { name: 'x' }),
+      await memberA.http.get(`/workspaces/${wsA}/agents/${agentA}/probes/${probeB}`),
+      await memberA.http.delete(`/workspaces/${wsA}/agents/${agentA}/probes/${probeB}`),
+      await memberA.http.get(`/workspaces/${wsA}/probe-data/probes/${probeB}/data`),
+      await memberA.http.post(`/workspaces/${wsA}/agents/${agentA}/probes`, { type: 'AGENT', agent_targets: [agentB] }),
+      await memberA.http.post(`/workspaces/${wsA}/agents/${agentA}/probes/copy`, { source_agent_id: agentA, dest_agent_ids: [agentB] }),
+    ].map((r) => r.status);
+    expect(res.slice(0, 5)).toEqual([404, 404, 404, 404, 404]);
+    // Naming a foreign agent as a target or copy destination is refused (400 or 404), never done.
+    expect([400, 404]).toContain(res[5]);
+    expect(res[6] === 400 || res[6] === 404 || res[6] === 200).toBe(true);
+    expect(await snapshotOfB()).toEqual(before);
+    const probesOfA = await memberA.http.get(`/workspaces/${wsA}/agents/${agentA}/probes`);
+    expect(probesOfA.body.data.every((p: { agent_targets: number[] }) => !p.agent_targets.includes(agentB))).toBe(true);
+  });
+
+  it('does not list B anywhere A can look', async () => {
+    const list = await memberA.http.get('/workspaces?limit=200');
+    expect(list.body.data.map((w: { id: number }) => w.id)).not.toContain(wsB);
+  });
+});

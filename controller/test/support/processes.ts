@@ -1,0 +1,100 @@
+import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitForLine } from './netns';
+
+const ROOT = join(__dirname, '..', '..', '..');
+export const CONTROLLER_MAIN = join(ROOT, 'controller', 'dist', 'main.js');
+export const AGENT_BIN = join(ROOT, 'agent', 'bin', 'netwatcher-agent.js');
+
+/** End-to-end tests run what ships: the built controller and agent. */
+export function requireBuild(): void {
+  for (const file of [CONTROLLER_MAIN, join(ROOT, 'agent', 'dist', 'cli.js')]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` before the end-to-end tests`);
+  }
+}
+
+export type Spawner = (cmd: string, args: string[], opts: SpawnOptions) => ChildProcess;
+const plainSpawn: Spawner = (cmd, args, opts) => spawn(cmd, args, opts);
+
+export interface RunningProcess {
+  child: ChildProcess;
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string;
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
+}
+
+function track(child: ChildProcess): RunningProcess {
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    async stop(signal = 'SIGTERM', graceMs = 5000) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }
+      return exited;
+    },
+  };
+}
+
+export interface ControllerProcess extends RunningProcess {
+  url: string;
+}
+
+export async function startControllerProcess(env: Record<string, string>, spawner: Spawner = plainSpawn): Promise<ControllerProcess> {
+  const child = spawner(process.execPath, [CONTROLLER_MAIN], {
+    env: { ...process.env, NW_LOCAL_AGENT: '0', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tracked = track(child);
+  const match = await waitForLine(child, /listening on (http:\/\/[^"\s]+)/, 60_000);
+  return { ...tracked, url: match[1].replace('[::1]', '127.0.0.1') };
+}
+
+export interface AgentLaunch {
+  controllerUrl: string;
+  workspaceId: number;
+  agentId: number;
+  configFile: string;
+  dataDir: string;
+  pin?: string;
+  env?: Record<string, string>;
+}
+
+export function startAgentProcess(launch: AgentLaunch, spawner: Spawner = plainSpawn): RunningProcess {
+  const args = [
+    AGENT_BIN,
+    'run',
+    '--controller', launch.controllerUrl,
+    '--workspace', String(launch.workspaceId),
+    '--agent', String(launch.agentId),
+    '--config', launch.configFile,
+    '--data-dir', launch.dataDir,
+    ...(launch.pin ? ['--pin', launch.pin] : []),
+  ];
+  return track(spawner(process.execPath, args, { env: { ...process.env, NW_LOG_LEVEL: 'debug', ...launch.env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails with the last value seen. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+      last = value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last)}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
