@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'nw-config-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('defaults to the embedded stores, port 8080 and a local agent', () => {
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir, localAgent: true, databaseUrl: undefined, clickhouseUrl: undefined });
+  });
+
+  it('generates a JWT secret once, keeps it 0600 in DATA_DIR and reuses it', () => {
+    const first = loadConfig({ DATA_DIR: dataDir }).jwtSecret;
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim()).toBe(first);
+    expect(loadConfig({ DATA_DIR: dataDir }).jwtSecret).toBe(first);
+  });
+
+  it('uses a given secret and refuses a short one', () => {
+    expect(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: 'a-long-enough-secret' }).jwtSecret).toBe('a-long-enough-secret');
+    expect(() => loadConfig({ DATA_DIR: dataDir, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 16/);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be between 0 and 65535/],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, /DATABASE_URL must use postgres: or postgresql:/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a valid URL/],
+    [{ CLICKHOUSE_URL: 'tcp://ch:9000' }, /CLICKHOUSE_URL must use http: or https:/],
+    [{ NW_LOCAL_AGENT: 'maybe' }, /NW_LOCAL_AGENT must be true\/false/],
+    [{ PIN_MAX_ATTEMPTS: '0' }, /PIN_MAX_ATTEMPTS must be between 1 and 1000/],
+  ])('refuses %j at boot with a message naming the setting', (env, message) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(message);
+  });
+
+  it('reads servers, booleans and proxy lists', () => {
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      DATABASE_URL: 'postgres://u:p@db:5432/nw',
+      CLICKHOUSE_URL: 'https://ch:8443/default',
+      NW_LOCAL_AGENT: '0',
+      TRUSTED_PROXIES: '10.0.0.1, 10.0.0.0/8,',
+    });
+    expect(config).toMatchObject({ databaseUrl: 'postgres://u:p@db:5432/nw', clickhouseUrl: 'https://ch:8443/default', localAgent: false, trustedProxies: ['10.0.0.1', '10.0.0.0/8'] });
+  });
+});
