@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { sleep } from './concurrency';
@@ -58,6 +58,7 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number):
 export async function startController(opts: ControllerOptions): Promise<ControllerProcess> {
   if (!existsSync(CONTROLLER_MAIN)) throw new Error(`${CONTROLLER_MAIN} is missing: run npm run build`);
   const port = await freePort();
+  mkdirSync(opts.dataDir, { recursive: true });
   const logFile = join(opts.dataDir, `controller-${port}.log`);
   const log = createWriteStream(logFile);
   const node = [process.execPath, ...(opts.nodeArgs ?? []), CONTROLLER_MAIN].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');

@@ -63,7 +63,7 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
       probes,
       days: DAYS,
       viewHours: 6,
-      reps: opts.quick ? { chart: 20, overviewRollup: 3, overviewRaw: 2, http: 10 } : { chart: 40, overviewRollup: 3, overviewRaw: 2, http: 20 },
+      reps: opts.quick ? { chart: 10, overviewRollup: 2, overviewRaw: 1, http: 6 } : { chart: 40, overviewRollup: 3, overviewRaw: 2, http: 20 },
     };
     const store = await runWorker('chart-store', input, dataDir);
 
@@ -81,11 +81,11 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
       );
       rest = {
         chart: { bucket_seconds: sample.bucket_seconds, source: sample.source, points: sample.data.length },
-        chart_30d_ms: await timeRepeated(opts.quick ? 20 : 50, (i) =>
+        chart_30d_ms: await timeRepeated(opts.quick ? 10 : 50, (i) =>
           restApi.get(`/workspaces/${workspaceId}/probe-data/probes/${probe(i)}/chart?from=${iso(from)}&to=${iso(to)}&points=300`),
         ),
-        overview_24h_ms: await timeRepeated(opts.quick ? 5 : 10, () => restApi.get(`/workspaces/${workspaceId}/probe-data/overview?limit=1000`)),
-        overview_30d_ms: await timeRepeated(3, () =>
+        overview_24h_ms: await timeRepeated(opts.quick ? 3 : 10, () => restApi.get(`/workspaces/${workspaceId}/probe-data/overview?limit=1000`)),
+        overview_30d_ms: await timeRepeated(opts.quick ? 1 : 3, () =>
           restApi.get(`/workspaces/${workspaceId}/probe-data/overview?from=${iso(from)}&to=${iso(to)}&limit=1000`),
         ),
       };

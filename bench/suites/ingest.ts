@@ -29,7 +29,7 @@ const FULL: Scenario[] = [
   { agents: 1000, seconds: 20, postIntervalMs: 500 },
   { agents: 5000, seconds: 30, postIntervalMs: 1000 },
 ];
-const QUICK: Scenario[] = [{ agents: 100, seconds: 10, postIntervalMs: 250 }];
+const QUICK: Scenario[] = [{ agents: 100, seconds: 8, postIntervalMs: 250 }];
 
 export interface IdCheck {
   probes_checked: number;
