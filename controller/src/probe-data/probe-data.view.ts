@@ -1,22 +1,8 @@
-/** A stored result as the probe-data endpoints return it. */
-export interface ProbeDataView {
-  id: string;
-  workspace_id: number;
-  probe_id: number;
-  agent_id: number;
-  probe_agent_id: number;
-  type: string;
-  target: string;
-  target_agent: number;
-  triggered: boolean;
-  triggered_reason: string;
-  created_at: string;
+import type { ProbeResultRow } from '../ingest/probe-result.row';
+
+/** A stored result as the probe-data endpoints return it: the row, with ISO times and parsed payload. */
+export interface ProbeDataView extends Omit<ProbeResultRow, 'payload'> {
   received_at: string;
-  loss_pct: number | null;
-  rtt_min_ms: number | null;
-  rtt_avg_ms: number | null;
-  rtt_max_ms: number | null;
-  jitter_ms: number | null;
   payload: unknown;
 }
 

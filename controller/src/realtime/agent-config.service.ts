@@ -5,6 +5,7 @@ import type { ProbeConfig, ProbeConfigSet } from '@netwatcher/shared';
 import { In, Repository } from 'typeorm';
 import { AgentEntity } from '../agents/agent.entity';
 import { ProbeEntity } from '../probes/probe.entity';
+import { toProbeView } from '../probes/probe.view';
 import { TimeSeriesStore } from '../timeseries/timeseries.store';
 
 /** Builds the probe set an agent runs, as sent in `probe_get`. */
@@ -20,18 +21,19 @@ export class AgentConfigService {
     const probes = await this.probes.find({ where: { workspaceId, agentId }, order: { id: 'ASC' } });
     const peerIds = [...new Set(probes.flatMap((p) => p.agentTargets))];
     const addresses = await this.peerAddresses(workspaceId, peerIds);
-    const configs: ProbeConfig[] = probes.map((p) => ({
-      id: p.id,
-      type: p.type,
-      enabled: p.enabled,
-      interval_sec: p.intervalSec,
-      timeout_sec: p.timeoutSec,
-      count: p.count,
-      duration_sec: p.durationSec,
-      server: p.server,
-      targets: p.targets,
-      agent_targets: p.agentTargets.map((id) => ({ id, address: addresses.get(id) ?? null })),
-      updated_at: p.updatedAt.toISOString(),
+    // The REST view minus what the agent has no use for, with each peer's address resolved.
+    const configs: ProbeConfig[] = probes.map(toProbeView).map((v) => ({
+      id: v.id,
+      type: v.type,
+      enabled: v.enabled,
+      interval_sec: v.interval_sec,
+      timeout_sec: v.timeout_sec,
+      count: v.count,
+      duration_sec: v.duration_sec,
+      server: v.server,
+      targets: v.targets,
+      agent_targets: v.agent_targets.map((id) => ({ id, address: addresses.get(id) ?? null })),
+      updated_at: v.updated_at,
     }));
     const revision = createHash('sha256').update(JSON.stringify(configs)).digest('hex').slice(0, 16);
     return { probes: configs, revision };

@@ -29,6 +29,7 @@ describe('end to end: enrollment to live data', () => {
   let panelMessages: ProbeDataMessage[];
   let leaked: ProbeDataMessage[];
 
+  // Generous waits: on a loaded 2-core CI machine an agent's first measurement can take a while.
   beforeAll(async () => {
     requireBuild();
     dir = mkdtempSync(join(tmpdir(), 'nw-e2e-'));
@@ -81,19 +82,19 @@ describe('end to end: enrollment to live data', () => {
       } catch {
         return undefined;
       }
-    }, 20_000, 'the agent config file');
+    }, 60_000, 'the agent config file');
     expect(config.psk).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(statSync(join(dir, 'agent.json')).mode & 0o777).toBe(0o600);
     expect(agent.output()).not.toContain(config.psk);
     const row = await owner.http.get(`/workspaces/${ws}/agents/${agentId}`);
     expect(row.body.initialized).toBe(true);
-  });
+  }, 90_000);
 
   it('stores real ping results visible through every probe-data endpoint', async () => {
     const found = await eventually(async () => {
       const res = await owner.http.get(`/workspaces/${ws}/probe-data/find?probeId=${pingProbe}&type=PING`);
       return res.body.total >= 1 ? res.body : undefined;
-    }, 30_000, 'a stored PING result');
+    }, 90_000, 'a stored PING result');
     const first = found.data[0];
     expect(first).toMatchObject({ workspace_id: ws, probe_id: pingProbe, agent_id: agentId, type: 'PING', target: '127.0.0.1' });
     expect(first.payload).toMatchObject({ sent: 3, received: 3, loss_pct: 0 });
@@ -115,7 +116,7 @@ describe('end to end: enrollment to live data', () => {
     const similar = await owner.http.get(`/workspaces/${ws}/probe-data/probes/${pingProbe}/similar?latest=true`);
     expect(similar.status).toBe(200);
     expect(similar.body.data.map((s: { probe: { id: number } }) => s.probe.id)).toEqual([twinProbe]);
-  });
+  }, 120_000);
 
   it('pushes each stored result to the subscribed panel', async () => {
     const message = await eventually(async () => panelMessages.find((m) => m.probe_id === pingProbe), 10_000, 'probe_data on the panel');

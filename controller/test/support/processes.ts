@@ -1,11 +1,11 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { agentArgs } from '../../src/local-agent/local-agent.supervisor';
 import { waitForLine } from './netns';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const CONTROLLER_MAIN = join(ROOT, 'controller', 'dist', 'main.js');
-export const AGENT_BIN = join(ROOT, 'agent', 'bin', 'netwatcher-agent.js');
 
 /** End-to-end tests run what ships: the built controller and agent. */
 export function requireBuild(): void {
@@ -69,16 +69,8 @@ export interface AgentLaunch {
 }
 
 export function startAgentProcess(launch: AgentLaunch, spawner: Spawner = plainSpawn): RunningProcess {
-  const args = [
-    AGENT_BIN,
-    'run',
-    '--controller', launch.controllerUrl,
-    '--workspace', String(launch.workspaceId),
-    '--agent', String(launch.agentId),
-    '--config', launch.configFile,
-    '--data-dir', launch.dataDir,
-    ...(launch.pin ? ['--pin', launch.pin] : []),
-  ];
+  // The same command line the controller's local-agent supervisor uses.
+  const args = [...agentArgs(launch), ...(launch.pin ? ['--pin', launch.pin] : [])];
   return track(spawner(process.execPath, args, { env: { ...process.env, NW_LOG_LEVEL: 'debug', ...launch.env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 

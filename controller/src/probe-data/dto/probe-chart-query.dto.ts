@@ -1,26 +1,13 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { TimeRangeQuery } from './probe-data-query.dto';
 
 export const MAX_CHART_POINTS = 2000;
 export const MAX_OVERVIEW_PROBES = 1000;
 export const CHART_RESULT_TYPES = ['PING', 'MTR'] as const;
 export type ChartResultType = (typeof CHART_RESULT_TYPES)[number];
 
-class ChartRangeQuery {
-  /** RFC 3339 or Unix seconds/milliseconds (parsed by time-param.ts); default: 24 h before `to`. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  from?: string;
-
-  /** Default: now. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  to?: string;
-}
-
-export class ProbeChartQuery extends ChartRangeQuery {
+export class ProbeChartQuery extends TimeRangeQuery {
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: `points must be a whole number between 2 and ${MAX_CHART_POINTS}` })
@@ -40,7 +27,7 @@ export class ProbeChartQuery extends ChartRangeQuery {
   target?: string;
 }
 
-export class ProbeOverviewQuery extends ChartRangeQuery {
+export class ProbeOverviewQuery extends TimeRangeQuery {
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: `limit must be between 1 and ${MAX_OVERVIEW_PROBES}` })

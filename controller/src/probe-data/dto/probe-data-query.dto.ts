@@ -7,7 +7,8 @@ const MAX_ID = 2_147_483_647;
 
 export const MAX_ROWS = 10_000;
 
-class TimeRangeQuery {
+/** `from`/`to` as RFC 3339 or Unix time, parsed by time-param.ts. Shared with the chart queries. */
+export class TimeRangeQuery {
   @IsOptional()
   @IsString()
   @MaxLength(40)
@@ -17,14 +18,16 @@ class TimeRangeQuery {
   @IsString()
   @MaxLength(40)
   to?: string;
+}
 
+class SortedRangeQuery extends TimeRangeQuery {
   @IsOptional()
   @Transform(toBool)
   @IsBoolean({ message: 'asc must be true or false' })
   asc?: boolean;
 }
 
-export class FindProbeDataQuery extends TimeRangeQuery {
+export class FindProbeDataQuery extends SortedRangeQuery {
   @IsOptional()
   @IsIn(PROBE_TYPES, { message: `type must be one of ${PROBE_TYPES.join(', ')}` })
   type?: ProbeType;
@@ -58,7 +61,7 @@ export class FindProbeDataQuery extends TimeRangeQuery {
   offset: number = 0;
 }
 
-export class ProbeSeriesQuery extends TimeRangeQuery {
+export class ProbeSeriesQuery extends SortedRangeQuery {
   /** 0 means "no limit" in the seed; the controller still caps a response at MAX_ROWS. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_ROWS)
   limit: number = 0;
@@ -78,7 +81,7 @@ export class LatestProbeDataQuery {
   probeId?: number;
 }
 
-export class ByTargetQuery extends TimeRangeQuery {
+export class ByTargetQuery extends SortedRangeQuery {
   @IsString({ message: 'target is required' })
   @MaxLength(253)
   target!: string;
