@@ -27,8 +27,13 @@ export interface PageOptions {
   latestPerProbe?: boolean;
 }
 
-const COLUMNS = `toString(id) AS id, workspace_id, probe_id, agent_id, probe_agent_id, type, target, target_agent,
-  triggered, triggered_reason, toString(created_at) AS created_at, toString(received_at) AS received_at,
+/**
+ * Text forms get aliases of their own: ClickHouse lets a SELECT alias shadow the column of the
+ * same name in WHERE and ORDER BY, so `toString(created_at) AS created_at` would turn the time
+ * filters into string comparisons (and fail).
+ */
+const COLUMNS = `toString(id) AS id_text, workspace_id, probe_id, agent_id, probe_agent_id, type, target, target_agent,
+  triggered, triggered_reason, toString(created_at) AS created_at_text, toString(received_at) AS received_at_text,
   loss_pct, rtt_min_ms, rtt_avg_ms, rtt_max_ms, jitter_ms, payload`;
 
 /**

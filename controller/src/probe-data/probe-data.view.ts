@@ -6,8 +6,11 @@ export interface ProbeDataView extends Omit<ProbeResultRow, 'payload'> {
   payload: unknown;
 }
 
-/** As ClickHouse returns a row in JSONEachRow (times as 'YYYY-MM-DD hh:mm:ss.sss', UInt as numbers). */
-export interface ProbeDataRow extends Omit<ProbeDataView, 'payload'> {
+/** As the repository selects it: times and id as text under their own aliases, payload as JSON text. */
+export interface ProbeDataRow extends Omit<ProbeDataView, 'id' | 'created_at' | 'received_at' | 'payload'> {
+  id_text: string;
+  created_at_text: string;
+  received_at_text: string;
   payload: string;
 }
 
@@ -16,16 +19,18 @@ export function chTimeToIso(value: string): string {
 }
 
 export function toProbeDataView(row: ProbeDataRow): ProbeDataView {
+  const { id_text, created_at_text, received_at_text, payload, ...columns } = row;
   return {
-    ...row,
+    ...columns,
+    id: id_text,
     workspace_id: Number(row.workspace_id),
     probe_id: Number(row.probe_id),
     agent_id: Number(row.agent_id),
     probe_agent_id: Number(row.probe_agent_id),
     target_agent: Number(row.target_agent),
     triggered: Boolean(row.triggered),
-    created_at: chTimeToIso(row.created_at),
-    received_at: chTimeToIso(row.received_at),
-    payload: JSON.parse(row.payload) as unknown,
+    created_at: chTimeToIso(created_at_text),
+    received_at: chTimeToIso(received_at_text),
+    payload: JSON.parse(payload) as unknown,
   };
 }
