@@ -11,13 +11,14 @@ export class ProbeResultsRepository {
    * Which of these rows' ids are already stored. The filter on the sorting-key columns and the
    * batch's time range lets ClickHouse read only the granules that could hold them.
    * Ids are compared as strings: `id IN {ids:Array(UUID)}` silently matches nothing on this
-   * engine version (checked with chDB 3.4), which would turn de-duplication off.
+   * engine version (checked with chDB 3.4), which would turn de-duplication off. The text gets
+   * an alias of its own so it never shadows the `id` column in WHERE.
    */
   async existingIds(rows: readonly ProbeResultRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
     const times = rows.map((r) => r.created_at).sort();
-    const found = await this.store.query<{ id: string }>(
-      `SELECT toString(id) AS id FROM probe_results
+    const found = await this.store.query<{ id_text: string }>(
+      `SELECT toString(id) AS id_text FROM probe_results
        WHERE workspace_id IN {workspaces:Array(UInt32)}
          AND probe_id IN {probes:Array(UInt32)}
          AND created_at BETWEEN {from:DateTime64(3, 'UTC')} AND {to:DateTime64(3, 'UTC')}
@@ -30,7 +31,7 @@ export class ProbeResultsRepository {
         ids: rows.map((r) => r.id),
       },
     );
-    return new Set(found.map((r) => r.id));
+    return new Set(found.map((r) => r.id_text));
   }
 
   async insert(rows: readonly ProbeResultRow[]): Promise<void> {
