@@ -75,14 +75,17 @@ export async function countResults(api: Api, workspaceId: number, query = ''): P
   return res.total;
 }
 
-/** Every stored result id of one probe (the find endpoint pages at most 10,000 rows). */
-export async function storedIds(api: Api, workspaceId: number, probeId: number): Promise<string[]> {
+/**
+ * Every stored result id of one probe created at or after `since` (the find endpoint pages at
+ * most 10,000 rows). Filtered here: `from` on probe-data/find answers 500 at the time of writing.
+ */
+export async function storedIds(api: Api, workspaceId: number, probeId: number, since: Date): Promise<string[]> {
   const ids: string[] = [];
   for (let offset = 0; ; offset += 10_000) {
-    const res = await api.get<{ data: { id: string }[]; total: number }>(
-      `/workspaces/${workspaceId}/probe-data/find?probeId=${probeId}&limit=10000&offset=${offset}&asc=true`,
+    const res = await api.get<{ data: { id: string; created_at: string }[]; total: number }>(
+      `/workspaces/${workspaceId}/probe-data/find?probeId=${probeId}&limit=10000&offset=${offset}`,
     );
-    ids.push(...res.data.map((r) => r.id));
+    ids.push(...res.data.filter((r) => Date.parse(r.created_at) >= since.getTime()).map((r) => r.id));
     if (res.data.length < 10_000) return ids;
   }
 }

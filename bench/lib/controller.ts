@@ -56,12 +56,14 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number):
  * agent sockets need thousands of descriptors.
  */
 export async function startController(opts: ControllerOptions): Promise<ControllerProcess> {
-  if (!existsSync(CONTROLLER_MAIN)) throw new Error(`${CONTROLLER_MAIN} is missing: run npm run build`);
+  // NW_BENCH_CONTROLLER_MAIN runs another build (e.g. a patched copy of controller/dist) for before/after figures.
+  const main = process.env.NW_BENCH_CONTROLLER_MAIN ?? CONTROLLER_MAIN;
+  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build`);
   const port = await freePort();
   mkdirSync(opts.dataDir, { recursive: true });
   const logFile = join(opts.dataDir, `controller-${port}.log`);
   const log = createWriteStream(logFile);
-  const node = [process.execPath, ...(opts.nodeArgs ?? []), CONTROLLER_MAIN].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const node = [process.execPath, ...(opts.nodeArgs ?? []), main].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   const child = spawn('bash', ['-c', `ulimit -n "$(ulimit -Hn)" && exec ${node}`], {
     cwd: REPO_ROOT,
     env: {

@@ -24,7 +24,8 @@ export interface LoadInit {
   config: LoadConfig;
 }
 
-export type ParentMessage = LoadInit | { type: 'start' } | { type: 'stop' } | { type: 'close' };
+/** `start` may change the rate: one connected fleet runs several phases (capacity, then latency). */
+export type ParentMessage = LoadInit | { type: 'start'; ratePerAgent?: number } | { type: 'stop' } | { type: 'close' };
 
 export interface WorkerConnected {
   type: 'connected';

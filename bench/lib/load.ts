@@ -101,9 +101,13 @@ export class LoadGenerators {
     };
   }
 
-  start(): void {
+  start(ratePerAgent?: number): void {
     this.startedAt = performance.now();
-    for (const w of this.workers) w.send({ type: 'start' });
+    this.timeline = [];
+    for (const w of this.workers) {
+      w.latest = { produced: 0, acked: 0 };
+      w.send({ type: 'start', ratePerAgent });
+    }
     this.sampler = setInterval(() => {
       this.timeline.push({
         t: (performance.now() - this.startedAt) / 1000,

@@ -1,7 +1,7 @@
 /**
  * Runs one suite in a process of its own (chDB binds one data directory per process, and a
  * crashed or stuck suite must not take the others down): `node run-suite.js <name> <out.json>
- * [--quick] [--fresh-fleet] [--profile-dir=DIR]`. bench/run.js bounds it with a timeout.
+ * [--quick] [--profile-dir=DIR]`. bench/run.js bounds it with a timeout.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import type { SuiteOptions, SuiteResult } from './suite';
 async function main(): Promise<void> {
   const [name, out, ...flags] = process.argv.slice(2);
   const profileDir = flags.find((f) => f.startsWith('--profile-dir='))?.slice('--profile-dir='.length);
-  const opts: SuiteOptions = { quick: flags.includes('--quick'), freshFleet: flags.includes('--fresh-fleet'), profileDir };
+  const opts: SuiteOptions = { quick: flags.includes('--quick'), profileDir };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const suite = require(join(BENCH_DIST, 'suites', `${name}.js`)) as { run(o: SuiteOptions): Promise<SuiteResult> };
   const started = performance.now();

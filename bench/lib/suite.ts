@@ -1,8 +1,6 @@
 /** What every suite module exports: `export async function run(opts: SuiteOptions): Promise<Record<string, unknown>>`. */
 export interface SuiteOptions {
   quick: boolean;
-  /** Re-enroll the simulated fleet instead of reusing bench/.cache (slow: scrypt PIN hashing). */
-  freshFleet?: boolean;
   /** Run the controller under `node --cpu-prof` and keep the profiles here. */
   profileDir?: string;
 }

@@ -23,7 +23,6 @@ import { log, SuiteOptions, SuiteResult, TargetResult } from '../lib/suite';
 
 const SUITE = 'agent';
 const PROBES = 100;
-const INTERVAL_SEC = 10;
 const DELAY_MS = 20;
 const RELAY = join(REPO_ROOT, 'controller', 'test', 'support', 'netns', 'relay.js');
 
@@ -58,9 +57,12 @@ const notMeasured = (reason: string): SuiteResult => ({
 });
 
 export async function run(opts: SuiteOptions): Promise<SuiteResult> {
-  const windowSec = opts.quick ? 10 : 45;
+  const windowSec = opts.quick ? 8 : 45;
+  // Quick runs use the shortest PING interval so every probe has run within seconds of start.
+  const INTERVAL_SEC = opts.quick ? 5 : 10;
   const dir = mkdtempSync(join(tmpdir(), 'nw-bench-agent-'));
   const ctl = await startController({ dataDir: join(dir, 'controller') });
+  log(SUITE, 'controller ready');
   const netnsProblem = await canUseNetns();
   let topo: LinearTopology | undefined;
   const children: ChildProcess[] = [];
@@ -82,6 +84,7 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
     ];
     if (!netnsProblem) {
       topo = await createLinearTopology({ impairments: [{ router: 'r1', toward: 'r2', delayMs: DELAY_MS }] });
+      log(SUITE, 'network namespaces ready');
       // The controller listens on the host's loopback; a relay pair carries it into the namespace.
       const sock = join(dir, 'controller.sock');
       const host = spawn(process.execPath, [RELAY, `unix:${sock}`, `tcp:127.0.0.1:${port}`], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -108,7 +111,7 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
 
     // 100 probes spread over the targets: most on loopback, a few on each remote address.
     const plan = Array.from({ length: PROBES }, (_, i) => targets[i < PROBES - 10 * (targets.length - 1) ? 0 : 1 + Math.floor((i - (PROBES - 10 * (targets.length - 1))) / 10)]);
-    const probeIds = await mapLimit(plan, 4, (t) => createProbe(api, workspaceId, agent.id, { type: 'PING', targets: [t.address], interval_sec: INTERVAL_SEC }));
+    const probeIds = await mapLimit(plan, 4, (t) => createProbe(api, workspaceId, agent.id, { type: 'PING', targets: [t.address], interval_sec: INTERVAL_SEC, timeout_sec: Math.min(10, INTERVAL_SEC) }));
     log(SUITE, `agent ${agent.id} started (pid ${agentProcess.pid}) with ${PROBES} PING probes every ${INTERVAL_SEC} s${netnsProblem ? ` on loopback (${netnsProblem})` : ' in a network namespace'}`);
 
     // Warm up: enrolled, config pushed, every probe has run at least once.
@@ -122,6 +125,7 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
     }
     if (stored < PROBES) return notMeasured(`only ${stored} results arrived within 40 s of start`);
 
+    log(SUITE, `every probe has reported (${stored} results); measuring for ${windowSec} s`);
     const pid = agentProcess.pid as number;
     const windowStart = new Date();
     const cpuStart = treeCpuSeconds(pid);

@@ -34,8 +34,8 @@ function runWorker(name: string, input: unknown, dir: string): Promise<Record<st
 }
 
 export async function run(opts: SuiteOptions): Promise<SuiteResult> {
-  const probeCount = opts.quick ? 50 : 1000;
-  const probesPerAgent = opts.quick ? 50 : 100;
+  const probeCount = opts.quick ? 20 : 1000;
+  const probesPerAgent = opts.quick ? 20 : 100;
   const dataDir = mkdtempSync(join(tmpdir(), 'nw-bench-charts-'));
   try {
     // 1. The probes exist in Postgres (PGlite) through the API, so the REST endpoints can be timed on them.
@@ -102,7 +102,7 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
         target: '< 150 ms',
         value: `${restChart.p95} ms through the REST API (merged tables); store alone on chDB ${chdb.as_built.chart_30d_rollup_ms.p95} ms as built, ${chdb.merged.chart_30d_rollup_ms.p95} ms once merged (${probeCount} probes × ${DAYS} days, hourly rollup)`,
         met: opts.quick ? null : restChart.p95 < 150,
-        ...(opts.quick ? { reason: '--quick uses 50 probes, not the 1,000 of the target dataset' } : {}),
+        ...(opts.quick ? { reason: '--quick uses 20 probes, not the 1,000 of the target dataset' } : {}),
       },
     ];
     return { ...store, rest, targets };

@@ -20,16 +20,19 @@ const AGENTS_PER_GENERATOR = 1250;
 
 interface Scenario {
   agents: number;
+  /** Capacity phase (offered above the target). */
   seconds: number;
+  /** Latency phase (offered at half the capacity just measured). */
+  latencySeconds: number;
   postIntervalMs: number;
 }
 
 const FULL: Scenario[] = [
-  { agents: 100, seconds: 20, postIntervalMs: 250 },
-  { agents: 1000, seconds: 20, postIntervalMs: 500 },
-  { agents: 5000, seconds: 30, postIntervalMs: 1000 },
+  { agents: 100, seconds: 20, latencySeconds: 10, postIntervalMs: 250 },
+  { agents: 1000, seconds: 20, latencySeconds: 10, postIntervalMs: 500 },
+  { agents: 5000, seconds: 30, latencySeconds: 10, postIntervalMs: 1000 },
 ];
-const QUICK: Scenario[] = [{ agents: 100, seconds: 8, postIntervalMs: 250 }];
+const QUICK: Scenario[] = [{ agents: 100, seconds: 8, latencySeconds: 4, postIntervalMs: 250 }];
 
 export interface IdCheck {
   probes_checked: number;
@@ -39,11 +42,11 @@ export interface IdCheck {
   duplicated: number;
 }
 
-/** Every id produced for the tracked probes is stored exactly once, and nothing else is stored for them. */
-export async function checkIds(api: Api, workspaceId: number, tracked: Record<string, string[]>): Promise<IdCheck> {
+/** Every id produced for the tracked probes in this run is stored exactly once, and nothing else was stored for them since it started. */
+export async function checkIds(api: Api, workspaceId: number, tracked: Record<string, string[]>, since: Date): Promise<IdCheck> {
   const check: IdCheck = { probes_checked: 0, produced_ids: 0, missing: 0, unexpected: 0, duplicated: 0 };
   for (const [probeId, produced] of Object.entries(tracked)) {
-    const stored = await storedIds(api, workspaceId, Number(probeId));
+    const stored = await storedIds(api, workspaceId, Number(probeId), since);
     const storedSet = new Set(stored);
     const producedSet = new Set(produced);
     check.probes_checked++;
@@ -79,17 +82,29 @@ async function runScenario(s: Scenario, fleet: Fleet, dataDir: string, opts: Sui
     log(SUITE, `${s.agents} agents: ${connect.connected} connected in ${connect.seconds} s (${connect.failed} failed)`);
     await sleep(1000);
     const idle = readProc(ctl.pid);
+    // Phase 1, capacity: more than the target offered; what is stored per second is what one process carries.
     const monitor = new ProcMonitor(ctl.pid);
     monitor.mark();
+    const startedAt = new Date();
     gens.start();
     const load = await gens.runFor(s.seconds, 3);
     const proc = monitor.window();
+    // Phase 2, latency: half the measured capacity, so ack latency is the pipeline's, not a queue's.
+    const steadyRate = Math.max(1, Math.round(load.stored_per_s / 2));
+    gens.start(steadyRate / s.agents);
+    const steady = await gens.runFor(s.latencySeconds, 2);
     await sleep(500);
     const stored = (await countResults(api, fleet.workspaceId)) - before;
-    const ids = await checkIds(api, fleet.workspaceId, load.tracked);
-    const latency = summarize(load.latencies);
-    const zeroLoss = load.produced === stored && load.acked === load.produced && load.rejected === 0 && ids.missing + ids.unexpected + ids.duplicated === 0;
-    log(SUITE, `${s.agents} agents: ${load.stored_per_s} stored/s, ack p50 ${latency.median} ms p99 ${latency.p99} ms, produced ${load.produced} stored ${stored}`);
+    const tracked: Record<string, string[]> = {};
+    for (const phase of [load.tracked, steady.tracked]) for (const [probe, ids] of Object.entries(phase)) tracked[probe] = [...(tracked[probe] ?? []), ...ids];
+    const ids = await checkIds(api, fleet.workspaceId, tracked, startedAt);
+    const saturated = summarize(load.latencies);
+    const latency = summarize(steady.latencies);
+    const produced = load.produced + steady.produced;
+    const acked = load.acked + steady.acked;
+    const rejected = load.rejected + steady.rejected;
+    const zeroLoss = produced === stored && acked === produced && rejected === 0 && ids.missing + ids.unexpected + ids.duplicated === 0;
+    log(SUITE, `${s.agents} agents: ${load.stored_per_s} stored/s; at ${steady.stored_per_s}/s ack p50 ${latency.median} ms p99 ${latency.p99} ms; produced ${produced} stored ${stored}`);
     return {
       agents: s.agents,
       seconds: s.seconds,
@@ -98,19 +113,21 @@ async function runScenario(s: Scenario, fleet: Fleet, dataDir: string, opts: Sui
       connect: { ...connect, controller_rss_mb_before: round(idleBefore?.rssMb ?? NaN, 1), controller_rss_mb_connected: round(idle?.rssMb ?? NaN, 1) },
       offered_per_s: load.offered_per_s,
       stored_per_s: load.stored_per_s,
+      ack_latency_at_capacity_ms: saturated,
+      steady: { offered_per_s: steady.offered_per_s, stored_per_s: steady.stored_per_s, seconds: s.latencySeconds },
       ack_latency_ms: latency,
       controller: proc,
       count_check: {
-        produced: load.produced,
-        acked: load.acked,
+        produced,
+        acked,
         stored,
-        rejected: load.rejected,
-        unacked_after_drain: load.unacked_results,
+        rejected,
+        unacked_after_drain: load.unacked_results + steady.unacked_results,
         ids,
         zero_loss: zeroLoss,
       },
-      connection: { disconnects: load.disconnects, still_connected: load.still_connected, error_messages: load.error_messages, unmatched_acks: load.unmatched_acks },
-      errors: load.errors,
+      connection: { disconnects: load.disconnects + steady.disconnects, still_connected: steady.still_connected, error_messages: load.error_messages, unmatched_acks: load.unmatched_acks },
+      errors: [...load.errors, ...steady.errors].slice(0, 10),
     };
   } finally {
     await gens.close();
@@ -122,7 +139,7 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
   const scenarios = opts.quick ? QUICK : FULL;
   const largest = Math.max(...scenarios.map((s) => s.agents));
   const fleetStarted = performance.now();
-  const { fleet, dataDir, reused } = await openFleet(largest, { fresh: opts.freshFleet ?? false, log: (m) => log(SUITE, m) });
+  const { fleet, dataDir, reused } = await openFleet(largest, { fresh: false, log: (m) => log(SUITE, m) });
   const fleetSeconds = round((performance.now() - fleetStarted) / 1000, 1);
   const results: Record<string, unknown>[] = [];
   for (const s of scenarios) results.push(await runScenario(s, fleet, dataDir, opts));

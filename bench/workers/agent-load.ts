@@ -175,7 +175,16 @@ class LoadWorker {
     if (j < this.latencies.length) this.latencies[j] = ms;
   }
 
-  start(): void {
+  /** Each phase starts from zero: counters, latencies and tracked ids belong to one phase. */
+  start(ratePerAgent?: number): void {
+    if (ratePerAgent !== undefined) this.config = { ...this.config, ratePerAgent };
+    this.produced = this.acked = this.rejected = this.unmatchedAcks = this.errorMessages = this.disconnects = this.latencySeen = 0;
+    this.latencies.length = 0;
+    this.firstErrors.length = 0;
+    for (const a of this.agents) {
+      a.pending = 0;
+      if (a.track) a.track = [];
+    }
     this.running = true;
     const now = performance.now();
     const interval = this.config.postIntervalMs;
@@ -250,7 +259,7 @@ class LoadWorker {
 const worker = new LoadWorker();
 process.on('message', (m: ParentMessage) => {
   if (m.type === 'init') void worker.init(m);
-  else if (m.type === 'start') worker.start();
+  else if (m.type === 'start') worker.start(m.ratePerAgent);
   else if (m.type === 'stop') void worker.stop();
   else if (m.type === 'close') worker.close();
 });
