@@ -50,7 +50,10 @@ export class IngestService {
     const who: IngestIdentity = { workspaceId: agent.workspaceId, agentId: agent.agentId, probeAgentId: agent.agentId };
     const outcome = await this.writer.write(accepted.map((r) => toProbeResultRow(r, who)));
     const insertedIds = new Set(outcome.inserted.map((r) => r.id));
-    this.fanOut(accepted.filter((r) => insertedIds.has(r.id)).map((result) => ({ ...agent, result })));
+    const stored = accepted.filter((r) => insertedIds.has(r.id)).map((result) => ({ ...agent, result }));
+    // Ack first, fan out after: the caller emits the ack as soon as this resolves, and the
+    // broadcast runs on the next turn, so its cost never delays an agent's ack.
+    setImmediate(() => this.fanOut(stored));
     return { ids: accepted.map((r) => r.id), rejected };
   }
 
