@@ -62,6 +62,14 @@ export class PanelClients {
     this.recording = on;
   }
 
+  /** Starts a new measurement phase: counts, latencies and duplicate tracking from zero. */
+  reset(): void {
+    this.latencies.length = 0;
+    this.received = 0;
+    this.duplicates = 0;
+    for (const seen of this.seen) seen.clear();
+  }
+
   close(): void {
     for (const s of this.sockets) s.disconnect();
   }
