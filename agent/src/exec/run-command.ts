@@ -30,6 +30,23 @@ export interface CommandOutput {
   durationMs: number;
 }
 
+/**
+ * What a parser needs from one finished command: recorded fixtures give only stdout, a real run
+ * also tells how it ended, so a parser can explain an empty or cut-off output.
+ */
+export interface FinishedCommand {
+  stdout: string;
+  stderr?: string;
+  exitCode?: number | null;
+  timedOut?: boolean;
+  timeoutSec?: number;
+  spawnError?: string | null;
+}
+
+export function finishedCommand(out: CommandOutput, timeoutSec: number): FinishedCommand {
+  return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode, timedOut: out.timedOut, timeoutSec, spawnError: out.spawnError };
+}
+
 /** The probes receive this instead of importing child_process, so tests can feed recorded output. */
 export type CommandRunner = (command: string, args: readonly string[], options: RunOptions) => Promise<CommandOutput>;
 

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentArgs } from '../../src/local-agent/local-agent.supervisor';
+import { agentArgs, type AgentLaunch as SupervisedLaunch } from '../../src/local-agent/local-agent.supervisor';
 import { waitForLine } from './netns';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -58,13 +58,7 @@ export async function startControllerProcess(env: Record<string, string>, spawne
   return { ...tracked, url: match[1].replace('[::1]', '127.0.0.1') };
 }
 
-export interface AgentLaunch {
-  controllerUrl: string;
-  workspaceId: number;
-  agentId: number;
-  configFile: string;
-  dataDir: string;
-  pin?: string;
+export interface AgentLaunch extends SupervisedLaunch {
   env?: Record<string, string>;
 }
 

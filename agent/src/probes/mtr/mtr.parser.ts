@@ -1,14 +1,9 @@
 import { isIP } from 'node:net';
 import { roundMs, type MtrHop, type MtrPayload } from '@netwatcher/shared';
+import type { FinishedCommand } from '../../exec/run-command';
 
-export interface MtrRunOutput {
+export interface MtrRunOutput extends FinishedCommand {
   target: string;
-  stdout: string;
-  stderr?: string;
-  exitCode?: number | null;
-  timedOut?: boolean;
-  timeoutSec?: number;
-  spawnError?: string | null;
 }
 
 /** One entry of `report.hubs` as mtr 0.9x prints it; older versions print numbers as strings. */

@@ -1,5 +1,5 @@
 import type { MtrPayload } from '@netwatcher/shared';
-import type { CommandRunner } from '../../exec/run-command';
+import { finishedCommand, type CommandRunner } from '../../exec/run-command';
 import { buildMtrArgs, type MtrOptions } from './mtr.args';
 import { parseMtrOutput } from './mtr.parser';
 
@@ -13,11 +13,6 @@ export async function runMtrProbe(
   const out = await run('mtr', buildMtrArgs(target, options), { timeoutMs: options.timeoutSec * 1000, signal });
   return parseMtrOutput({
     target,
-    stdout: out.stdout,
-    stderr: out.stderr,
-    exitCode: out.exitCode,
-    timedOut: out.timedOut,
-    timeoutSec: options.timeoutSec,
-    spawnError: out.spawnError,
+    ...finishedCommand(out, options.timeoutSec),
   });
 }

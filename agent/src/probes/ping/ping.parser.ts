@@ -1,17 +1,12 @@
 import { isIP } from 'node:net';
 import { jitter, mean, percentile, roundMs, stddev, type PingPayload } from '@netwatcher/shared';
+import type { FinishedCommand } from '../../exec/run-command';
 
-export interface PingRunOutput {
+export interface PingRunOutput extends FinishedCommand {
   /** The target as configured (name or address). */
   target: string;
   /** Packets asked for with `-c`; used when ping died before printing its statistics. */
   count: number;
-  stdout: string;
-  stderr?: string;
-  exitCode?: number | null;
-  timedOut?: boolean;
-  timeoutSec?: number;
-  spawnError?: string | null;
 }
 
 const REPLY = /^\d+ bytes from .*?icmp_seq=(\d+)\b.*?time[=<]([\d.]+) ms/;

@@ -1,5 +1,5 @@
 import type { PingPayload } from '@netwatcher/shared';
-import type { CommandRunner } from '../../exec/run-command';
+import { finishedCommand, type CommandRunner } from '../../exec/run-command';
 import { buildPingArgs, type PingOptions } from './ping.args';
 import { parsePingOutput } from './ping.parser';
 
@@ -25,11 +25,6 @@ export async function runPingProbe(
   return parsePingOutput({
     target,
     count: options.count,
-    stdout: out.stdout,
-    stderr: out.stderr,
-    exitCode: out.exitCode,
-    timedOut: out.timedOut,
-    timeoutSec: options.timeoutSec,
-    spawnError: out.spawnError,
+    ...finishedCommand(out, options.timeoutSec),
   });
 }
