@@ -219,7 +219,8 @@ async function main() {
     for (const t of result.targets ?? []) targets.push({ suite: suite.name, ...t });
   }
   const date = new Date().toISOString().slice(0, 10);
-  const file = `${date}${quick ? '-quick' : ''}.json`;
+  // Partial and quick runs never overwrite the figures of a full run.
+  const file = `${date}${quick ? '-quick' : ''}${only ? `-${only.join('+')}` : ''}.json`;
   const report = {
     date,
     mode: quick ? 'quick' : 'full',

@@ -1,4 +1,4 @@
-import { bucketStarts, bucketWidth, overviewWindows, planChart, sourceFor } from './probe-chart.plan';
+import { bucketStarts, bucketWidth, overviewSource, overviewWindows, planChart, sourceFor } from './probe-chart.plan';
 
 const DAY_MS = 86_400_000;
 const at = (iso: string) => new Date(iso);
@@ -48,6 +48,15 @@ describe('chart plan', () => {
   it('a 30-day, 300-point chart never scans raw rows', () => {
     const to = new Date();
     expect(planChart(new Date(to.getTime() - 30 * DAY_MS), to, 300).source).toBe('rollup_1h');
+  });
+
+  it('answers an overview from raw rows while the expected rows fit the budget', () => {
+    const minuteProbes = Array.from({ length: 1000 }, () => 60);
+    expect(overviewSource(DAY_MS, minuteProbes)).toBe('raw');
+    expect(overviewSource(3 * DAY_MS, minuteProbes)).toBe('rollup');
+    expect(overviewSource(DAY_MS, Array.from({ length: 1000 }, () => 5))).toBe('rollup');
+    expect(overviewSource(30 * DAY_MS, [60, 300])).toBe('raw');
+    expect(overviewSource(DAY_MS, [])).toBe('raw');
   });
 
   it('splits an overview window into whole hours and ragged minutes', () => {

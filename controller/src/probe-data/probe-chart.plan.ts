@@ -67,6 +67,20 @@ export function bucketStarts(plan: Pick<ChartPlan, 'from' | 'to' | 'bucketSecond
   return starts;
 }
 
+/**
+ * Raw rows an overview reads before the rollups are cheaper. Rollup rows carry t-digest states
+ * whose merging dominates: on 1,000 one-minute probes a 24-hour overview took 159 ms from raw
+ * rows (1.44 M) and 208–418 ms from the rollups, a 72-hour one about the same either way, and a
+ * 30-day one 3.2 s raw against 1.3 s from the rollups (BENCHMARKS.md).
+ */
+export const OVERVIEW_RAW_ROWS_BUDGET = 2_000_000;
+
+/** Raw rows when the probes' expected results over the range fit the budget, else the rollups. */
+export function overviewSource(rangeMs: number, intervalsSec: readonly number[]): 'raw' | 'rollup' {
+  const expected = intervalsSec.reduce((rows, interval) => rows + rangeMs / 1000 / Math.max(interval, 1), 0);
+  return expected <= OVERVIEW_RAW_ROWS_BUDGET ? 'raw' : 'rollup';
+}
+
 export interface OverviewWindows {
   /** Whole hours answered from the hourly rollup (empty when start >= end). */
   hours: { start: Date; end: Date };

@@ -7,7 +7,7 @@ import { ListResponse, toList } from '../common/pagination';
 import { ProbeEntity } from '../probes/probe.entity';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { ChartResultType, ProbeChartQuery, ProbeOverviewQuery } from './dto/probe-chart-query.dto';
-import { planChart } from './probe-chart.plan';
+import { overviewSource, planChart } from './probe-chart.plan';
 import { ProbeChartRepository } from './probe-chart.repository';
 import { ProbeChartView, ProbeOverviewView, toChartView, toOverviewView } from './probe-chart.view';
 import { parseTimeRange } from './time-param';
@@ -16,7 +16,7 @@ import { parseTimeRange } from './time-param';
 const CHARTABLE: readonly ProbeType[] = ['PING', 'MTR', 'AGENT'];
 const DEFAULT_RANGE_MS = 24 * 3_600_000;
 
-export type ProbeOverviewList = ListResponse<ProbeOverviewView> & { from: string; to: string };
+export type ProbeOverviewList = ListResponse<ProbeOverviewView> & { from: string; to: string; source: 'raw' | 'rollup' };
 
 /** The result type a probe's chart shows: an AGENT probe reports PING and MTR, PING unless asked. */
 function chartType(probeType: ProbeType, requested: ChartResultType | undefined): ChartResultType {
@@ -60,20 +60,24 @@ export class ProbeChartService {
     return toChartView(probeId, type, plan, rows);
   }
 
-  /** One page of the workspace's chartable probes with their figures over the range, from the rollups. */
+  /**
+   * One page of the workspace's chartable probes with their figures over the range: from raw rows
+   * while that is cheaper (short ranges, see overviewSource), else from the rollups.
+   */
   async overview(userId: number, workspaceId: number, q: ProbeOverviewQuery): Promise<ProbeOverviewList> {
     await this.access.require(userId, workspaceId);
     const { from, to } = chartRange(q.from, q.to);
     const [probes, total] = await this.probes.findAndCount({
       where: { workspaceId, type: In([...CHARTABLE]) },
-      select: { id: true, agentId: true, type: true, targets: true },
+      select: { id: true, agentId: true, type: true, targets: true, intervalSec: true },
       order: { id: 'ASC' },
       take: q.limit,
       skip: q.offset,
     });
-    const rows = await this.charts.overview({ workspaceId, probeIds: probes.map((p) => p.id), from, to }, 'rollup');
+    const source = overviewSource(to.getTime() - from.getTime(), probes.map((p) => p.intervalSec));
+    const rows = await this.charts.overview({ workspaceId, probeIds: probes.map((p) => p.id), from, to }, source);
     const byProbeAndType = new Map(rows.map((r) => [`${r.probe_id}:${r.type}`, r]));
     const data = probes.map((p) => toOverviewView(p, byProbeAndType.get(`${p.id}:${chartType(p.type, undefined)}`)));
-    return { from: from.toISOString(), to: to.toISOString(), ...toList(data, total, q) };
+    return { from: from.toISOString(), to: to.toISOString(), source, ...toList(data, total, q) };
   }
 }

@@ -36,7 +36,10 @@ export interface ProbeOverviewView {
   rtt_avg_ms: number | null;
   rtt_max_ms: number | null;
   rtt_p95_ms: number | null;
-  /** Newest sample in the range, to the minute within the range's last hour (else to the hour); null if none. */
+  /**
+   * Newest sample in the range: exact from raw rows; from the rollups to the minute within the
+   * range's last hour, else to the hour. Null without samples.
+   */
   last_seen: string | null;
 }
 
