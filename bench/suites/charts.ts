@@ -79,8 +79,10 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
       const sample = await restApi.get<{ bucket_seconds: number; source: string; data: unknown[] }>(
         `/workspaces/${workspaceId}/probe-data/probes/${probe(0)}/chart?from=${iso(from)}&to=${iso(to)}&points=300`,
       );
+      const overviewSource = async (query: string) => (await restApi.get<{ source: string }>(`/workspaces/${workspaceId}/probe-data/overview?${query}`)).source;
       rest = {
         chart: { bucket_seconds: sample.bucket_seconds, source: sample.source, points: sample.data.length },
+        overview_sources: { '24h': await overviewSource('limit=1000'), '30d': await overviewSource(`from=${iso(from)}&to=${iso(to)}&limit=1000`) },
         chart_30d_ms: await timeRepeated(opts.quick ? 10 : 50, (i) =>
           restApi.get(`/workspaces/${workspaceId}/probe-data/probes/${probe(i)}/chart?from=${iso(from)}&to=${iso(to)}&points=300`),
         ),
