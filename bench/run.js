@@ -154,7 +154,7 @@ const fmt = (met) => (met === true ? '✅ met' : met === false ? '❌ not met' :
 function summaryTable(report) {
   const m = report.machine;
   const lines = [
-    `Last full run: ${report.date} (${report.total_seconds} s), ${m.cores} cores (${m.cpu_model}), ${m.memory_gb} GB RAM, Node ${m.node}, ${m.os}; load average at start ${m.load_average_at_start.join(' / ')}. Raw figures: [bench/results/${report.file}](bench/results/${report.file}).`,
+    `${report.mode === 'quick' ? 'Quick run' : 'Last full run'}: ${report.date} (${report.total_seconds} s), ${m.cores} cores (${m.cpu_model}), ${m.memory_gb} GB RAM, Node ${m.node}, ${m.os}; load average at start ${m.load_average_at_start.join(' / ')}. Raw figures: [bench/results/${report.file}](bench/results/${report.file}).`,
     '',
     '| Target | Requirement | Measured | Result |',
     '| --- | --- | --- | --- |',
