@@ -148,7 +148,7 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
       const ids = probeIds.filter((_, i) => plan[i] === target);
       const values: number[] = [];
       for (const probeId of ids.slice(0, 10)) {
-        // Filtered here rather than with `from`: see the report on probe-data's created_at alias.
+        // Filtered here rather than with `from`, which answered 500 before 058e360.
         const res = await api.get<{ data: { rtt_avg_ms: number | null; created_at: string }[] }>(
           `/workspaces/${workspaceId}/probe-data/find?probeId=${probeId}&limit=1000`,
         );
