@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { BENCH_DIST } from './paths';
 import type { SuiteOptions, SuiteResult } from './suite';
 
+// Stopped at its time bound: exit normally so 'exit' handlers remove temp dirs and namespaces.
+process.on('SIGTERM', () => process.exit(143));
+
 async function main(): Promise<void> {
   const [name, out, ...flags] = process.argv.slice(2);
   const profileDir = flags.find((f) => f.startsWith('--profile-dir='))?.slice('--profile-dir='.length);

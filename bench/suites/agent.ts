@@ -9,8 +9,6 @@
  * Without root (no namespaces) it runs on the host with loopback targets only.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canUseNetns, createLinearTopology, LinearTopology, waitForLine } from '../../controller/test/support/netns';
 import { Api, createAgent, createProbe, createWorkspace, registerUser } from '../lib/api';
@@ -19,6 +17,7 @@ import { startController } from '../lib/controller';
 import { AGENT_BIN, REPO_ROOT } from '../lib/paths';
 import { readProc, treeCpuSeconds } from '../lib/proc';
 import { round } from '../lib/stats';
+import { tempDir } from '../lib/temp';
 import { log, SuiteOptions, SuiteResult, TargetResult } from '../lib/suite';
 
 const SUITE = 'agent';
@@ -60,7 +59,8 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
   const windowSec = opts.quick ? 8 : 45;
   // Quick runs use the shortest PING interval so every probe has run within seconds of start.
   const INTERVAL_SEC = opts.quick ? 5 : 10;
-  const dir = mkdtempSync(join(tmpdir(), 'nw-bench-agent-'));
+  const temp = tempDir('nw-bench-agent-');
+  const dir = temp.path;
   const ctl = await startController({ dataDir: join(dir, 'controller') });
   log(SUITE, 'controller ready');
   const netnsProblem = await canUseNetns();
@@ -193,6 +193,6 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await topo?.destroy();
     await ctl.stop();
-    rmSync(dir, { recursive: true, force: true });
+    temp.remove();
   }
 }

@@ -5,14 +5,14 @@
  * (loopback fixture), and end to end through the controller's REST API.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Api, createAgent, createProbe, createWorkspace, registerUser } from '../lib/api';
 import { mapLimit } from '../lib/concurrency';
 import { startController } from '../lib/controller';
 import { workerPath } from '../lib/paths';
 import { Summary, timeRepeated } from '../lib/stats';
+import { tempDir } from '../lib/temp';
 import { log, SuiteOptions, SuiteResult, TargetResult } from '../lib/suite';
 import type { ChartStoreInput } from '../workers/chart-store';
 
@@ -36,7 +36,8 @@ function runWorker(name: string, input: unknown, dir: string): Promise<Record<st
 export async function run(opts: SuiteOptions): Promise<SuiteResult> {
   const probeCount = opts.quick ? 20 : 1000;
   const probesPerAgent = opts.quick ? 20 : 100;
-  const dataDir = mkdtempSync(join(tmpdir(), 'nw-bench-charts-'));
+  const temp = tempDir('nw-bench-charts-');
+  const dataDir = temp.path;
   try {
     // 1. The probes exist in Postgres (PGlite) through the API, so the REST endpoints can be timed on them.
     let ctl = await startController({ dataDir });
@@ -109,6 +110,6 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
     ];
     return { ...store, rest, targets };
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    temp.remove();
   }
 }
