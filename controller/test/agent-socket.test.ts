@@ -3,6 +3,7 @@ import { createAgent, db, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
 import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSocket, pingResult } from './support/sockets';
+import { eventually } from './support/processes';
 import { DbMode, startTestApp, TestApp } from './support/test-app';
 
 interface EnrolledAgent {
@@ -138,6 +139,19 @@ describe.each<DbMode>(['postgres', 'pglite'])('agent and panel sockets on %s', (
       expect(othersPushes).toHaveLength(0);
       s1.disconnect();
       s2.disconnect();
+    });
+
+    it('marks a connecting agent as seen, batched within a couple of seconds', async () => {
+      const fresh = await enrolled(owner, ws);
+      // Enrollment itself counts as being seen: clear it so only the connection can set it.
+      await db(t).query('UPDATE agents SET last_seen_at = NULL WHERE id = $1', [fresh.agentId]);
+      const socket = await connected(fresh);
+      const seen = await eventually(async () => {
+        const row = await db(t).query('SELECT last_seen_at FROM agents WHERE id = $1', [fresh.agentId]);
+        return row[0].last_seen_at ?? undefined;
+      }, 5000, 'last_seen_at to be set');
+      expect(Date.now() - new Date(seen).getTime()).toBeLessThan(10_000);
+      socket.disconnect();
     });
 
     it('records presence and the reported version', async () => {

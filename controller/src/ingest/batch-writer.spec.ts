@@ -1,7 +1,7 @@
 import { BatchWriter, ResultSink } from './batch-writer';
 import type { ProbeResultRow } from './probe-result.row';
 
-function row(id: string): ProbeResultRow {
+function row(id: string, createdAt = '2026-01-01 00:00:00.000'): ProbeResultRow {
   return {
     id,
     workspace_id: 1,
@@ -13,7 +13,7 @@ function row(id: string): ProbeResultRow {
     target_agent: 0,
     triggered: false,
     triggered_reason: '',
-    created_at: '2026-01-01 00:00:00.000',
+    created_at: createdAt,
     loss_pct: 0,
     rtt_min_ms: 1,
     rtt_avg_ms: 1,
@@ -97,5 +97,41 @@ describe('BatchWriter', () => {
     await Promise.all(Array.from({ length: 5 }, (_, i) => writer.write(Array.from({ length: 6 }, (_, j) => row(`${i}-${j}`)))));
     expect(sink.stored.size).toBe(30);
     expect(Math.max(...sink.inserts)).toBeLessThanOrEqual(10);
+  });
+
+  describe('store lookups', () => {
+    const START = '2026-06-01 00:00:00.000';
+
+    it('does not ask the store about results measured after start-up (nothing earlier can hold them)', async () => {
+      const sink = new MemorySink();
+      const writer = new BatchWriter(sink, { freshAfter: START });
+      await writer.write([row('f1', '2026-06-01 00:00:01.000'), row('f2', '2026-06-01 00:00:02.000')]);
+      await writer.write([row('f1', '2026-06-01 00:00:01.000')]);
+      expect(sink.lookups).toBe(0);
+      expect(sink.stored.size).toBe(2);
+    });
+
+    it('asks the store about results measured before start-up (a replay after a restart)', async () => {
+      const sink = new MemorySink();
+      await new BatchWriter(sink).write([row('old', '2026-05-31 23:59:00.000')]);
+      const restarted = new BatchWriter(sink, { freshAfter: START });
+      const outcome = await restarted.write([row('old', '2026-05-31 23:59:00.000'), row('new', '2026-06-01 00:00:05.000')]);
+      expect(outcome.duplicates).toEqual(['old']);
+      expect(outcome.inserted.map((r) => r.id)).toEqual(['new']);
+      expect(sink.lookups).toBe(2);
+    });
+
+    it('asks again about anything as old as an id it has forgotten', async () => {
+      const sink = new MemorySink();
+      const writer = new BatchWriter(sink, { freshAfter: START, recentIdCapacity: 2 });
+      await writer.write([row('a', '2026-06-01 00:00:01.000')]);
+      await writer.write([row('b', '2026-06-01 00:00:02.000')]);
+      await writer.write([row('c', '2026-06-01 00:00:03.000')]); // forgets a
+      expect(sink.lookups).toBe(0);
+      const again = await writer.write([row('a', '2026-06-01 00:00:01.000')]);
+      expect(again).toEqual({ inserted: [], duplicates: ['a'] });
+      expect(sink.lookups).toBe(1);
+      expect(sink.stored.size).toBe(3);
+    });
   });
 });

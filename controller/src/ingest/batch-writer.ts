@@ -1,4 +1,4 @@
-import type { ProbeResultRow } from './probe-result.row';
+import { toClickHouseTime, type ProbeResultRow } from './probe-result.row';
 
 export interface ResultSink {
   existingIds(rows: readonly ProbeResultRow[]): Promise<Set<string>>;
@@ -23,9 +23,24 @@ export interface BatchWriterOptions {
   maxRowsPerInsert: number;
   /** How many recently stored ids are remembered to skip the store lookup for hot re-deliveries. */
   recentIdCapacity: number;
+  /**
+   * Results measured (agent clock, ClickHouse time text) after this moment cannot have been
+   * stored by an earlier controller process, so the store is not asked about them. Defaults to
+   * start-up plus the clock skew the ingest accepts.
+   */
+  freshAfter: string;
 }
 
-const DEFAULTS: BatchWriterOptions = { maxRowsPerInsert: 20_000, recentIdCapacity: 200_000 };
+/** The most an agent clock may run ahead (result-validation refuses results further in the future). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+function defaults(): BatchWriterOptions {
+  return {
+    maxRowsPerInsert: 20_000,
+    recentIdCapacity: 200_000,
+    freshAfter: toClickHouseTime(new Date(Date.now() + MAX_CLOCK_SKEW_MS).toISOString()),
+  };
+}
 
 /**
  * Turns many small writes (one per agent message) into few large inserts without adding
@@ -37,13 +52,27 @@ export class BatchWriter {
   private readonly options: BatchWriterOptions;
   private queue: PendingWrite[] = [];
   private flushing = false;
-  private readonly recentIds = new Set<string>();
+  /** Ids this process stored recently, with their created_at, oldest insertion first. */
+  private readonly recentIds = new Map<string, string>();
+  /** The newest created_at among ids dropped from recentIds: anything older may be one of them. */
+  private newestForgotten = '';
 
   constructor(
     private readonly sink: ResultSink,
     options: Partial<BatchWriterOptions> = {},
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    this.options = { ...defaults(), ...options };
+  }
+
+  /**
+   * Whether the store must be asked if this id is already there. Not when it cannot be: measured
+   * after this process started (skew included, so no earlier process stored it), not in
+   * recentIds (so this process did not), and newer than every id recentIds forgot. A re-delivery
+   * after a restart or a reconnect always carries an older created_at, so it is always checked.
+   * With several replicas the ReplacingMergeTree table remains the safety net.
+   */
+  private mayBeStored(row: ProbeResultRow): boolean {
+    return row.created_at <= this.options.freshAfter || row.created_at <= this.newestForgotten;
   }
 
   write(rows: ProbeResultRow[]): Promise<WriteOutcome> {
@@ -89,11 +118,12 @@ export class BatchWriter {
           candidates.push(row);
         }
       }
-      const stored = await this.sink.existingIds(candidates);
+      const doubtful = candidates.filter((r) => this.mayBeStored(r));
+      const stored = doubtful.length > 0 ? await this.sink.existingIds(doubtful) : new Set<string>();
       const fresh = candidates.filter((r) => !stored.has(r.id));
       await this.sink.insert(fresh);
       const freshIds = new Set(fresh.map((r) => r.id));
-      this.remember(candidates.map((r) => r.id));
+      this.remember(candidates);
       // Each id is "inserted" for exactly one caller: the first write in this batch that carried it.
       const claimed = new Set<string>();
       for (const write of batch) {
@@ -114,14 +144,14 @@ export class BatchWriter {
     }
   }
 
-  private remember(ids: string[]): void {
-    for (const id of ids) this.recentIds.add(id);
-    // Sets iterate in insertion order, so the oldest ids go first.
-    const excess = this.recentIds.size - this.options.recentIdCapacity;
+  private remember(rows: ProbeResultRow[]): void {
+    for (const row of rows) this.recentIds.set(row.id, row.created_at);
+    // Maps iterate in insertion order, so the oldest ids go first.
+    let excess = this.recentIds.size - this.options.recentIdCapacity;
     if (excess <= 0) return;
-    let dropped = 0;
-    for (const id of this.recentIds) {
-      if (dropped++ >= excess) break;
+    for (const [id, createdAt] of this.recentIds) {
+      if (excess-- <= 0) break;
+      if (createdAt > this.newestForgotten) this.newestForgotten = createdAt;
       this.recentIds.delete(id);
     }
   }

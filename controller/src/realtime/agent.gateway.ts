@@ -32,6 +32,7 @@ type AgentNamespace = Namespace<AgentClientToServerEvents, AgentServerToClientEv
 type AgentSocket = Socket<AgentClientToServerEvents, AgentServerToClientEvents, Record<string, never>, AgentSocketData>;
 
 const CONTROLLER_VERSION = '0.1.0';
+const SEEN_FLUSH_MS = 1000;
 
 function header(socket: AgentSocket, name: string): string | undefined {
   const value = socket.handshake.headers[name];
@@ -58,6 +59,8 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   private readonly logger = new Logger(AgentGateway.name);
   @WebSocketServer() private nsp!: AgentNamespace;
   private presenceTimer?: NodeJS.Timeout;
+  private seenTimer?: NodeJS.Timeout;
+  private readonly seenSinceFlush = new Set<number>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -94,6 +97,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
 
   onModuleDestroy(): void {
     clearInterval(this.presenceTimer);
+    clearTimeout(this.seenTimer);
     this.unsubscribe?.();
   }
 
@@ -104,7 +108,26 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     socket.on(AgentEvents.ProbePost, (raw: unknown) => this.safely(socket, AgentEvents.ProbePost, () => this.receiveResults(socket, raw)));
     socket.on(AgentEvents.Version, (raw: unknown) => this.safely(socket, AgentEvents.Version, () => this.receiveVersion(socket, raw)));
     this.logger.log({ agent_id: agentId, workspace_id: workspaceId, address: socket.handshake.address }, 'agent connected');
-    await this.safely(socket, 'connect', () => this.agents.update({ id: agentId }, { lastSeenAt: new Date(), initialized: true }));
+    this.markSeen(agentId);
+  }
+
+  /**
+   * Connections mark presence in one UPDATE per second, not one each: after a controller
+   * restart thousands of agents reconnect at once, and on PGlite every query runs on the main
+   * thread.
+   */
+  private markSeen(agentId: number): void {
+    this.seenSinceFlush.add(agentId);
+    if (this.seenTimer) return;
+    this.seenTimer = setTimeout(() => {
+      this.seenTimer = undefined;
+      const ids = [...this.seenSinceFlush];
+      this.seenSinceFlush.clear();
+      this.agents.update({ id: In(ids) }, { lastSeenAt: new Date(), initialized: true }).catch((e: unknown) => {
+        this.logger.warn({ err: e, agents: ids.length }, 'presence update failed');
+      });
+    }, SEEN_FLUSH_MS);
+    this.seenTimer.unref();
   }
 
   handleDisconnect(socket: AgentSocket): void {

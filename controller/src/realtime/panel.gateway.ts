@@ -111,7 +111,13 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
   }
 
   private broadcast(stored: StoredResult[]): void {
+    // Socket.IO encodes a packet before it looks for receivers, so results nobody watches are
+    // skipped here (a measurable share of the ingest CPU otherwise). This reads the in-memory
+    // adapter's rooms: a cross-replica adapter must replace this check.
+    const rooms = this.nsp.adapter.rooms;
     for (const { workspaceId, agentId, result } of stored) {
+      const targets = [workspaceRoom(workspaceId), probeRoom(workspaceId, result.probe_id)].filter((room) => rooms.has(room));
+      if (targets.length === 0) continue;
       const message: ProbeDataMessage = {
         type: 'probe_data',
         workspace_id: workspaceId,
@@ -121,7 +127,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
         data: result,
       };
       // One emit to both rooms: a socket in both receives the message once.
-      this.nsp.to([workspaceRoom(workspaceId), probeRoom(workspaceId, result.probe_id)]).emit(PanelEvents.ProbeData, message);
+      this.nsp.to(targets).emit(PanelEvents.ProbeData, message);
     }
   }
 }
