@@ -14,15 +14,19 @@ export interface SeriesFilter {
   bucketSeconds: number;
 }
 
-/** One bucket as ClickHouse returns it; `t` is the bucket start in Unix seconds. */
-export interface SeriesRow {
-  t: number;
+/** The figures RAW_METRICS and ROLLUP_METRICS select, under the same names from either source. */
+export interface ChartMetrics {
   samples: number;
   loss_pct: number | null;
   rtt_min_ms: number | null;
   rtt_avg_ms: number | null;
   rtt_max_ms: number | null;
   rtt_p95_ms: number | null;
+}
+
+/** One bucket as ClickHouse returns it; `t` is the bucket start in Unix seconds. */
+export interface SeriesRow extends ChartMetrics {
+  t: number;
   jitter_ms: number | null;
 }
 
@@ -33,15 +37,9 @@ export interface OverviewFilter {
   to: Date;
 }
 
-export interface OverviewRow {
+export interface OverviewRow extends ChartMetrics {
   probe_id: number;
   type: string;
-  samples: number;
-  loss_pct: number | null;
-  rtt_min_ms: number | null;
-  rtt_avg_ms: number | null;
-  rtt_max_ms: number | null;
-  rtt_p95_ms: number | null;
   /** Unix seconds of the newest sample (raw) or newest rollup bucket with samples. */
   last_seen: number;
 }

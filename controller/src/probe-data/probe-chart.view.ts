@@ -1,16 +1,10 @@
 import type { ProbeType } from '@netwatcher/shared';
 import { bucketStarts, ChartPlan, ChartSource } from './probe-chart.plan';
-import type { OverviewRow, SeriesRow } from './probe-chart.repository';
+import type { ChartMetrics, OverviewRow, SeriesRow } from './probe-chart.repository';
 
-export interface ChartPointView {
+export interface ChartPointView extends ChartMetrics {
   /** Bucket start, ISO-8601 UTC. */
   bucket: string;
-  samples: number;
-  loss_pct: number | null;
-  rtt_min_ms: number | null;
-  rtt_avg_ms: number | null;
-  rtt_max_ms: number | null;
-  rtt_p95_ms: number | null;
   jitter_ms: number | null;
 }
 
@@ -25,17 +19,11 @@ export interface ProbeChartView {
   data: ChartPointView[];
 }
 
-export interface ProbeOverviewView {
+export interface ProbeOverviewView extends ChartMetrics {
   probe_id: number;
   agent_id: number;
   type: ProbeType;
   targets: string[];
-  samples: number;
-  loss_pct: number | null;
-  rtt_min_ms: number | null;
-  rtt_avg_ms: number | null;
-  rtt_max_ms: number | null;
-  rtt_p95_ms: number | null;
   /**
    * Newest sample in the range: exact from raw rows; from the rollups to the minute within the
    * range's last hour, else to the hour. Null without samples.
