@@ -91,7 +91,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
       );
     });
     this.unsubscribe = this.notifier.subscribe((change) => this.pushConfig(change));
-    this.presenceTimer = setInterval(() => void this.refreshPresence(), PRESENCE_REFRESH_MS);
+    this.presenceTimer = setInterval(() => this.refreshPresence(), PRESENCE_REFRESH_MS);
     this.presenceTimer.unref();
   }
 
@@ -165,14 +165,9 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     this.nsp.to(agentRoom(agentId)).emit(AgentEvents.ProbeGet, await this.configs.configSet(workspaceId, agentId));
   }
 
-  private async refreshPresence(): Promise<void> {
-    const ids = [...new Set([...this.nsp.sockets.values()].map((s) => s.data.agentId).filter(Boolean))];
-    if (ids.length === 0) return;
-    try {
-      await this.agents.update({ id: In(ids) }, { lastSeenAt: new Date() });
-    } catch (e) {
-      this.logger.warn({ err: e }, 'presence refresh failed');
-    }
+  /** Every connected agent goes through the same batched update as a new connection. */
+  private refreshPresence(): void {
+    for (const socket of this.nsp.sockets.values()) if (socket.data.agentId) this.markSeen(socket.data.agentId);
   }
 
   private async safely(socket: AgentSocket, event: string, handler: () => Promise<unknown>): Promise<void> {

@@ -19,7 +19,7 @@ import { ApiError } from '../common/api-error';
 import { IngestService, StoredResult } from '../ingest/ingest.service';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { probeRoom, workspaceRoom } from './rooms';
-import { errorMessage } from './socket-errors';
+import { errorMessage, refusal } from './socket-errors';
 
 interface PanelSocketData {
   userId: number;
@@ -56,7 +56,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     nsp.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
-        (e: unknown) => next(Object.assign(new Error((e as Error).message), { data: { code: 'unauthorized', status: 401, error: (e as Error).message } })),
+        (e: unknown) => next(refusal('unauthorized', 401, (e as Error).message)),
       );
     });
     this.unsubscribe = this.ingest.onStored((stored) => this.broadcast(stored));
