@@ -64,7 +64,9 @@ export async function run(opts: SuiteOptions): Promise<SuiteResult> {
       probes,
       days: DAYS,
       viewHours: 6,
-      reps: opts.quick ? { chart: 10, overviewRollup: 2, overviewRaw: 1, http: 6 } : { chart: 40, overviewRollup: 3, overviewRaw: 2, http: 20 },
+      reps: opts.quick
+        ? { chart: 10, overviewRollup: 2, overviewRaw: 1, http: 6, inserts: 5 }
+        : { chart: 40, overviewRollup: 3, overviewRaw: 2, http: 20, inserts: 30 },
     };
     const store = await runWorker('chart-store', input, dataDir);
 

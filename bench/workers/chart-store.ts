@@ -4,12 +4,14 @@
  *
  * The dataset is generated inside ClickHouse (INSERT … SELECT FROM numbers()), one day per
  * statement. Raw rows cover the whole 30 days. The hourly rollup (what a 30-day chart and the
- * overview read) is complete; the per-minute rollup is filled where the overview reads it
- * (the first hours of the window) and, through the live materialized views, for the last hours,
- * which also times the real insert path. Filling the per-minute rollup for all 30 days through
- * the views would cost ~12 min on 2 cores and is read by nothing measured here.
+ * overview read) is complete; the per-minute rollup is filled where the overview and the
+ * 24-hour charts read it (the first hours of the window, the last day) and, through the live
+ * materialized views, for the last hours, which also times the real insert path. Filling the
+ * per-minute rollup for all 30 days through the views would cost ~12 min on 2 cores and is read
+ * by nothing measured here.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createClickHouseClient } from '../../controller/src/timeseries/clickhouse.client';
 import { migrateClickHouse } from '../../controller/src/timeseries/clickhouse.migrator';
@@ -27,7 +29,7 @@ export interface ChartStoreInput {
   days: number;
   /** Hours at the end of the window inserted through the materialized views. */
   viewHours: number;
-  reps: Reps & { http: number };
+  reps: Reps & { http: number; inserts: number };
 }
 
 const MINUTE = 60;
@@ -101,9 +103,14 @@ async function generate(store: TimeSeriesStore, input: ChartStoreInput) {
     }
   });
   const headEnd = Math.ceil((startMinute * MINUTE) / HOUR) * HOUR + 2 * HOUR;
-  const minutely = await timed(() =>
-    store.command(rollupSql('probe_rollup_1m', 'toStartOfMinute'), { ...window, to: chTime(Math.min(headEnd, viewStartMinute * MINUTE)) }),
-  );
+  const lastDayStart = Math.max(endMinute * MINUTE - DAY, headEnd);
+  const minutely = await timed(async () => {
+    await store.command(rollupSql('probe_rollup_1m', 'toStartOfMinute'), { ...window, to: chTime(Math.min(headEnd, viewStartMinute * MINUTE)) });
+    // The last day before the view hours, so a 24-hour chart from the per-minute rollup is complete.
+    if (lastDayStart < viewStartMinute * MINUTE) {
+      await store.command(rollupSql('probe_rollup_1m', 'toStartOfMinute'), { ...window, from: chTime(lastDayStart) });
+    }
+  });
   await store.command('ATTACH TABLE probe_rollup_1m_mv');
   await store.command('ATTACH TABLE probe_rollup_1h_mv');
   const viaViews = await timed(() => insertMinutes(viewStartMinute, endMinute));
@@ -125,7 +132,7 @@ async function generate(store: TimeSeriesStore, input: ChartStoreInput) {
     steps: {
       raw_bulk: { rows: bulkRows, seconds: bulk.seconds, rows_per_s: Math.round(bulkRows / bulk.seconds) },
       rollup_1h_bulk: { seconds: hourly.seconds },
-      rollup_1m_head_bulk: { seconds: minutely.seconds },
+      rollup_1m_head_and_last_day_bulk: { seconds: minutely.seconds },
       last_hours_through_views: { hours: input.viewHours, rows: viewRows, seconds: viaViews.seconds, rows_per_s: Math.round(viewRows / viaViews.seconds) },
     },
   };
@@ -139,7 +146,7 @@ export interface Reps {
 }
 
 /** Chart and overview latencies through one transport. */
-async function measure(store: TimeSeriesStore, input: ChartStoreInput, reps: Reps & { chartRaw: boolean; overview24h: number }) {
+async function measure(store: TimeSeriesStore, input: ChartStoreInput, reps: Reps & { chartRaw: boolean; overview24h: number; shortCharts?: boolean }) {
   const repo = new ProbeChartRepository(store);
   const to = new Date();
   const from = new Date(to.getTime() - input.days * DAY * 1000);
@@ -151,10 +158,86 @@ async function measure(store: TimeSeriesStore, input: ChartStoreInput, reps: Rep
   const overviewDay = { ...overview, from: new Date(to.getTime() - DAY * 1000) };
   const result: Record<string, unknown> = { chart_30d_rollup_ms: await timeRepeated(reps.chart, series(plan.source)) };
   if (reps.chartRaw) result.chart_30d_raw_ms = await timeRepeated(reps.chart, series('raw'));
+  if (reps.shortCharts) result.short_charts = await shortCharts(repo, input, to, reps.chart);
   if (reps.overview24h > 0) result.overview_24h_rollup_ms = await timeRepeated(reps.overview24h, () => repo.overview(overviewDay, 'rollup'));
   if (reps.overviewRollup > 0) result.overview_30d_rollup_ms = await timeRepeated(reps.overviewRollup, () => repo.overview(overview, 'rollup'));
   if (reps.overviewRaw > 0) result.overview_30d_raw_ms = await timeRepeated(reps.overviewRaw, () => repo.overview(overview, 'raw'));
   return result;
+}
+
+/**
+ * Charts of one probe over 24 hours (300 points: 5-minute buckets; 1,440 points: 2-minute
+ * buckets) and 6 days (300 points: 30-minute buckets), from the source the plan picks and from
+ * raw rows: the ranges the per-minute rollup used to answer.
+ */
+async function shortCharts(repo: ProbeChartRepository, input: ChartStoreInput, to: Date, reps: number) {
+  const probe = (i: number) => input.probes[(i * 104_729) % input.probes.length].id;
+  const cases = { '24h_300': [DAY, 300], '24h_1440': [DAY, 1440], '6d_300': [6 * DAY, 300] } as const;
+  const out: Record<string, unknown> = {};
+  for (const [name, [seconds, points]] of Object.entries(cases)) {
+    const plan = planChart(new Date(to.getTime() - seconds * 1000), to, points);
+    const filter = { workspaceId: input.workspaceId, type: 'PING', from: plan.from, to: plan.to, bucketSeconds: plan.bucketSeconds };
+    const series = (source: typeof plan.source) => (i: number) => repo.series({ ...filter, probeId: probe(i) }, source);
+    out[name] = {
+      bucket_seconds: plan.bucketSeconds,
+      source: plan.source,
+      planned_ms: await timeRepeated(reps, series(plan.source)),
+      raw_ms: await timeRepeated(reps, series('raw')),
+    };
+  }
+  return out;
+}
+
+const INSERT_BATCHES = [1, 100, 1000];
+
+/**
+ * What an ingest flush costs the store: `INSERT` of 1, 100 and 1,000 results (one per probe, now)
+ * into probe_results through the store's JSONEachRow path, with the materialized views the
+ * migrations created and, for comparison, with them detached.
+ */
+async function insertLatency(store: TimeSeriesStore, input: ChartStoreInput, reps: number) {
+  const views = await store.query<{ name: string }>(
+    `SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView' ORDER BY name`,
+  );
+  const row = (k: number, rep: number) => {
+    const p = input.probes[(rep * 7 + k) % input.probes.length];
+    const rtt = 5 + ((rep + k) % 40);
+    return {
+      id: randomUUID(),
+      workspace_id: input.workspaceId,
+      probe_id: p.id,
+      agent_id: p.agentId,
+      probe_agent_id: p.agentId,
+      type: 'PING',
+      target: '10.0.0.1',
+      target_agent: 0,
+      triggered: false,
+      triggered_reason: '',
+      created_at: chTime(Date.now() / 1000),
+      loss_pct: 0,
+      rtt_min_ms: rtt - 1,
+      rtt_avg_ms: rtt,
+      rtt_max_ms: rtt + 1,
+      jitter_ms: 0.4,
+      payload: '{"sent":5,"received":5}',
+    };
+  };
+  const timeBatches = async () => {
+    const out: Record<string, unknown> = {};
+    for (const size of INSERT_BATCHES) {
+      out[`rows_${size}`] = await timeRepeated(reps, (i) => store.insert('probe_results', Array.from({ length: size }, (_, k) => row(k, i))));
+    }
+    return out;
+  };
+  const withViews = await timeBatches();
+  for (const v of views) await store.command(`DETACH TABLE ${v.name}`);
+  let withoutViews: Record<string, unknown>;
+  try {
+    withoutViews = await timeBatches();
+  } finally {
+    for (const v of views) await store.command(`ATTACH TABLE ${v.name}`);
+  }
+  return { views: views.map((v) => v.name), with_views_ms: withViews, without_views_ms: withoutViews };
 }
 
 async function activeParts(store: TimeSeriesStore): Promise<Record<string, number>> {
@@ -177,7 +260,10 @@ async function main(): Promise<void> {
   const plan = planChart(new Date(to.getTime() - input.days * DAY * 1000), to, 300);
   const planned = { bucket_seconds: plan.bucketSeconds, source: plan.source, buckets: plan.buckets };
   // As built: the parts the inserts left (background merges have had little time).
-  const asBuilt = { parts: await activeParts(store), ...(await measure(store, input, { ...input.reps, chartRaw: true, overview24h: input.reps.overviewRollup })) };
+  const asBuilt = {
+    parts: await activeParts(store),
+    ...(await measure(store, input, { ...input.reps, chartRaw: true, overview24h: input.reps.overviewRollup, shortCharts: true })),
+  };
   // Merged: what a table that has lived for a while looks like (one part per monthly partition).
   const merge = await timed(async () => {
     await store.command('OPTIMIZE TABLE probe_rollup_1h FINAL');
@@ -198,7 +284,9 @@ async function main(): Promise<void> {
     await httpStore.close();
     await fixture.close();
   }
-  const chdb = { plan: planned, as_built: asBuilt, merged };
+  // Last: the inserts add parts, which would change what the timings above read.
+  const inserts = await insertLatency(store, input, input.reps.inserts);
+  const chdb = { plan: planned, as_built: asBuilt, merged, inserts };
   await store.close();
   writeFileSync(outputFile, JSON.stringify({ dataset, chdb, http_fixture: { after_merge: true, ...http } }));
 }
