@@ -4,11 +4,9 @@
  *
  * The dataset is generated inside ClickHouse (INSERT … SELECT FROM numbers()), one day per
  * statement. Raw rows cover the whole 30 days. The hourly rollup (what a 30-day chart and the
- * overview read) is complete; the per-minute rollup is filled where the overview and the
- * 24-hour charts read it (the first hours of the window, the last day) and, through the live
- * materialized views, for the last hours, which also times the real insert path. Filling the
- * per-minute rollup for all 30 days through the views would cost ~12 min on 2 cores and is read
- * by nothing measured here.
+ * overview read; the only rollup since migration 0004) is filled from the raw rows in bulk with
+ * the materialized view's own aggregation, and through the live view for the last hours, which
+ * also times the real insert path.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -16,7 +14,7 @@ import { join } from 'node:path';
 import { createClickHouseClient } from '../../controller/src/timeseries/clickhouse.client';
 import { migrateClickHouse } from '../../controller/src/timeseries/clickhouse.migrator';
 import { TimeSeriesStore } from '../../controller/src/timeseries/timeseries.store';
-import { planChart } from '../../controller/src/probe-data/probe-chart.plan';
+import { expectedRawRows, planChart } from '../../controller/src/probe-data/probe-chart.plan';
 import { ProbeChartRepository } from '../../controller/src/probe-data/probe-chart.repository';
 import { startClickHouseHttpFixture } from '../../controller/test/support/clickhouse-http-fixture';
 import { CLICKHOUSE_MIGRATIONS } from '../lib/paths';
@@ -65,7 +63,7 @@ FROM (
   FROM numbers({count:UInt64})
 )`;
 
-/** What the materialized views of 0002_probe_rollups.sql compute, run in bulk over raw rows. */
+/** What the materialized view of 0004_hourly_rollup_only.sql computes, run in bulk over raw rows. */
 const rollupSql = (table: string, bucket: string) => `
 INSERT INTO ${table}
 SELECT workspace_id, probe_id, type, target, ${bucket}(created_at) AS bucket, count(), avgState(loss_pct), min(rtt_min_ms),
@@ -73,6 +71,9 @@ SELECT workspace_id, probe_id, type, target, ${bucket}(created_at) AS bucket, co
 FROM probe_results
 WHERE workspace_id = {ws:UInt32} AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
 GROUP BY workspace_id, probe_id, type, target, bucket`;
+
+/** The plan the service makes for one of the dataset's probes: one result a minute, one target. */
+const planFor = (from: Date, to: Date, points: number) => planChart(from, to, points, expectedRawRows(to.getTime() - from.getTime(), MINUTE, 1));
 
 const chTime = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString().replace('T', ' ').replace('Z', '');
 
@@ -90,34 +91,22 @@ async function generate(store: TimeSeriesStore, input: ChartStoreInput) {
   const viewStartMinute = (Math.floor((endMinute * MINUTE) / HOUR) * HOUR) / MINUTE - input.viewHours * 60;
   const insertMinutes = (m0: number, m1: number) => store.command(ROWS_SQL, { ...base, m0, count: (m1 - m0) * n });
 
-  await store.command('DETACH TABLE probe_rollup_1m_mv');
   await store.command('DETACH TABLE probe_rollup_1h_mv');
   const bulk = await timed(async () => {
     for (let m = startMinute; m < viewStartMinute; m += 1440) await insertMinutes(m, Math.min(m + 1440, viewStartMinute));
   });
-  const window = { ws: input.workspaceId, from: chTime(startMinute * MINUTE), to: chTime(viewStartMinute * MINUTE) };
   const hourly = await timed(async () => {
     for (let t = startMinute * MINUTE; t < viewStartMinute * MINUTE; t += DAY) {
       const to = Math.min(t + DAY, viewStartMinute * MINUTE);
       await store.command(rollupSql('probe_rollup_1h', 'toStartOfHour'), { ws: input.workspaceId, from: chTime(t), to: chTime(to) });
     }
   });
-  const headEnd = Math.ceil((startMinute * MINUTE) / HOUR) * HOUR + 2 * HOUR;
-  const lastDayStart = Math.max(endMinute * MINUTE - DAY, headEnd);
-  const minutely = await timed(async () => {
-    await store.command(rollupSql('probe_rollup_1m', 'toStartOfMinute'), { ...window, to: chTime(Math.min(headEnd, viewStartMinute * MINUTE)) });
-    // The last day before the view hours, so a 24-hour chart from the per-minute rollup is complete.
-    if (lastDayStart < viewStartMinute * MINUTE) {
-      await store.command(rollupSql('probe_rollup_1m', 'toStartOfMinute'), { ...window, from: chTime(lastDayStart) });
-    }
-  });
-  await store.command('ATTACH TABLE probe_rollup_1m_mv');
   await store.command('ATTACH TABLE probe_rollup_1h_mv');
   const viaViews = await timed(() => insertMinutes(viewStartMinute, endMinute));
 
   const counts = await store.query<{ table: string; rows: number; bytes: number }>(
     `SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS bytes FROM system.parts
-     WHERE active AND database = currentDatabase() AND table IN ('probe_results', 'probe_rollup_1m', 'probe_rollup_1h') GROUP BY table`,
+     WHERE active AND database = currentDatabase() AND table IN ('probe_results', 'probe_rollup_1h') GROUP BY table`,
   );
   const rows = Object.fromEntries(counts.map((c) => [c.table, Number(c.rows)]));
   const bulkRows = (viewStartMinute - startMinute) * n;
@@ -128,11 +117,10 @@ async function generate(store: TimeSeriesStore, input: ChartStoreInput) {
     window: { from: chTime(startMinute * MINUTE), to: chTime(endMinute * MINUTE) },
     rows,
     disk_mb: Object.fromEntries(counts.map((c) => [c.table, round(Number(c.bytes) / 2 ** 20, 1)])),
-    build_seconds: round(bulk.seconds + hourly.seconds + minutely.seconds + viaViews.seconds, 1),
+    build_seconds: round(bulk.seconds + hourly.seconds + viaViews.seconds, 1),
     steps: {
       raw_bulk: { rows: bulkRows, seconds: bulk.seconds, rows_per_s: Math.round(bulkRows / bulk.seconds) },
       rollup_1h_bulk: { seconds: hourly.seconds },
-      rollup_1m_head_and_last_day_bulk: { seconds: minutely.seconds },
       last_hours_through_views: { hours: input.viewHours, rows: viewRows, seconds: viaViews.seconds, rows_per_s: Math.round(viewRows / viaViews.seconds) },
     },
   };
@@ -150,7 +138,7 @@ async function measure(store: TimeSeriesStore, input: ChartStoreInput, reps: Rep
   const repo = new ProbeChartRepository(store);
   const to = new Date();
   const from = new Date(to.getTime() - input.days * DAY * 1000);
-  const plan = planChart(from, to, 300);
+  const plan = planFor(from, to, 300);
   const probe = (i: number) => input.probes[(i * 7919) % input.probes.length].id;
   const series = (source: typeof plan.source) => (i: number) =>
     repo.series({ workspaceId: input.workspaceId, probeId: probe(i), type: 'PING', from: plan.from, to: plan.to, bucketSeconds: plan.bucketSeconds }, source);
@@ -175,7 +163,7 @@ async function shortCharts(repo: ProbeChartRepository, input: ChartStoreInput, t
   const cases = { '24h_300': [DAY, 300], '24h_1440': [DAY, 1440], '6d_300': [6 * DAY, 300] } as const;
   const out: Record<string, unknown> = {};
   for (const [name, [seconds, points]] of Object.entries(cases)) {
-    const plan = planChart(new Date(to.getTime() - seconds * 1000), to, points);
+    const plan = planFor(new Date(to.getTime() - seconds * 1000), to, points);
     const filter = { workspaceId: input.workspaceId, type: 'PING', from: plan.from, to: plan.to, bucketSeconds: plan.bucketSeconds };
     const series = (source: typeof plan.source) => (i: number) => repo.series({ ...filter, probeId: probe(i) }, source);
     out[name] = {
@@ -243,7 +231,7 @@ async function insertLatency(store: TimeSeriesStore, input: ChartStoreInput, rep
 async function activeParts(store: TimeSeriesStore): Promise<Record<string, number>> {
   const rows = await store.query<{ table: string; parts: number }>(
     `SELECT table, count() AS parts FROM system.parts WHERE active AND database = currentDatabase()
-       AND table IN ('probe_results', 'probe_rollup_1m', 'probe_rollup_1h') GROUP BY table`,
+       AND table IN ('probe_results', 'probe_rollup_1h') GROUP BY table`,
   );
   return Object.fromEntries(rows.map((r) => [r.table, Number(r.parts)]));
 }
@@ -257,7 +245,7 @@ async function main(): Promise<void> {
   const dataset = await generate(store, input);
   process.stderr.write(`charts: dataset ${JSON.stringify(dataset.rows)} built in ${dataset.build_seconds} s\n`);
   const to = new Date();
-  const plan = planChart(new Date(to.getTime() - input.days * DAY * 1000), to, 300);
+  const plan = planFor(new Date(to.getTime() - input.days * DAY * 1000), to, 300);
   const planned = { bucket_seconds: plan.bucketSeconds, source: plan.source, buckets: plan.buckets };
   // As built: the parts the inserts left (background merges have had little time).
   const asBuilt = {
@@ -267,7 +255,6 @@ async function main(): Promise<void> {
   // Merged: what a table that has lived for a while looks like (one part per monthly partition).
   const merge = await timed(async () => {
     await store.command('OPTIMIZE TABLE probe_rollup_1h FINAL');
-    await store.command('OPTIMIZE TABLE probe_rollup_1m FINAL');
   });
   const merged = {
     optimize_seconds: merge.seconds,

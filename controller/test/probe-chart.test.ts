@@ -89,6 +89,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
   let sysinfo: number;
   let idle: number;
   let otherPing: number;
+  let busy: number;
   let repo: ProbeChartRepository;
 
   const chart = (probeId: number, query: string, user: TestUser = alice, workspaceId = ws) =>
@@ -108,6 +109,9 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
     idle = await createProbe(alice, ws, agent, { type: 'PING', targets: ['10.0.0.9'] });
     const otherAgent = await createAgent(bob, otherWs);
     otherPing = await createProbe(bob, otherWs, otherAgent, { type: 'PING', targets: ['10.0.0.1'] });
+    // Every 5 s toward 10 targets: a day of it is far more raw rows than a chart may read.
+    const tenTargets = Array.from({ length: 10 }, (_, i) => `10.0.1.${i + 1}`);
+    busy = await createProbe(bob, otherWs, otherAgent, { type: 'PING', targets: tenTargets, interval_sec: 5, timeout_sec: 5 });
 
     const store = t.app.get(TimeSeriesStore);
     repo = new ProbeChartRepository(store);
@@ -117,6 +121,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
       // Same probe id in another workspace, and the other workspace's own probe: neither may leak in.
       ...samples.map((s) => row(otherWs, ping, otherAgent, { ...s, rtt: 500, loss: 50 })),
       ...samples.map((s) => row(otherWs, otherPing, otherAgent, { ...s, rtt: 700, loss: 70 })),
+      ...samples.map((s) => row(otherWs, busy, otherAgent, s)),
     ]);
   });
   afterAll(async () => {
@@ -150,9 +155,9 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
     expect(h1.rtt_avg_ms).toBeCloseTo(22, 6);
   });
 
-  it('uses 10-minute buckets from the per-minute rollup, with an all-lost bucket as loss 100 and null RTT', async () => {
+  it('uses 10-minute buckets from raw rows, with an all-lost bucket as loss 100 and null RTT', async () => {
     const res = await chart(ping, `from=${isoAt(BASE)}&to=${isoAt(BASE + HOUR - 1000)}&points=7`);
-    expect(res.body).toMatchObject({ bucket_seconds: 600, source: 'rollup_1m', from: isoAt(BASE), to: isoAt(BASE + HOUR) });
+    expect(res.body).toMatchObject({ bucket_seconds: 600, source: 'raw', from: isoAt(BASE), to: isoAt(BASE + HOUR) });
     const second = res.body.data[1];
     expect(second.bucket).toBe(isoAt(BASE + 10 * MINUTE));
     expect(second.samples).toBe(10);
@@ -161,7 +166,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
     expect(second.rtt_avg_ms).toBeCloseTo(17, 6);
 
     const fine = await chart(ping, `from=${isoAt(BASE + 10 * MINUTE)}&to=${isoAt(BASE + 15 * MINUTE - 1000)}&points=10`);
-    expect(fine.body).toMatchObject({ bucket_seconds: 60, source: 'rollup_1m' });
+    expect(fine.body).toMatchObject({ bucket_seconds: 60, source: 'raw' });
     expect(fine.body.data).toHaveLength(5);
     for (const bucket of fine.body.data) {
       expect(bucket).toMatchObject({ samples: 1, loss_pct: 100, rtt_min_ms: null, rtt_avg_ms: null, rtt_max_ms: null, rtt_p95_ms: null, jitter_ms: null });
@@ -187,20 +192,34 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
     expect(res.body.data[0]).toMatchObject({ samples: 1, rtt_avg_ms: 10, rtt_min_ms: 9, rtt_max_ms: 12, loss_pct: 0 });
   });
 
-  it('gives the same figures from raw rows and from each rollup', async () => {
-    const filter = { workspaceId: ws, probeId: ping, type: 'PING', from: new Date(BASE - 3 * HOUR), to: new Date(BASE + 3 * HOUR), bucketSeconds: 3600 };
-    const raw = await repo.series(filter, 'raw');
-    const perMinute = await repo.series(filter, 'rollup_1m');
-    const perHour = await repo.series(filter, 'rollup_1h');
-    expect(raw.map((r) => r.t)).toEqual([BASE - 2 * HOUR, BASE - HOUR, BASE, BASE + HOUR, BASE + 2 * HOUR].map((ms) => ms / 1000));
-    for (const other of [perMinute, perHour]) {
-      expect(other.map((r) => [r.t, r.samples, r.rtt_min_ms, r.rtt_max_ms])).toEqual(raw.map((r) => [r.t, r.samples, r.rtt_min_ms, r.rtt_max_ms]));
-      other.forEach((r, i) => {
+  it('gives the same figures from raw rows and from the hourly rollup', async () => {
+    for (const bucketSeconds of [3600, 7200, 10800]) {
+      const filter = { workspaceId: ws, probeId: ping, type: 'PING', from: new Date(BASE - 6 * HOUR), to: new Date(BASE + 3 * HOUR), bucketSeconds };
+      const raw = await repo.series(filter, 'raw');
+      const perHour = await repo.series(filter, 'rollup_1h');
+      expect(raw.reduce((n, r) => n + r.samples, 0)).toBe(dataset().length);
+      expect(perHour.map((r) => [r.t, r.samples, r.rtt_min_ms, r.rtt_max_ms])).toEqual(raw.map((r) => [r.t, r.samples, r.rtt_min_ms, r.rtt_max_ms]));
+      perHour.forEach((r, i) => {
         expect(r.loss_pct).toBeCloseTo(raw[i].loss_pct as number, 9);
         expect(r.rtt_avg_ms).toBeCloseTo(raw[i].rtt_avg_ms as number, 9);
         expect(r.jitter_ms).toBeCloseTo(raw[i].jitter_ms as number, 9);
+        expect(Math.abs((r.rtt_p95_ms as number) - (raw[i].rtt_p95_ms as number))).toBeLessThan(1);
       });
     }
+  });
+
+  it('widens the buckets to whole hours from the rollup when a probe has more raw rows than a chart may read', async () => {
+    const res = await chart(busy, `from=${isoAt(BASE)}&to=${isoAt(BASE + 24 * HOUR - 1000)}`, bob, otherWs);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ bucket_seconds: 3600, source: 'rollup_1h', from: isoAt(BASE), to: isoAt(BASE + 24 * HOUR) });
+    expect(res.body.data).toHaveLength(24);
+    expect(res.body.data[0]).toMatchObject({ samples: 60, rtt_min_ms: 9, rtt_max_ms: 21 });
+    expect(res.body.data[0].rtt_avg_ms).toBeCloseTo(HOUR0_AVG, 6);
+    expect(res.body.data[1]).toMatchObject({ samples: 60, rtt_min_ms: 19, rtt_max_ms: 26 });
+    // One target of it is a tenth of the rows: within the budget, so 5-minute buckets from raw rows.
+    const one = await chart(busy, `from=${isoAt(BASE)}&to=${isoAt(BASE + 24 * HOUR - 1000)}&target=10.0.0.1`, bob, otherWs);
+    expect(one.body).toMatchObject({ bucket_seconds: 300, source: 'raw' });
+    expect(one.body.data.reduce((n: number, b: { samples: number }) => n + b.samples, 0)).toBe(121);
   });
 
   it('charts only the requested target', async () => {
@@ -216,7 +235,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
     const before = Date.now();
     const res = await chart(ping, '');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ bucket_seconds: 300, source: 'rollup_1m' });
+    expect(res.body).toMatchObject({ bucket_seconds: 300, source: 'raw' });
     expect(Date.parse(res.body.to)).toBeGreaterThan(before);
     expect(Date.parse(res.body.to) - Date.parse(res.body.from)).toBeGreaterThanOrEqual(86_400_000);
     expect(res.body.data.length).toBeLessThanOrEqual(300);
@@ -245,16 +264,41 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
     expect(m).toMatchObject({ type: 'MTR', samples: 0, loss_pct: null, rtt_avg_ms: null, last_seen: null });
     expect(i).toMatchObject({ samples: 0, last_seen: null });
 
-    // The rollups (whole hours from the hourly table, ragged minutes from the per-minute one) agree.
-    const [rollup] = await repo.overview({ workspaceId: ws, probeIds: [ping], from: new Date(from), to: new Date(to) }, 'rollup');
-    expect(rollup).toMatchObject({ samples: p.samples, rtt_min_ms: p.rtt_min_ms, rtt_max_ms: p.rtt_max_ms, last_seen: (BASE + 2 * HOUR + 5 * MINUTE) / 1000 });
-    expect(rollup.loss_pct).toBeCloseTo(p.loss_pct, 9);
-    expect(rollup.rtt_avg_ms).toBeCloseTo(p.rtt_avg_ms, 9);
-    expect(Math.abs(rollup.rtt_p95_ms! - p.rtt_p95_ms)).toBeLessThan(1);
-
     const paged = await alice.http.get(`/workspaces/${ws}/probe-data/overview?from=${isoAt(from)}&to=${isoAt(to)}&limit=1&offset=1`);
     expect(paged.body).toMatchObject({ total: 3, limit: 1, offset: 1 });
     expect(paged.body.data.map((x: { probe_id: number }) => x.probe_id)).toEqual([mtr]);
+  });
+
+  it('gives the same overview from the hourly rollup plus raw ends as from raw rows alone', async () => {
+    const windows: [number, number][] = [
+      [BASE - 30 * MINUTE, BASE + 3 * HOUR],
+      // Ends inside hours; `to` exactly on a sample, which counts.
+      [BASE - HOUR + 7 * MINUTE + 2_500, BASE + 2 * HOUR + 5 * MINUTE],
+      // To the millisecond: `from` on hour 0's first sample, which counts, then just after it.
+      [BASE + 5_000, BASE + 3 * HOUR],
+      [BASE + 5_001, BASE + 3 * HOUR],
+      // A sample exactly on the hour (BASE − 2 h): first in the hourly part, then first in the tail.
+      [BASE - 2 * HOUR - 30 * MINUTE, BASE + 30 * MINUTE],
+      [BASE - 4 * HOUR, BASE - 30 * MINUTE],
+      // From on the hour: no head, the tail only.
+      [BASE - 6 * HOUR, BASE + HOUR + 30 * MINUTE + 5_000],
+      // Shorter than two hours: no whole hour in the rollup's part, raw rows only.
+      [BASE + 10 * MINUTE, BASE + 50 * MINUTE],
+    ];
+    for (const [from, to] of windows) {
+      const filter = { workspaceId: ws, probeIds: [ping, mtr], from: new Date(from), to: new Date(to) };
+      const raw = await repo.overview(filter, 'raw');
+      const rollup = await repo.overview(filter, 'rollup');
+      expect(raw.length).toBe(1);
+      expect(rollup.map((r) => [r.probe_id, r.type, r.samples, r.rtt_min_ms, r.rtt_max_ms, r.last_seen])).toEqual(
+        raw.map((r) => [r.probe_id, r.type, r.samples, r.rtt_min_ms, r.rtt_max_ms, r.last_seen]),
+      );
+      expect(rollup[0].loss_pct).toBeCloseTo(raw[0].loss_pct as number, 9);
+      expect(rollup[0].rtt_avg_ms).toBeCloseTo(raw[0].rtt_avg_ms as number, 9);
+      expect(Math.abs((rollup[0].rtt_p95_ms as number) - (raw[0].rtt_p95_ms as number))).toBeLessThan(1);
+    }
+    const [wide] = await repo.overview({ workspaceId: ws, probeIds: [ping], from: new Date(BASE - 30 * MINUTE), to: new Date(BASE + 3 * HOUR) }, 'rollup');
+    expect(wide).toMatchObject({ samples: 122, last_seen: (BASE + 2 * HOUR + 5 * MINUTE) / 1000 });
   });
 
   it('never shows another workspace: 404 for its workspace and for its probes under ours', async () => {

@@ -83,16 +83,16 @@ function storeContract(name: string, open: () => Promise<{ store: TimeSeriesStor
       expect([...existing]).toEqual([stored[0].id]);
     });
 
-    it('feeds the per-minute rollup, ignoring RTT of total-loss runs', async () => {
-      await store.insert('probe_results', [row(9, 0, 10), row(9, 0, 20), row(9, 0, null, 100), row(9, 1, 30)]);
+    it('feeds the hourly rollup, ignoring RTT of total-loss runs', async () => {
+      await store.insert('probe_results', [row(9, 0, 10), row(9, 0, 20), row(9, 0, null, 100), row(9, 59, 30), row(9, 60, 40)]);
       const buckets = await store.query<{ bucket: string; samples: number; rtt_min: number | null; rtt_avg: number | null; loss: number }>(
         `SELECT toString(bucket) AS bucket, sum(samples) AS samples, min(rtt_min) AS rtt_min, avgMerge(rtt_avg) AS rtt_avg,
                 avgMerge(loss_avg) AS loss
-         FROM probe_rollup_1m WHERE workspace_id = 1 AND probe_id = 9 GROUP BY bucket ORDER BY bucket`,
+         FROM probe_rollup_1h WHERE workspace_id = 1 AND probe_id = 9 GROUP BY bucket ORDER BY bucket`,
       );
       expect(buckets).toEqual([
-        { bucket: chMinute(0), samples: 3, rtt_min: 10, rtt_avg: 15, loss: expect.closeTo(100 / 3, 5) },
-        { bucket: chMinute(1), samples: 1, rtt_min: 30, rtt_avg: 30, loss: 0 },
+        { bucket: chMinute(0), samples: 4, rtt_min: 10, rtt_avg: 20, loss: 25 },
+        { bucket: chMinute(60), samples: 1, rtt_min: 40, rtt_avg: 40, loss: 0 },
       ]);
     });
 

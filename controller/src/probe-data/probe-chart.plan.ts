@@ -3,15 +3,19 @@
  * give, which table can answer it, and the bucket-aligned window the query covers.
  */
 
-export type ChartSource = 'raw' | 'rollup_1m' | 'rollup_1h';
+/**
+ * Raw rows, or the hourly rollup. There is no per-minute rollup any more (migration 0004): for a
+ * once-a-minute probe it held as many rows as the raw table, and its t-digest states were slower
+ * to merge than raw rows are to aggregate (BENCHMARKS.md, findings 5 and 6).
+ */
+export type ChartSource = 'raw' | 'rollup_1h';
 
-/** Granularity of each source in seconds (raw rows have none: any width works). */
-export const SOURCE_SECONDS: Record<ChartSource, number> = { raw: 0, rollup_1m: 60, rollup_1h: 3600 };
+const HOUR_SECONDS = 3600;
 
 /**
- * Widths a person reads easily on an axis. Every width from 60 s on is a whole number of
- * minutes and every width from 3600 s on a whole number of hours, so a rollup bucket always
- * falls entirely inside one chart bucket and rollups give the same sums as raw rows.
+ * Widths a person reads easily on an axis. Every width from 3600 s on is a whole number of
+ * hours, so an hourly rollup bucket always falls entirely inside one chart bucket and the rollup
+ * gives the same sums as raw rows.
  */
 const NICE_WIDTHS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 const DAY = 86400;
@@ -37,16 +41,34 @@ export function bucketWidth(rangeMs: number, points: number): number {
   return nice ?? Math.ceil(minimum / DAY) * DAY;
 }
 
-/** The coarsest source whose granularity divides the bucket: a 30-day chart reads hourly rollups. */
+/** The hourly rollup answers whole-hour buckets (a 30-day chart); raw rows answer the rest. */
 export function sourceFor(bucketSeconds: number): ChartSource {
-  if (bucketSeconds >= SOURCE_SECONDS.rollup_1h && bucketSeconds % SOURCE_SECONDS.rollup_1h === 0) return 'rollup_1h';
-  if (bucketSeconds >= SOURCE_SECONDS.rollup_1m && bucketSeconds % SOURCE_SECONDS.rollup_1m === 0) return 'rollup_1m';
-  return 'raw';
+  return bucketSeconds >= HOUR_SECONDS && bucketSeconds % HOUR_SECONDS === 0 ? 'rollup_1h' : 'raw';
 }
 
-/** Buckets are aligned to the Unix epoch (whole days start at 00:00 UTC), not to the request. */
-export function planChart(from: Date, to: Date, points: number): ChartPlan {
-  const bucketSeconds = bucketWidth(to.getTime() - from.getTime(), points);
+/**
+ * Raw rows a chart reads at most. Within it a sub-hour chart reads raw rows; beyond it the
+ * buckets widen to whole hours and the hourly rollup answers (fewer points than asked, never
+ * more). On the 43 M-row dataset one probe's chart from raw rows took 15 ms for a day (1,440
+ * rows), 31 ms for 6 days and 82 ms for 30 days (medians, BENCHMARKS.md): ~12 ms plus ~1.6 ms per
+ * 1,000 rows, so the budget keeps a raw chart under ~45 ms. A once-a-minute probe fits it for
+ * ~2 weeks; a 300-point chart reads raw rows for at most 6.2 days (30-minute buckets).
+ */
+export const CHART_RAW_ROWS_BUDGET = 20_000;
+
+/** Results a probe produces over a range: one per interval per target. */
+export function expectedRawRows(rangeMs: number, intervalSec: number, targets: number): number {
+  return (Math.max(rangeMs, 0) / 1000 / Math.max(intervalSec, 1)) * Math.max(targets, 1);
+}
+
+/**
+ * Buckets are aligned to the Unix epoch (whole days start at 00:00 UTC), not to the request.
+ * `rawRows` is what the charted probe is expected to have in the range (expectedRawRows).
+ */
+export function planChart(from: Date, to: Date, points: number, rawRows: number): ChartPlan {
+  const width = bucketWidth(to.getTime() - from.getTime(), points);
+  // A width under an hour fits the points, so one hour fits them too.
+  const bucketSeconds = width < HOUR_SECONDS && rawRows > CHART_RAW_ROWS_BUDGET ? HOUR_SECONDS : width;
   const widthMs = bucketSeconds * 1000;
   const start = Math.floor(from.getTime() / widthMs) * widthMs;
   const end = (Math.floor(to.getTime() / widthMs) + 1) * widthMs;
@@ -82,35 +104,33 @@ export function overviewSource(rangeMs: number, intervalsSec: readonly number[])
 }
 
 export interface OverviewWindows {
-  /** Whole hours answered from the hourly rollup (empty when start >= end). */
+  /** Whole hours answered from the hourly rollup, end exclusive (empty when start = end). */
   hours: { start: Date; end: Date };
-  /** Minutes before and after the whole hours, answered from the per-minute rollup. */
-  minutes: { start: Date; end: Date }[];
+  /**
+   * The rest of [from, to], answered from raw rows: before the whole hours (end exclusive) and
+   * after them (`to` included, as in the raw overview); the head is empty when `from` is on the hour.
+   */
+  head: { start: Date; end: Date };
+  tail: { start: Date; end: Date };
 }
 
-const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Splits [from, to] (to the minute, the minute of `to` included) into whole hours from the
- * hourly rollup plus the ragged minutes at both ends from the per-minute rollup: exact at minute
- * resolution while reading ~60× fewer rows than the per-minute rollup alone. The trailing
- * minute window is at least an hour long so a probe seen within the last hour has its
- * last-seen time to the minute.
+ * Splits [from, to] into whole hours from the hourly rollup plus the ragged ends from raw rows,
+ * so the figures are exact (to the millisecond, like the raw overview) while the rows read stay
+ * within three hours' worth per probe. The tail is at least an hour long so a probe seen within
+ * the range's last hour has its exact last-seen time.
  */
 export function overviewWindows(from: Date, to: Date): OverviewWindows {
-  const start = Math.floor(from.getTime() / MINUTE_MS) * MINUTE_MS;
-  const end = (Math.floor(to.getTime() / MINUTE_MS) + 1) * MINUTE_MS;
-  const hourStart = Math.ceil(start / HOUR_MS) * HOUR_MS;
-  const hourEnd = Math.floor(end / HOUR_MS) * HOUR_MS - HOUR_MS;
+  const hourStart = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+  const hourEnd = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS - HOUR_MS;
   if (hourEnd <= hourStart) {
-    return { hours: { start: new Date(end), end: new Date(end) }, minutes: [{ start: new Date(start), end: new Date(end) }] };
+    return { hours: { start: to, end: to }, head: { start: from, end: from }, tail: { start: from, end: to } };
   }
   return {
     hours: { start: new Date(hourStart), end: new Date(hourEnd) },
-    minutes: [
-      { start: new Date(start), end: new Date(hourStart) },
-      { start: new Date(hourEnd), end: new Date(end) },
-    ],
+    head: { start: from, end: new Date(hourStart) },
+    tail: { start: new Date(hourEnd), end: to },
   };
 }

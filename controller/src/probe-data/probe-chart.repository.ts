@@ -40,13 +40,13 @@ export interface OverviewFilter {
 export interface OverviewRow extends ChartMetrics {
   probe_id: number;
   type: string;
-  /** Unix seconds of the newest sample (raw) or newest rollup bucket with samples. */
+  /** Unix seconds of the newest sample (raw rows) or of the newest hourly bucket with samples. */
   last_seen: number;
 }
 
 /**
  * The same figures from either side: aggregates over raw rows, or merges of the rollup states
- * the materialized views wrote. ClickHouse aggregates skip NULL, so a total-loss run (RTT NULL)
+ * the materialized view wrote. ClickHouse aggregates skip NULL, so a total-loss run (RTT NULL)
  * counts in samples and loss but never pulls min/avg toward 0.
  */
 const RAW_METRICS = `count() AS samples,
@@ -65,12 +65,15 @@ const ROLLUP_METRICS = `sum(u.samples) AS samples,
   max(u.rtt_max) AS rtt_max_ms,
   if(isNaN(${P95_STATE}), NULL, ${P95_STATE}) AS rtt_p95_ms`;
 
-const ROLLUP_TABLES: Record<Exclude<ChartSource, 'raw'>, string> = {
-  rollup_1m: 'probe_rollup_1m',
-  rollup_1h: 'probe_rollup_1h',
-};
-
 const ROLLUP_COLUMNS = 'probe_id, type, bucket, samples, loss_avg, rtt_min, rtt_max, rtt_avg, rtt_quantiles';
+
+/**
+ * Raw rows folded into the rollup's columns, as the materialized view of 0004 computes them, so
+ * they merge with hourly states in one aggregation. `bucket` is the newest sample: exact.
+ */
+const RAW_AS_ROLLUP_COLUMNS = `probe_id, type, max(created_at) AS bucket, count() AS samples, avgState(loss_pct) AS loss_avg,
+  min(rtt_min_ms) AS rtt_min, max(rtt_max_ms) AS rtt_max, avgState(rtt_avg_ms) AS rtt_avg,
+  quantilesTDigestState(0.5, 0.95, 0.99)(rtt_avg_ms) AS rtt_quantiles`;
 
 /** Bound parameters take UTC text: with milliseconds for DateTime64(3), without for DateTime. */
 const chTime64 = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
@@ -103,7 +106,7 @@ export class ProbeChartRepository {
              AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
            GROUP BY t ORDER BY t`
         : `SELECT intDiv(toUnixTimestamp(u.bucket), {width:UInt32}) * {width:UInt32} AS t, ${ROLLUP_METRICS}, avgMerge(u.jitter_avg) AS jitter_ms
-           FROM ${ROLLUP_TABLES[source]} AS u
+           FROM probe_rollup_1h AS u
            WHERE workspace_id = {workspaceId:UInt32} AND probe_id = {probeId:UInt32} AND type = {type:String} ${target}
              AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
            GROUP BY t ORDER BY t`;
@@ -112,9 +115,9 @@ export class ProbeChartRepository {
   }
 
   /**
-   * Per probe and result type over [from, to]. From the rollups, whole hours come from the hourly
-   * table and the ragged minutes at both ends from the per-minute one; the states are merged
-   * together, so the figures are exact to the minute.
+   * Per probe and result type over [from, to]. From the rollup, whole hours come from the hourly
+   * table and the ragged ends from raw rows folded into the same states; all are merged together,
+   * so the figures are those of the raw rows (p95 within the t-digest's error).
    */
   async overview(f: OverviewFilter, source: 'raw' | 'rollup'): Promise<OverviewRow[]> {
     if (f.probeIds.length === 0) return [];
@@ -135,33 +138,30 @@ export class ProbeChartRepository {
 
   private overviewFromRollups(f: OverviewFilter): Promise<OverviewRow[]> {
     const w = overviewWindows(f.from, f.to);
-    const [head, tail] = w.minutes;
     const scope = 'workspace_id = {workspaceId:UInt32} AND probe_id IN {probeIds:Array(UInt32)}';
-    const minuteWindows = ['bucket >= {m0:DateTime(\'UTC\')} AND bucket < {m1:DateTime(\'UTC\')}'];
-    const params: Record<string, unknown> = {
-      workspaceId: f.workspaceId,
-      probeIds: f.probeIds,
-      h0: chTime(w.hours.start),
-      h1: chTime(w.hours.end),
-      m0: chTime(head.start),
-      m1: chTime(head.end),
-    };
-    if (tail) {
-      minuteWindows.push('bucket >= {m2:DateTime(\'UTC\')} AND bucket < {m3:DateTime(\'UTC\')}');
-      params.m2 = chTime(tail.start);
-      params.m3 = chTime(tail.end);
-    }
     return this.store.query<OverviewRow>(
       `SELECT u.probe_id AS probe_id, u.type AS type, ${ROLLUP_METRICS}, toUnixTimestamp(max(u.bucket)) AS last_seen
        FROM (
          SELECT ${ROLLUP_COLUMNS} FROM probe_rollup_1h
          WHERE ${scope} AND bucket >= {h0:DateTime('UTC')} AND bucket < {h1:DateTime('UTC')}
          UNION ALL
-         SELECT ${ROLLUP_COLUMNS} FROM probe_rollup_1m
-         WHERE ${scope} AND ((${minuteWindows.join(') OR (')}))
+         SELECT ${RAW_AS_ROLLUP_COLUMNS} FROM probe_results
+         WHERE ${scope} AND type IN ('PING', 'MTR')
+           AND ((created_at >= {e0:DateTime64(3, 'UTC')} AND created_at < {e1:DateTime64(3, 'UTC')})
+             OR (created_at >= {e2:DateTime64(3, 'UTC')} AND created_at <= {e3:DateTime64(3, 'UTC')}))
+         GROUP BY probe_id, type
        ) AS u
        GROUP BY probe_id, type ORDER BY probe_id, type`,
-      params,
+      {
+        workspaceId: f.workspaceId,
+        probeIds: f.probeIds,
+        h0: chTime(w.hours.start),
+        h1: chTime(w.hours.end),
+        e0: chTime64(w.head.start),
+        e1: chTime64(w.head.end),
+        e2: chTime64(w.tail.start),
+        e3: chTime64(w.tail.end),
+      },
     );
   }
 }

@@ -7,7 +7,7 @@ import { ListResponse, toList } from '../common/pagination';
 import { ProbeEntity } from '../probes/probe.entity';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { ChartResultType, ProbeChartQuery, ProbeOverviewQuery } from './dto/probe-chart-query.dto';
-import { overviewSource, planChart } from './probe-chart.plan';
+import { expectedRawRows, overviewSource, planChart } from './probe-chart.plan';
 import { ProbeChartRepository } from './probe-chart.repository';
 import { ProbeChartView, ProbeOverviewView, toChartView, toOverviewView } from './probe-chart.view';
 import { parseTimeRange } from './time-param';
@@ -48,11 +48,16 @@ export class ProbeChartService {
 
   async chart(userId: number, workspaceId: number, probeId: number, q: ProbeChartQuery): Promise<ProbeChartView> {
     await this.access.require(userId, workspaceId);
-    const probe = await this.probes.findOne({ where: { id: probeId, workspaceId }, select: { id: true, type: true } });
+    const probe = await this.probes.findOne({
+      where: { id: probeId, workspaceId },
+      select: { id: true, type: true, intervalSec: true, targets: true, agentTargets: true },
+    });
     if (!probe) throw ApiError.notFound('probe');
     const type = chartType(probe.type, q.type);
     const { from, to } = chartRange(q.from, q.to);
-    const plan = planChart(from, to, q.points);
+    // One result per interval per target; a target filter leaves one target's.
+    const targets = q.target !== undefined ? 1 : probe.targets.length + probe.agentTargets.length;
+    const plan = planChart(from, to, q.points, expectedRawRows(to.getTime() - from.getTime(), probe.intervalSec, targets));
     const rows = await this.charts.series(
       { workspaceId, probeId, type, target: q.target, from: plan.from, to: plan.to, bucketSeconds: plan.bucketSeconds },
       plan.source,

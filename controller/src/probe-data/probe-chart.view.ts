@@ -25,8 +25,8 @@ export interface ProbeOverviewView extends ChartMetrics {
   type: ProbeType;
   targets: string[];
   /**
-   * Newest sample in the range: exact from raw rows; from the rollups to the minute within the
-   * range's last hour, else to the hour. Null without samples.
+   * Newest sample in the range: exact from raw rows; from the rollup exact within the range's
+   * last hour (its tail is read from raw rows), else to the hour. Null without samples.
    */
   last_seen: string | null;
 }
