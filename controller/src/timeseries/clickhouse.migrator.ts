@@ -35,8 +35,10 @@ export function loadMigrations(dir: string): ClickHouseMigration[] {
 }
 
 /**
- * Applies numbered migrations once each. Every statement is written to be idempotent
- * (IF NOT EXISTS), so a crash between a statement and its bookkeeping row is safe to re-run.
+ * Applies numbered migrations once each. A file is recorded only after its last statement, so a
+ * crash part-way re-runs the whole file: every file must reach the same state when re-run from
+ * the top after any of its statements (IF [NOT] EXISTS, or as 0004 does: a scratch table
+ * dropped before it is filled, the live table complete at every step).
  */
 export async function migrateClickHouse(store: TimeSeriesStore, dir: string): Promise<number[]> {
   await store.command(`
