@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileParser } from './compiled-parser';
 import { GenericPayload, MtrPayload, NetinfoPayload, PingPayload, SysinfoPayload } from './payloads';
 import { HostName, Id, IsoTimestamp, Uuid } from './units';
 
@@ -25,6 +26,9 @@ export const ProbeResult = z.discriminatedUnion('type', [
 ]);
 export type ProbeResult = z.infer<typeof ProbeResult>;
 export type ProbeResultInput = z.input<typeof ProbeResult>;
+
+/** `ProbeResult.safeParse` with a compiled fast path: same answers, a fraction of the cost (ingest hot path). */
+export const parseProbeResult = compileParser(ProbeResult);
 
 /** Bounded so one message cannot make the controller hold unbounded work. */
 export const MAX_RESULTS_PER_POST = 500;

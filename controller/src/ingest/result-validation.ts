@@ -1,4 +1,4 @@
-import { MAX_RESULTS_PER_POST, ProbeResult, ProbeType, RejectedResult } from '@netwatcher/shared';
+import { MAX_RESULTS_PER_POST, parseProbeResult, ProbeResult, ProbeType, RejectedResult } from '@netwatcher/shared';
 
 /** Which result types a probe of each type may produce. An AGENT probe is a plan run as PING and MTR. */
 const RESULT_TYPES_BY_PROBE: Record<ProbeType, readonly ProbeResult['type'][]> = {
@@ -44,7 +44,7 @@ export function validateBatch(
   const accepted: ProbeResult[] = [];
   const rejected: RejectedResult[] = [];
   for (const item of items) {
-    const parsed = ProbeResult.safeParse(item);
+    const parsed = parseProbeResult(item);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       rejected.push({ id: idOf(item), error: `invalid result: ${issue.path.join('.') || '(root)'}: ${issue.message}` });
