@@ -19,7 +19,13 @@ export interface ProbeResultRow {
   rtt_avg_ms: number | null;
   rtt_max_ms: number | null;
   jitter_ms: number | null;
-  payload: string;
+  /**
+   * Stored as JSON text in a String column, but handed over as the object: the client encodes
+   * each row once and ClickHouse keeps the object's text as the string
+   * (`input_format_json_read_objects_as_strings`, set in clickhouse.client.ts). Stringifying it
+   * here first would encode every payload twice, the second time escaping the first.
+   */
+  payload: ProbeResult['payload'];
 }
 
 export interface IngestIdentity {
@@ -78,6 +84,6 @@ export function toProbeResultRow(result: ProbeResult, who: IngestIdentity): Prob
     triggered_reason: result.triggered_reason,
     created_at: toClickHouseTime(result.created_at),
     ...metricsOf(result),
-    payload: JSON.stringify(result.payload),
+    payload: result.payload,
   };
 }
