@@ -50,6 +50,9 @@ export interface WorkerDone {
   unacked_results: number;
   unmatched_acks: number;
   error_messages: number;
+  /** Posts the controller refused as `busy` (write queue full), and posts sent again after one. */
+  busy_refusals: number;
+  resent_posts: number;
   disconnects: number;
   still_connected: number;
   latencies: number[];

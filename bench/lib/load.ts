@@ -19,6 +19,8 @@ export interface LoadFigures {
   unacked_results: number;
   unmatched_acks: number;
   error_messages: number;
+  busy_refusals: number;
+  resent_posts: number;
   disconnects: number;
   still_connected: number;
   /** Acked (= durably stored) results per second between warm-up and the end of production. */
@@ -139,6 +141,8 @@ export class LoadGenerators {
       unacked_results: sum((d) => d.unacked_results),
       unmatched_acks: sum((d) => d.unmatched_acks),
       error_messages: sum((d) => d.error_messages),
+      busy_refusals: sum((d) => d.busy_refusals),
+      resent_posts: sum((d) => d.resent_posts),
       disconnects: sum((d) => d.disconnects),
       still_connected: sum((d) => d.still_connected),
       stored_per_s: round((last.acked - first.acked) / span, 0),

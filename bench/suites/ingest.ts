@@ -126,7 +126,7 @@ async function runScenario(s: Scenario, fleet: Fleet, dataDir: string, opts: Sui
         ids,
         zero_loss: zeroLoss,
       },
-      connection: { disconnects: load.disconnects + steady.disconnects, still_connected: steady.still_connected, error_messages: load.error_messages, unmatched_acks: load.unmatched_acks },
+      connection: { disconnects: load.disconnects + steady.disconnects, still_connected: steady.still_connected, error_messages: load.error_messages, unmatched_acks: load.unmatched_acks, busy_refusals: load.busy_refusals, resent_posts: load.resent_posts },
       errors: [...load.errors, ...steady.errors].slice(0, 10),
     };
   } finally {

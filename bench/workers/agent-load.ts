@@ -4,7 +4,7 @@
  * Driven by its parent over IPC (see bench/lib/load.ts for the protocol).
  */
 import { randomUUID } from 'node:crypto';
-import { AGENT_NAMESPACE, AgentClientToServerEvents, AgentServerToClientEvents, ProbePostOk, SOCKET_PATH } from '@netwatcher/shared';
+import { AGENT_NAMESPACE, BUSY_CODE, AgentClientToServerEvents, AgentServerToClientEvents, ProbePostOk, SOCKET_PATH } from '@netwatcher/shared';
 import { io, Socket } from 'socket.io-client';
 import type { LoadConfig, LoadInit, ParentMessage, WorkerDone, WorkerMessage } from '../lib/load-protocol';
 
@@ -13,6 +13,8 @@ type AgentSocket = Socket<AgentServerToClientEvents, AgentClientToServerEvents>;
 interface InFlight {
   sentAt: number;
   count: number;
+  /** Kept until acked: a post refused as `busy` is sent again, as the real agent does from its spool. */
+  results: Record<string, unknown>[];
 }
 
 interface SimAgent {
@@ -24,6 +26,8 @@ interface SimAgent {
   /** Results owed at the configured rate but not yet posted (held while too many posts are unacked). */
   pending: number;
   inflight: Map<string, InFlight>;
+  /** A re-send of everything in flight is scheduled (the controller said `busy`). */
+  retrying: boolean;
   track?: string[];
 }
 
@@ -73,6 +77,8 @@ class LoadWorker {
   private rejected = 0;
   private unmatchedAcks = 0;
   private errorMessages = 0;
+  private busyRefusals = 0;
+  private resentPosts = 0;
   private disconnects = 0;
   private readonly firstErrors: string[] = [];
   private readonly latencies: number[] = [];
@@ -97,6 +103,7 @@ class LoadWorker {
       nextDue: 0,
       pending: 0,
       inflight: new Map(),
+      retrying: false,
       track: track.has(a.probeId) ? [] : undefined,
     }));
     let failed = 0;
@@ -138,11 +145,29 @@ class LoadWorker {
       });
       s.on('probe_post_ok', (ack: ProbePostOk) => this.onAck(a, ack));
       s.on('error_message', (err) => {
+        if (err.code === BUSY_CODE) {
+          this.busyRefusals++;
+          this.resendLater(a, err.retry_after_ms ?? 1000);
+          return;
+        }
         this.errorMessages++;
         this.note(`error_message: ${err.code} ${err.error}`);
       });
       s.connect();
     });
+  }
+
+  /** Like the agent's ResultSender.onBusy: every unacked post goes again after the delay. */
+  private resendLater(a: SimAgent, delayMs: number): void {
+    if (a.retrying) return;
+    a.retrying = true;
+    setTimeout(() => {
+      a.retrying = false;
+      for (const post of a.inflight.values()) {
+        this.resentPosts++;
+        a.socket.emit('probe_post', (post.results.length === 1 ? post.results[0] : post.results) as never);
+      }
+    }, delayMs);
   }
 
   private note(message: string): void {
@@ -154,7 +179,8 @@ class LoadWorker {
     const key = [ack.ids[0], ack.rejected[0]?.id].find((k): k is string => typeof k === 'string' && a.inflight.has(k));
     const post = key === undefined ? undefined : a.inflight.get(key);
     if (!post || key === undefined) {
-      this.unmatchedAcks++;
+      // After a busy re-send a post may be acked twice; only an ack for nothing ever sent is odd.
+      if (this.resentPosts === 0) this.unmatchedAcks++;
       return;
     }
     a.inflight.delete(key);
@@ -179,6 +205,7 @@ class LoadWorker {
   start(ratePerAgent?: number): void {
     if (ratePerAgent !== undefined) this.config = { ...this.config, ratePerAgent };
     this.produced = this.acked = this.rejected = this.unmatchedAcks = this.errorMessages = this.disconnects = this.latencySeen = 0;
+    this.busyRefusals = this.resentPosts = 0;
     this.latencies.length = 0;
     this.firstErrors.length = 0;
     for (const a of this.agents) {
@@ -202,7 +229,7 @@ class LoadWorker {
       a.nextDue += postIntervalMs;
       if (a.nextDue < now) a.nextDue = now + postIntervalMs;
       a.pending += perPost;
-      if (a.inflight.size >= maxInflight) continue;
+      if (a.inflight.size >= maxInflight || a.retrying) continue;
       const n = Math.min(Math.floor(a.pending), 500);
       if (n < 1) continue;
       a.pending -= n;
@@ -214,7 +241,7 @@ class LoadWorker {
     // created_at is the moment of posting, so a panel can time post → probe_data across processes.
     const createdAt = new Date(performance.timeOrigin + performance.now()).toISOString();
     const results = Array.from({ length: n }, () => pingResult(a.probeId, createdAt));
-    a.inflight.set(results[0].id as string, { sentAt: performance.now(), count: n });
+    a.inflight.set(results[0].id as string, { sentAt: performance.now(), count: n, results });
     if (a.track) for (const r of results) a.track.push(r.id as string);
     this.produced += n;
     a.socket.emit('probe_post', (n === 1 ? results[0] : results) as never);
@@ -240,6 +267,8 @@ class LoadWorker {
       unacked_results: this.agents.reduce((n, a) => n + [...a.inflight.values()].reduce((m, p) => m + p.count, 0), 0),
       unmatched_acks: this.unmatchedAcks,
       error_messages: this.errorMessages,
+      busy_refusals: this.busyRefusals,
+      resent_posts: this.resentPosts,
       disconnects: this.disconnects,
       still_connected: this.agents.filter((a) => a.socket.connected).length,
       latencies: this.latencies,

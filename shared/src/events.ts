@@ -42,7 +42,15 @@ export interface SocketErrorMessage {
   code: string;
   /** The event that caused it, so a client can tell which message was refused. */
   event?: string;
+  /**
+   * With code `busy` (a `probe_post` the controller could not queue: nothing of it was taken):
+   * send the unacked results again after this long.
+   */
+  retry_after_ms?: number;
 }
+
+/** `error_message.code` for a `probe_post` refused under overload: retry after `retry_after_ms`. */
+export const BUSY_CODE = 'busy';
 
 /**
  * Why a connection was refused, in `connect_error.data`. `gone` (agent deleted) means stop for

@@ -1,5 +1,7 @@
 import {
   AGENT_NAMESPACE,
+  AgentEvents,
+  BUSY_CODE,
   ProbeConfigSet,
   ProbePostOk,
   SOCKET_PATH,
@@ -20,9 +22,15 @@ export interface ConnectionHandlers {
   onDisconnected(): void;
   onProbeSet(set: ProbeConfigSet): void;
   onAck(ack: ProbePostOk): void;
+  /** A post was refused under overload: send the unacked results again after `retryAfterMs`. */
+  onBusy(retryAfterMs: number): void;
   /** The controller refused us for good (deleted agent, wrong PSK): the agent must stop. */
   onFatal(exit: AgentExit): void;
 }
+
+/** Bounds for the controller's `retry_after_ms`: a missing or absurd value cannot stall or flood. */
+const DEFAULT_BUSY_RETRY_MS = 1000;
+const MAX_BUSY_RETRY_MS = 60_000;
 
 type AgentSocket = Socket<AgentServerToClientEvents, AgentClientToServerEvents>;
 
@@ -157,7 +165,15 @@ export class ControllerConnection implements ResultChannel {
     });
 
     s.on('version', (info) => this.log.info({ controller_version: info?.controller_version }, 'controller version'));
-    s.on('error_message', (e) => this.log.warn({ code: e?.code, error: e?.error, event: e?.event }, 'controller reported an error'));
+    s.on('error_message', (e) => {
+      if (e?.code === BUSY_CODE && e.event === AgentEvents.ProbePost) {
+        const retryAfterMs = Math.min(Math.max(Number(e.retry_after_ms) || DEFAULT_BUSY_RETRY_MS, 100), MAX_BUSY_RETRY_MS);
+        this.log.info({ retry_in_ms: retryAfterMs }, 'controller busy: results stay in the spool and are sent again');
+        this.handlers.onBusy(retryAfterMs);
+        return;
+      }
+      this.log.warn({ code: e?.code, error: e?.error, event: e?.event }, 'controller reported an error');
+    });
   }
 
   private reconnectLater(reason: string): void {

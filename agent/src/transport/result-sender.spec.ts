@@ -23,7 +23,14 @@ class FakeChannel implements ResultChannel {
   }
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 30));
+/** Polls until the condition holds (a slow CI machine gets time, a fast one does not wait). */
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 const silent = pino({ level: 'silent' });
 let dir: string;
 let spool: Spool;
@@ -43,11 +50,11 @@ describe('ResultSender', () => {
     const ch = new FakeChannel();
     const sender = new ResultSender(spool, ch, silent, { batchSize: 4, maxInFlight: 3 });
     sender.onConnected();
-    await settle();
+    await sender.whenPumped();
     expect(ch.posts.map((p) => p.length)).toEqual([4, 4, 4]);
     expect(ch.sentIds).toEqual(rs.slice(0, 12).map((r) => r.id));
     await sender.onAck({ ids: ch.posts[0].map((r) => r.id), rejected: [] });
-    await settle();
+    await sender.whenPumped();
     expect(ch.posts).toHaveLength(4);
     expect(ch.posts[3].map((r) => r.id)).toEqual(rs.slice(12, 16).map((r) => r.id));
     expect(spool.size).toBe(21);
@@ -61,9 +68,9 @@ describe('ResultSender', () => {
     const ch = new FakeChannel();
     const sender = new ResultSender(spool, ch, log);
     sender.onConnected();
-    await settle();
+    await sender.whenPumped();
     await sender.onAck({ ids: [rs[0].id, rs[1].id], rejected: [{ id: rs[2].id, error: 'payload.loss_pct: too big' }] });
-    await settle();
+    await sender.whenPumped();
     expect(spool.size).toBe(0);
     expect(sender.inFlightCount).toBe(0);
     expect(lines).toEqual([expect.objectContaining({ result_id: rs[2].id, error: 'payload.loss_pct: too big' })]);
@@ -76,16 +83,16 @@ describe('ResultSender', () => {
     const ch = new FakeChannel();
     const sender = new ResultSender(spool, ch, silent);
     sender.onConnected();
-    await settle();
+    await sender.whenPumped();
     ch.connected = false;
     sender.onDisconnected();
     await spool.add([result()]);
     sender.pump();
-    await settle();
+    await sender.whenPumped();
     expect(ch.posts).toHaveLength(1); // nothing sent while disconnected
     ch.connected = true;
     sender.onConnected();
-    await settle();
+    await sender.whenPumped();
     expect(ch.posts).toHaveLength(2);
     expect(ch.posts[1].slice(0, 3).map((r) => r.id)).toEqual(rs.map((r) => r.id));
     expect(ch.posts[1]).toHaveLength(4);
@@ -96,10 +103,28 @@ describe('ResultSender', () => {
     const ch = new FakeChannel();
     const sender = new ResultSender(spool, ch, silent, { ackTimeoutMs: 100 });
     sender.onConnected();
-    await new Promise((r) => setTimeout(r, 250));
-    expect(ch.posts.length).toBeGreaterThanOrEqual(2);
+    await until(() => ch.posts.length >= 2);
     expect(new Set(ch.sentIds).size).toBe(1);
     await sender.onAck({ ids: ch.sentIds.slice(0, 1), rejected: [] });
     expect(await sender.waitIdle(500)).toBe(true);
+  });
+
+  it('after a busy refusal, sends everything unacked again once the asked delay has passed', async () => {
+    const rs = Array.from({ length: 3 }, result);
+    await spool.add(rs);
+    const ch = new FakeChannel();
+    const sender = new ResultSender(spool, ch, silent, { ackTimeoutMs: 60_000 });
+    sender.onConnected();
+    await sender.whenPumped();
+    expect(ch.posts).toHaveLength(1);
+    sender.onBusy(150);
+    await spool.add([result()]);
+    sender.pump();
+    await sender.whenPumped();
+    expect(ch.posts).toHaveLength(1); // holds back while the controller is busy
+    await until(() => ch.posts.length === 2);
+    expect(ch.posts[1].slice(0, 3).map((r) => r.id)).toEqual(rs.map((r) => r.id));
+    expect(ch.posts[1]).toHaveLength(4);
+    expect(spool.size).toBe(4);
   });
 });

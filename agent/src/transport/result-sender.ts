@@ -39,6 +39,8 @@ export class ResultSender {
   private readonly maxInFlight: number;
   private readonly ackTimeoutMs: number;
   private idleWaiters: (() => void)[] = [];
+  private pumpWaiters: (() => void)[] = [];
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly spool: Spool,
@@ -58,11 +60,28 @@ export class ResultSender {
   /** After (re)connecting: whatever was in flight on the old connection is sent again. */
   onConnected(): void {
     this.reset();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     this.pump();
   }
 
   onDisconnected(): void {
     this.reset();
+  }
+
+  /**
+   * The controller refused a post because its write queue is full (`busy`): nothing of it was
+   * taken. Everything in flight is sent again after the delay it asked for; ids it did store
+   * meanwhile are acked again without a second row.
+   */
+  onBusy(retryAfterMs: number): void {
+    this.reset();
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.pump();
+    }, retryAfterMs);
+    this.retryTimer.unref();
   }
 
   async onAck(ack: ProbePostOk): Promise<void> {
@@ -102,9 +121,16 @@ export class ResultSender {
           this.pumpAgain = false;
           this.pump();
         } else {
+          this.notifyPumped();
           this.notifyIdle();
         }
       });
+  }
+
+  /** Resolves once the spool has been read and everything the in-flight limit allows is posted. */
+  whenPumped(): Promise<void> {
+    if (!this.pumping) return Promise.resolve();
+    return new Promise((resolve) => this.pumpWaiters.push(resolve));
   }
 
   /** Resolves when nothing is in flight (all acked) or after `timeoutMs`; true if idle. */
@@ -124,7 +150,7 @@ export class ResultSender {
   }
 
   private async fill(): Promise<void> {
-    while (this.channel.connected && this.batches.size < this.maxInFlight) {
+    while (this.channel.connected && !this.retryTimer && this.batches.size < this.maxInFlight) {
       const exclude = new Set(this.inFlight.keys());
       const batch = await this.spool.readPending(this.batchSize, exclude);
       if (batch.length === 0 || !this.channel.connected) return;
@@ -165,6 +191,12 @@ export class ResultSender {
     for (const b of this.batches.values()) clearTimeout(b.timer);
     this.batches.clear();
     this.inFlight.clear();
+  }
+
+  private notifyPumped(): void {
+    const waiters = this.pumpWaiters;
+    this.pumpWaiters = [];
+    for (const w of waiters) w();
   }
 
   private notifyIdle(): void {

@@ -22,6 +22,11 @@ export interface AppConfig {
   trustedProxies: string[];
   pinMaxAttempts: number;
   pinLockSeconds: number;
+  /**
+   * Results waiting for the time-series store, at most; beyond it agents are told `busy` and
+   * keep their results until the queue drains (bounds controller memory under overload).
+   */
+  ingestMaxQueuedResults: number;
   lookups: LookupSettings;
 }
 
@@ -182,6 +187,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     pinMaxAttempts: intSetting(env, 'PIN_MAX_ATTEMPTS', 5, 1, 1000),
     pinLockSeconds: intSetting(env, 'PIN_LOCK_SECONDS', 300, 1, 86400),
+    ingestMaxQueuedResults: intSetting(env, 'INGEST_MAX_QUEUED_RESULTS', 100_000, 1, 10_000_000),
     lookups: loadLookupSettings(env),
   };
 }

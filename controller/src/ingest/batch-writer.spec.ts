@@ -1,4 +1,4 @@
-import { BatchWriter, ResultSink } from './batch-writer';
+import { BatchWriter, ResultSink, WriterBusy } from './batch-writer';
 import type { ProbeResultRow } from './probe-result.row';
 
 function row(id: string, createdAt = '2026-01-01 00:00:00.000'): ProbeResultRow {
@@ -19,7 +19,7 @@ function row(id: string, createdAt = '2026-01-01 00:00:00.000'): ProbeResultRow 
     rtt_avg_ms: 1,
     rtt_max_ms: 1,
     jitter_ms: 0,
-    payload: '{}',
+    payload: {},
   };
 }
 
@@ -132,6 +132,60 @@ describe('BatchWriter', () => {
       expect(again).toEqual({ inserted: [], duplicates: ['a'] });
       expect(sink.lookups).toBe(1);
       expect(sink.stored.size).toBe(3);
+    });
+  });
+
+  describe('fresh rows (shown live before the write lands)', () => {
+    const START = '2026-06-01 00:00:00.000';
+    const later = '2026-06-01 00:00:01.000';
+
+    it('names a row fresh only when nothing stored, queued or remembered can hold its id', async () => {
+      const sink = new MemorySink();
+      await new BatchWriter(sink).write([row('stored-before', '2026-05-31 23:00:00.000')]);
+      const writer = new BatchWriter(sink, { freshAfter: START });
+      await writer.write([row('remembered', later)]);
+      const first = writer.submit([row('new', later), row('remembered', later), row('stored-before', '2026-05-31 23:00:00.000')]);
+      const second = writer.submit([row('new', later)]); // the same id while the first is queued
+      expect(first.fresh.map((r) => r.id)).toEqual(['new']);
+      expect(second.fresh).toEqual([]);
+      const [a, b] = await Promise.all([first.outcome, second.outcome]);
+      expect(a.inserted.map((r) => r.id)).toEqual(['new']);
+      expect(a.duplicates.sort()).toEqual(['remembered', 'stored-before']);
+      expect(b).toEqual({ inserted: [], duplicates: ['new'] });
+    });
+
+    it('every fresh row is stored by that same write', async () => {
+      const sink = new MemorySink();
+      const writer = new BatchWriter(sink, { freshAfter: START });
+      const submissions = Array.from({ length: 20 }, (_, i) => writer.submit([row(`r${i}`, later), row(`r${(i + 1) % 20}`, later)]));
+      const outcomes = await Promise.all(submissions.map((s) => s.outcome));
+      submissions.forEach((s, i) => {
+        const inserted = new Set(outcomes[i].inserted.map((r) => r.id));
+        for (const r of s.fresh) expect(inserted.has(r.id)).toBe(true);
+      });
+      expect(submissions.flatMap((s) => s.fresh).length).toBe(20);
+      expect(sink.stored.size).toBe(20);
+    });
+  });
+
+  describe('bounded queue', () => {
+    it('refuses a write that would overfill the queue, takes none of it, and accepts again once drained', async () => {
+      const sink = new MemorySink();
+      const writer = new BatchWriter(sink, { maxQueuedRows: 5 });
+      const first = writer.write([row('a1')]); // starts flushing at once: no longer queued
+      const queued = writer.write([row('b1'), row('b2'), row('b3'), row('b4')]);
+      expect(() => writer.submit([row('c1'), row('c2')])).toThrow(WriterBusy);
+      await Promise.all([first, queued]);
+      expect([...sink.stored.keys()].sort()).toEqual(['a1', 'b1', 'b2', 'b3', 'b4']);
+      const retry = await writer.write([row('c1'), row('c2')]);
+      expect(retry.inserted).toHaveLength(2);
+    });
+
+    it('takes a single write larger than the bound when nothing is queued (one post always fits)', async () => {
+      const sink = new MemorySink();
+      const writer = new BatchWriter(sink, { maxQueuedRows: 2 });
+      const outcome = await writer.write([row('x1'), row('x2'), row('x3')]);
+      expect(outcome.inserted).toHaveLength(3);
     });
   });
 });

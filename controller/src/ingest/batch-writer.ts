@@ -12,6 +12,26 @@ export interface WriteOutcome {
   duplicates: string[];
 }
 
+/**
+ * What `submit` returns at once: the rows that can be shown live before they are stored, and
+ * the outcome of the durable write.
+ */
+export interface Submission {
+  /**
+   * Rows that cannot have been stored before and are not already queued (see `mayBeStored`):
+   * new for certain, so the live feed may show them without waiting for the write.
+   */
+  fresh: ProbeResultRow[];
+  outcome: Promise<WriteOutcome>;
+}
+
+/** The queue is full: nothing of this write was taken; the sender should retry shortly. */
+export class WriterBusy extends Error {
+  constructor(readonly queuedRows: number) {
+    super(`the write queue holds ${queuedRows} results; send again shortly`);
+  }
+}
+
 interface PendingWrite {
   rows: ProbeResultRow[];
   resolve(outcome: WriteOutcome): void;
@@ -29,6 +49,12 @@ export interface BatchWriterOptions {
    * start-up plus the clock skew the ingest accepts.
    */
   freshAfter: string;
+  /**
+   * Rows waiting for a flush, at most. Beyond it writes are refused (WriterBusy) instead of
+   * queued, so an overloaded controller keeps flat memory and agents keep their results in
+   * their spools until it catches up.
+   */
+  maxQueuedRows: number;
 }
 
 /** The most an agent clock may run ahead (result-validation refuses results further in the future). */
@@ -38,6 +64,7 @@ function defaults(): BatchWriterOptions {
   return {
     maxRowsPerInsert: 20_000,
     recentIdCapacity: 200_000,
+    maxQueuedRows: 100_000,
     freshAfter: toClickHouseTime(new Date(Date.now() + MAX_CLOCK_SKEW_MS).toISOString()),
   };
 }
@@ -51,6 +78,9 @@ function defaults(): BatchWriterOptions {
 export class BatchWriter {
   private readonly options: BatchWriterOptions;
   private queue: PendingWrite[] = [];
+  private queuedRows = 0;
+  /** Ids queued or being flushed: a second copy arriving meanwhile is not "fresh". */
+  private readonly pendingIds = new Set<string>();
   private flushing = false;
   /** Ids this process stored recently, with their created_at, oldest insertion first. */
   private readonly recentIds = new Map<string, string>();
@@ -76,11 +106,25 @@ export class BatchWriter {
   }
 
   write(rows: ProbeResultRow[]): Promise<WriteOutcome> {
-    if (rows.length === 0) return Promise.resolve({ inserted: [], duplicates: [] });
-    return new Promise<WriteOutcome>((resolve, reject) => {
+    return this.submit(rows).outcome;
+  }
+
+  /** Queues rows for the next flush; throws WriterBusy, synchronously, when the queue is full. */
+  submit(rows: ProbeResultRow[]): Submission {
+    if (rows.length === 0) return { fresh: [], outcome: Promise.resolve({ inserted: [], duplicates: [] }) };
+    if (this.queuedRows > 0 && this.queuedRows + rows.length > this.options.maxQueuedRows) throw new WriterBusy(this.queuedRows);
+    const fresh: ProbeResultRow[] = [];
+    for (const row of rows) {
+      if (this.pendingIds.has(row.id) || this.recentIds.has(row.id)) continue;
+      this.pendingIds.add(row.id);
+      if (!this.mayBeStored(row)) fresh.push(row);
+    }
+    this.queuedRows += rows.length;
+    const outcome = new Promise<WriteOutcome>((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
       void this.drain();
     });
+    return { fresh, outcome };
   }
 
   private async drain(): Promise<void> {
@@ -102,6 +146,7 @@ export class BatchWriter {
     while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0].rows.length <= this.options.maxRowsPerInsert)) {
       const next = this.queue.shift() as PendingWrite;
       rows += next.rows.length;
+      this.queuedRows -= next.rows.length;
       batch.push(next);
     }
     return batch;
@@ -141,6 +186,8 @@ export class BatchWriter {
       }
     } catch (error) {
       for (const write of batch) write.reject(error);
+    } finally {
+      for (const write of batch) for (const row of write.rows) this.pendingIds.delete(row.id);
     }
   }
 

@@ -8,6 +8,7 @@ import {
   AgentHandshakeAuth,
   AgentServerToClientEvents,
   AgentVersion,
+  BUSY_CODE,
   SOCKET_PATH,
 } from '@netwatcher/shared';
 import type { Namespace, Socket } from 'socket.io';
@@ -17,6 +18,7 @@ import { AgentEntity } from '../agents/agent.entity';
 import { PRESENCE_REFRESH_MS } from '../agents/presence';
 import { IngestService } from '../ingest/ingest.service';
 import { AgentProbeIndex } from '../ingest/agent-probe-index.service';
+import { WriterBusy } from '../ingest/batch-writer';
 import { BatchRefused } from '../ingest/result-validation';
 import { ProbeChange, ProbeChangeNotifier } from '../probes/probe-change.notifier';
 import { AgentConfigService } from './agent-config.service';
@@ -33,6 +35,8 @@ type AgentSocket = Socket<AgentClientToServerEvents, AgentServerToClientEvents, 
 
 const CONTROLLER_VERSION = '0.1.0';
 const SEEN_FLUSH_MS = 1000;
+/** How long an agent told `busy` waits before sending again: a few flushes' worth. */
+const BUSY_RETRY_MS = 1000;
 
 function header(socket: AgentSocket, name: string): string | undefined {
   const value = socket.handshake.headers[name];
@@ -62,6 +66,8 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   private seenTimer?: NodeJS.Timeout;
   private readonly seenSinceFlush = new Set<number>();
   private unsubscribe?: () => void;
+  private busySince = 0;
+  private busyRefusals = 0;
 
   constructor(
     private readonly auth: AgentAuthService,
@@ -170,12 +176,28 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     for (const socket of this.nsp.sockets.values()) if (socket.data.agentId) this.markSeen(socket.data.agentId);
   }
 
+  /** One log line per overload episode second, not one per refused message. */
+  private noteBusy(e: WriterBusy): void {
+    this.busyRefusals++;
+    const now = Date.now();
+    if (now - this.busySince < 1000) return;
+    this.logger.warn({ queued_results: e.queuedRows, refused_posts: this.busyRefusals }, 'ingest overloaded: refusing results until the write queue drains');
+    this.busySince = now;
+    this.busyRefusals = 0;
+  }
+
   private async safely(socket: AgentSocket, event: string, handler: () => Promise<unknown>): Promise<void> {
     try {
       await handler();
     } catch (e) {
       if (e instanceof BatchRefused) {
         socket.emit(AgentEvents.Error, errorMessage(event, 'bad_request', e.message));
+        return;
+      }
+      if (e instanceof WriterBusy) {
+        this.noteBusy(e);
+        // Jittered, so the refused agents do not all come back in the same instant.
+        socket.emit(AgentEvents.Error, errorMessage(event, BUSY_CODE, e.message, Math.round(BUSY_RETRY_MS * (1 + Math.random()))));
         return;
       }
       this.logger.error({ err: e, agent_id: socket.data?.agentId, event }, 'agent message failed');

@@ -16,7 +16,7 @@ import { Repository } from 'typeorm';
 import type { JwtClaims } from '../auth/jwt.strategy';
 import { UserEntity } from '../auth/user.entity';
 import { ApiError } from '../common/api-error';
-import { IngestService, StoredResult } from '../ingest/ingest.service';
+import { IngestService, NewResult } from '../ingest/ingest.service';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { probeRoom, workspaceRoom } from './rooms';
 import { errorMessage, refusal } from './socket-errors';
@@ -59,7 +59,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
         (e: unknown) => next(refusal('unauthorized', 401, (e as Error).message)),
       );
     });
-    this.unsubscribe = this.ingest.onStored((stored) => this.broadcast(stored));
+    this.unsubscribe = this.ingest.onNewResults((stored) => this.broadcast(stored));
   }
 
   onModuleDestroy(): void {
@@ -110,7 +110,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     socket.emit(PanelEvents.Subscribed, { workspace_id, probe_id });
   }
 
-  private broadcast(stored: StoredResult[]): void {
+  private broadcast(stored: NewResult[]): void {
     // Socket.IO encodes a packet before it looks for receivers, so results nobody watches are
     // skipped here (a measurable share of the ingest CPU otherwise). This reads the in-memory
     // adapter's rooms: a cross-replica adapter must replace this check.

@@ -19,6 +19,6 @@ export function toRefusal(e: unknown): RefusalError {
   return new Error('controller temporarily unavailable');
 }
 
-export function errorMessage(event: string, code: string, error: string): SocketErrorMessage {
-  return { event, code, error };
+export function errorMessage(event: string, code: string, error: string, retryAfterMs?: number): SocketErrorMessage {
+  return retryAfterMs === undefined ? { event, code, error } : { event, code, error, retry_after_ms: retryAfterMs };
 }
