@@ -10,7 +10,8 @@
  *
  * Options: --quick, --only=charts,ingest, --skip-build, --fresh-fleet (re-enroll the simulated
  * agents instead of reusing bench/.cache), --profile (controller under --cpu-prof; profiles in
- * bench/results/profiles/), --no-summary (leave BENCHMARKS.md alone).
+ * bench/results/profiles/), --no-summary (leave BENCHMARKS.md alone), --label=<name> (appended to the
+ * result file name, e.g. for before/after runs of the same suite on one day).
  */
 'use strict';
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
@@ -220,7 +221,9 @@ async function main() {
   }
   const date = new Date().toISOString().slice(0, 10);
   // Partial and quick runs never overwrite the figures of a full run.
-  const file = `${date}${quick ? '-quick' : ''}${only ? `-${only.join('+')}` : ''}.json`;
+  const label = option('label');
+  if (label !== undefined && !/^[a-z0-9-]{1,40}$/.test(label)) throw new Error('--label takes 1-40 of a-z, 0-9 and -');
+  const file = `${date}${quick ? '-quick' : ''}${only ? `-${only.join('+')}` : ''}${label ? `-${label}` : ''}.json`;
   const report = {
     date,
     mode: quick ? 'quick' : 'full',
