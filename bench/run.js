@@ -39,6 +39,11 @@ const flag = (name) => args.includes(`--${name}`);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const quick = flag('quick');
 const only = option('only')?.split(',');
+const label = option('label');
+if (label !== undefined && !/^[a-z0-9-]{1,40}$/.test(label)) {
+  process.stderr.write('--label takes 1-40 characters of a-z, 0-9 and -\n');
+  process.exit(2);
+}
 
 function say(message) {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -221,8 +226,6 @@ async function main() {
   }
   const date = new Date().toISOString().slice(0, 10);
   // Partial and quick runs never overwrite the figures of a full run.
-  const label = option('label');
-  if (label !== undefined && !/^[a-z0-9-]{1,40}$/.test(label)) throw new Error('--label takes 1-40 of a-z, 0-9 and -');
   const file = `${date}${quick ? '-quick' : ''}${only ? `-${only.join('+')}` : ''}${label ? `-${label}` : ''}.json`;
   const report = {
     date,
