@@ -140,16 +140,20 @@ export class BatchWriter {
     }
   }
 
+  /**
+   * The oldest writes that fit one insert (at least one). One splice, not a shift per write:
+   * with thousands of agents the queue holds thousands of small writes, and shifting a large
+   * array one element at a time copies it each time.
+   */
   private takeBatch(): PendingWrite[] {
-    const batch: PendingWrite[] = [];
+    let count = 0;
     let rows = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0].rows.length <= this.options.maxRowsPerInsert)) {
-      const next = this.queue.shift() as PendingWrite;
-      rows += next.rows.length;
-      this.queuedRows -= next.rows.length;
-      batch.push(next);
+    while (count < this.queue.length && (count === 0 || rows + this.queue[count].rows.length <= this.options.maxRowsPerInsert)) {
+      rows += this.queue[count].rows.length;
+      count++;
     }
-    return batch;
+    this.queuedRows -= rows;
+    return this.queue.splice(0, count);
   }
 
   private async flush(batch: PendingWrite[]): Promise<void> {
