@@ -33,7 +33,7 @@ function row(probeId: number, minute: number, rtt: number | null, loss = 0): Pro
     rtt_avg_ms: rtt,
     rtt_max_ms: rtt,
     jitter_ms: rtt === null ? null : 0.1,
-    payload: JSON.stringify({ rtt }),
+    payload: { rtt },
   };
 }
 
@@ -66,6 +66,14 @@ function storeContract(name: string, open: () => Promise<{ store: TimeSeriesStor
       );
       expect(Number(found[0].n)).toBe(100);
       expect(found[0].avg).toBeCloseTo(14.5);
+    });
+
+    it('stores a payload handed over as an object as its exact JSON text', async () => {
+      const payload = { target: 'x"y\\z', rtts_ms: [1.5, null, 2], nested: { ok: true }, text: 'línea\n' };
+      const stored = { ...row(6, 1, 5), payload };
+      await store.insert('probe_results', [stored]);
+      const back = await store.query<{ payload: string }>('SELECT payload FROM probe_results WHERE toString(id) = {id:String}', { id: stored.id });
+      expect(back).toEqual([{ payload: JSON.stringify(payload) }]);
     });
 
     it('treats a hostile parameter as data, never as SQL', async () => {
