@@ -16,7 +16,10 @@ const swc = [
 
 const common = {
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@netwatcher/shared$': '<rootDir>/shared/src/index.ts' },
+  moduleNameMapper: {
+    '^@netwatcher/shared$': '<rootDir>/shared/src/index.ts',
+    '^@netwatcher/shared/node$': '<rootDir>/shared/src/node/index.ts',
+  },
   testEnvironment: 'node',
   rootDir: __dirname,
 };

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AgentExit, ExitCode } from '../exit-codes';
-import { writeFileAtomic } from '../fs/atomic-file';
+import { writeFileAtomic } from '@netwatcher/shared/node';
 import type { ConfigFileContent } from './agent-config';
 
 /** Reads the JSON config; null when it does not exist yet (first run). */

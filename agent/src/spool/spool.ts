@@ -1,7 +1,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProbeResult } from '@netwatcher/shared';
-import { commitTempFile, syncDir } from '../fs/atomic-file';
+import { commitTempFile, syncDir } from '@netwatcher/shared/node';
 import type { Logger } from '../log';
 import { acquireSpoolLock } from './spool-lock';
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
+import { writeFileAtomicSync } from '@netwatcher/shared/node';
 import { parseHostname } from '../common/hostname';
 
 /** Every setting the controller reads, validated once at boot. */
@@ -162,9 +163,9 @@ function resolveJwtSecret(env: Env, dataDir: string): string {
   }
   const file = join(dataDir, 'jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('hex');
-  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  // Atomic: a crash mid-write must not leave an empty secret that the next start would read.
+  writeFileAtomicSync(file, secret + '\n');
   return secret;
 }
 

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { writeFileAtomicSync } from '@netwatcher/shared/node';
 import { AgentsService } from '../agents/agents.service';
 import { AuthService } from '../auth/auth.service';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProbesService } from '../probes/probes.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
-import { agentHasPsk, LocalAgentState, readLocalAgentState, writeLocalAgentState, writeSecretFile } from './local-agent.state';
+import { agentHasPsk, LocalAgentState, readLocalAgentState, writeLocalAgentState } from './local-agent.state';
 
 export const LOCAL_ADMIN_EMAIL = 'admin@netwatcher.local';
 
@@ -49,7 +50,7 @@ export class LocalAgentProvisioner {
     }
     const password = randomBytes(12).toString('base64url');
     const { data: user } = await this.auth.register({ email: LOCAL_ADMIN_EMAIL, password, name: 'Administrator' });
-    writeSecretFile(this.credentialsFile(), `email: ${LOCAL_ADMIN_EMAIL}\npassword: ${password}\n`);
+    writeFileAtomicSync(this.credentialsFile(), `email: ${LOCAL_ADMIN_EMAIL}\npassword: ${password}\n`);
     const workspace = await this.workspaces.create(
       { id: user.id, email: user.email },
       { name: 'Local', description: 'Created at first start: the controller host and its own agent' },

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomicSync } from '@netwatcher/shared/node';
 
 /** What the first start created, so later starts reuse it instead of creating it again. */
 export interface LocalAgentState {
@@ -25,16 +26,8 @@ export function readLocalAgentState(dataDir: string): LocalAgentState | null {
   return complete ? (parsed as LocalAgentState) : null;
 }
 
-/** Atomic (temp file + rename) so a crash mid-write never leaves a half state. */
-export function writeSecretFile(file: string, content: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, content, { mode: 0o600 });
-  renameSync(temp, file);
-}
-
 export function writeLocalAgentState(dataDir: string, state: LocalAgentState): void {
-  writeSecretFile(stateFile(dataDir), JSON.stringify(state, null, 2) + '\n');
+  writeFileAtomicSync(stateFile(dataDir), JSON.stringify(state, null, 2) + '\n');
 }
 
 /** The agent's own config file (written by the agent at enrollment; holds its PSK). */
