@@ -26,8 +26,11 @@ interface SimAgent {
   /** Results owed at the configured rate but not yet posted (held while too many posts are unacked). */
   pending: number;
   inflight: Map<string, InFlight>;
-  /** A re-send of everything in flight is scheduled (the controller said `busy`). */
-  retrying: boolean;
+  /** Posts the controller refused as `busy`, by key, to send again when the hold ends. */
+  refused: Set<string>;
+  /** No new posts before this (performance.now()): the controller asked us to wait. */
+  holdUntil: number;
+  retryTimer?: NodeJS.Timeout;
   track?: string[];
 }
 
@@ -103,7 +106,8 @@ class LoadWorker {
       nextDue: 0,
       pending: 0,
       inflight: new Map(),
-      retrying: false,
+      refused: new Set(),
+      holdUntil: 0,
       track: track.has(a.probeId) ? [] : undefined,
     }));
     let failed = 0;
@@ -142,12 +146,14 @@ class LoadWorker {
       });
       s.on('connect', () => {
         a.connected = true;
+        // As the real agent does after a reconnect: whatever was unacked is sent again.
+        if (this.running) for (const key of a.inflight.keys()) this.resend(a, key);
       });
       s.on('probe_post_ok', (ack: ProbePostOk) => this.onAck(a, ack));
       s.on('error_message', (err) => {
         if (err.code === BUSY_CODE) {
           this.busyRefusals++;
-          this.resendLater(a, err.retry_after_ms ?? 1000);
+          this.resendLater(a, err.retry_after_ms ?? 1000, err.result_id);
           return;
         }
         this.errorMessages++;
@@ -157,17 +163,24 @@ class LoadWorker {
     });
   }
 
-  /** Like the agent's ResultSender.onBusy: every unacked post goes again after the delay. */
-  private resendLater(a: SimAgent, delayMs: number): void {
-    if (a.retrying) return;
-    a.retrying = true;
-    setTimeout(() => {
-      a.retrying = false;
-      for (const post of a.inflight.values()) {
-        this.resentPosts++;
-        a.socket.emit('probe_post', (post.results.length === 1 ? post.results[0] : post.results) as never);
-      }
+  /** Like the agent's ResultSender.onBusy: the refused post (all, if unnamed) goes again after the delay. */
+  private resendLater(a: SimAgent, delayMs: number, key?: string): void {
+    if (key !== undefined && a.inflight.has(key)) a.refused.add(key);
+    else for (const k of a.inflight.keys()) a.refused.add(k);
+    a.holdUntil = Math.max(a.holdUntil, performance.now() + delayMs);
+    if (a.retryTimer) return;
+    a.retryTimer = setTimeout(() => {
+      a.retryTimer = undefined;
+      for (const k of a.refused) this.resend(a, k);
+      a.refused.clear();
     }, delayMs);
+  }
+
+  private resend(a: SimAgent, key: string): void {
+    const post = a.inflight.get(key);
+    if (!post) return;
+    this.resentPosts++;
+    a.socket.emit('probe_post', (post.results.length === 1 ? post.results[0] : post.results) as never);
   }
 
   private note(message: string): void {
@@ -229,7 +242,7 @@ class LoadWorker {
       a.nextDue += postIntervalMs;
       if (a.nextDue < now) a.nextDue = now + postIntervalMs;
       a.pending += perPost;
-      if (a.inflight.size >= maxInflight || a.retrying) continue;
+      if (a.inflight.size >= maxInflight || now < a.holdUntil) continue;
       const n = Math.min(Math.floor(a.pending), 500);
       if (n < 1) continue;
       a.pending -= n;

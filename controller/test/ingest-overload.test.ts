@@ -65,6 +65,8 @@ describe('ingest under overload (bounded write queue)', () => {
     }
     const acked = new Set(acks.flatMap((a) => a.ids));
     expect(acked.size).toBe(results.length - busy.length);
+    // Each refusal names its post by the first result id: exactly the posts that were not acked.
+    expect(busy.map((e) => e.result_id).sort()).toEqual(results.filter((r) => !acked.has(r.id)).map((r) => r.id).sort());
     expect(await storedIds()).toEqual([...acked].sort());
 
     // The agent sends again whatever was not acked (its spool keeps it); everything lands once.

@@ -47,6 +47,8 @@ export interface SocketErrorMessage {
    * send the unacked results again after this long.
    */
   retry_after_ms?: number;
+  /** With code `busy`: the id of the refused post's first result, naming the post to send again. */
+  result_id?: string;
 }
 
 /** `error_message.code` for a `probe_post` refused under overload: retry after `retry_after_ms`. */

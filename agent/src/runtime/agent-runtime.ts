@@ -134,7 +134,7 @@ async function operate(spool: Spool, creds: AgentCredentials, deps: RuntimeDeps)
     onDisconnected: () => sender.onDisconnected(),
     onProbeSet: (set) => scheduler.apply(set.probes),
     onAck: (ack) => void sender.onAck(ack),
-    onBusy: (retryAfterMs) => sender.onBusy(retryAfterMs),
+    onBusy: (retryAfterMs, resultId) => sender.onBusy(retryAfterMs, resultId),
     onFatal,
   });
   connection.start();

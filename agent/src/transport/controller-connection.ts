@@ -22,8 +22,8 @@ export interface ConnectionHandlers {
   onDisconnected(): void;
   onProbeSet(set: ProbeConfigSet): void;
   onAck(ack: ProbePostOk): void;
-  /** A post was refused under overload: send the unacked results again after `retryAfterMs`. */
-  onBusy(retryAfterMs: number): void;
+  /** A post (named by its first result id, if given) was refused under overload: send it again after `retryAfterMs`. */
+  onBusy(retryAfterMs: number, resultId?: string): void;
   /** The controller refused us for good (deleted agent, wrong PSK): the agent must stop. */
   onFatal(exit: AgentExit): void;
 }
@@ -169,7 +169,7 @@ export class ControllerConnection implements ResultChannel {
       if (e?.code === BUSY_CODE && e.event === AgentEvents.ProbePost) {
         const retryAfterMs = Math.min(Math.max(Number(e.retry_after_ms) || DEFAULT_BUSY_RETRY_MS, 100), MAX_BUSY_RETRY_MS);
         this.log.info({ retry_in_ms: retryAfterMs }, 'controller busy: results stay in the spool and are sent again');
-        this.handlers.onBusy(retryAfterMs);
+        this.handlers.onBusy(retryAfterMs, typeof e.result_id === 'string' ? e.result_id : undefined);
         return;
       }
       this.log.warn({ code: e?.code, error: e?.error, event: e?.event }, 'controller reported an error');

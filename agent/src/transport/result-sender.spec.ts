@@ -109,7 +109,7 @@ describe('ResultSender', () => {
     expect(await sender.waitIdle(500)).toBe(true);
   });
 
-  it('after a busy refusal, sends everything unacked again once the asked delay has passed', async () => {
+  it('after a busy refusal naming no post, sends everything unacked again once the asked delay has passed', async () => {
     const rs = Array.from({ length: 3 }, result);
     await spool.add(rs);
     const ch = new FakeChannel();
@@ -126,5 +126,22 @@ describe('ResultSender', () => {
     expect(ch.posts[1].slice(0, 3).map((r) => r.id)).toEqual(rs.map((r) => r.id));
     expect(ch.posts[1]).toHaveLength(4);
     expect(spool.size).toBe(4);
+  });
+
+  it('after a busy refusal naming a post, sends only that post again, after the delay', async () => {
+    const rs = Array.from({ length: 3 }, result);
+    await spool.add(rs);
+    const ch = new FakeChannel();
+    const sender = new ResultSender(spool, ch, silent, { batchSize: 1, maxInFlight: 3, ackTimeoutMs: 60_000 });
+    sender.onConnected();
+    await sender.whenPumped();
+    expect(ch.posts.map((p) => p[0].id)).toEqual(rs.map((r) => r.id));
+    sender.onBusy(100, rs[1].id);
+    expect(sender.inFlightCount).toBe(2);
+    await until(() => ch.posts.length === 4);
+    expect(ch.posts[3].map((r) => r.id)).toEqual([rs[1].id]);
+    await sender.whenPumped();
+    expect(ch.posts).toHaveLength(4); // the other two stay in flight, not re-sent
+    expect(sender.inFlightCount).toBe(3);
   });
 });

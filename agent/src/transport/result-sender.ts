@@ -71,11 +71,14 @@ export class ResultSender {
 
   /**
    * The controller refused a post because its write queue is full (`busy`): nothing of it was
-   * taken. Everything in flight is sent again after the delay it asked for; ids it did store
-   * meanwhile are acked again without a second row.
+   * taken. That post (named by its first result's id) is released and sent again, with
+   * everything else, only after the delay the controller asked for. Without an id, everything
+   * in flight is released (ids the controller stored meanwhile are acked again, not stored twice).
    */
-  onBusy(retryAfterMs: number): void {
-    this.reset();
+  onBusy(retryAfterMs: number, resultId?: string): void {
+    const no = resultId === undefined ? undefined : this.inFlight.get(resultId);
+    if (no === undefined) this.reset();
+    else this.releaseBatch(no);
     if (this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
@@ -169,9 +172,17 @@ export class ResultSender {
     const batch = this.batches.get(no);
     if (!batch) return;
     this.log.warn({ batch: no, unacked: batch.ids.size, after_ms: this.ackTimeoutMs }, 'no ack from the controller; will send again');
+    this.releaseBatch(no);
+    this.pump();
+  }
+
+  /** Forgets that a batch is in flight, so its results are read from the spool and sent again. */
+  private releaseBatch(no: number): void {
+    const batch = this.batches.get(no);
+    if (!batch) return;
+    clearTimeout(batch.timer);
     for (const id of batch.ids) this.inFlight.delete(id);
     this.batches.delete(no);
-    this.pump();
   }
 
   private release(id: string): void {

@@ -109,6 +109,14 @@ export class BatchWriter {
     return this.submit(rows).outcome;
   }
 
+  /**
+   * Throws WriterBusy if the queue is already full. Callers check before validating a post, so
+   * refusing one under overload costs next to nothing (submit checks again, exactly).
+   */
+  assertNotFull(): void {
+    if (this.queuedRows >= this.options.maxQueuedRows) throw new WriterBusy(this.queuedRows);
+  }
+
   /** Queues rows for the next flush; throws WriterBusy, synchronously, when the queue is full. */
   submit(rows: ProbeResultRow[]): Submission {
     if (rows.length === 0) return { fresh: [], outcome: Promise.resolve({ inserted: [], duplicates: [] }) };

@@ -52,6 +52,7 @@ export class IngestService {
   }
 
   async ingest(agent: { workspaceId: number; agentId: number }, raw: unknown): Promise<ProbePostOk> {
+    this.writer.assertNotFull();
     const probeIds = (Array.isArray(raw) ? raw : [raw])
       .map((r) => (r as { probe_id?: unknown } | null)?.probe_id)
       .filter((id): id is number => typeof id === 'number');

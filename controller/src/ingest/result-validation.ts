@@ -23,6 +23,11 @@ function idOf(raw: unknown): string | null {
   return typeof id === 'string' && id.length <= 64 ? id : null;
 }
 
+/** The id of a post's first result, which names the post in a `busy` reply (null if it has none). */
+export function firstResultId(raw: unknown): string | null {
+  return idOf(Array.isArray(raw) ? raw[0] : raw);
+}
+
 /** Clock skew tolerance: a result claiming to come from the future is a broken agent clock. */
 const MAX_FUTURE_MS = 5 * 60_000;
 

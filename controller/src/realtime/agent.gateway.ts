@@ -19,7 +19,7 @@ import { PRESENCE_REFRESH_MS } from '../agents/presence';
 import { IngestService } from '../ingest/ingest.service';
 import { AgentProbeIndex } from '../ingest/agent-probe-index.service';
 import { WriterBusy } from '../ingest/batch-writer';
-import { BatchRefused } from '../ingest/result-validation';
+import { BatchRefused, firstResultId } from '../ingest/result-validation';
 import { ProbeChange, ProbeChangeNotifier } from '../probes/probe-change.notifier';
 import { AgentConfigService } from './agent-config.service';
 import { agentRoom } from './rooms';
@@ -145,8 +145,17 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   }
 
   private async receiveResults(socket: AgentSocket, raw: unknown): Promise<void> {
-    const ack = await this.ingest.ingest(socket.data, raw);
-    socket.emit(AgentEvents.ProbePostOk, ack);
+    try {
+      socket.emit(AgentEvents.ProbePostOk, await this.ingest.ingest(socket.data, raw));
+    } catch (e) {
+      if (!(e instanceof WriterBusy)) throw e;
+      this.noteBusy(e);
+      // Names the refused post by its first result, so the agent sends that post again, not
+      // everything it has in flight (which would multiply the load that made us busy).
+      // Jittered, so the refused agents do not all come back in the same instant.
+      const retryAfterMs = Math.round(BUSY_RETRY_MS * (1 + Math.random()));
+      socket.emit(AgentEvents.Error, { ...errorMessage(AgentEvents.ProbePost, BUSY_CODE, e.message, retryAfterMs), result_id: firstResultId(raw) ?? undefined });
+    }
   }
 
   private async receiveVersion(socket: AgentSocket, raw: unknown): Promise<void> {
@@ -192,12 +201,6 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     } catch (e) {
       if (e instanceof BatchRefused) {
         socket.emit(AgentEvents.Error, errorMessage(event, 'bad_request', e.message));
-        return;
-      }
-      if (e instanceof WriterBusy) {
-        this.noteBusy(e);
-        // Jittered, so the refused agents do not all come back in the same instant.
-        socket.emit(AgentEvents.Error, errorMessage(event, BUSY_CODE, e.message, Math.round(BUSY_RETRY_MS * (1 + Math.random()))));
         return;
       }
       this.logger.error({ err: e, agent_id: socket.data?.agentId, event }, 'agent message failed');
