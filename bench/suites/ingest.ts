@@ -135,8 +135,18 @@ async function runScenario(s: Scenario, fleet: Fleet, dataDir: string, opts: Sui
   }
 }
 
+/** NW_BENCH_INGEST_AGENTS=5000 runs only that scenario (for a profile of one fleet size); unset runs all. */
+function selectedScenarios(opts: SuiteOptions): Scenario[] {
+  const all = opts.quick ? QUICK : FULL;
+  const wanted = process.env.NW_BENCH_INGEST_AGENTS;
+  if (!wanted) return all;
+  const picked = all.filter((s) => String(s.agents) === wanted);
+  if (picked.length === 0) throw new Error(`NW_BENCH_INGEST_AGENTS=${wanted} matches no scenario (${all.map((s) => s.agents).join(', ')})`);
+  return picked;
+}
+
 export async function run(opts: SuiteOptions): Promise<SuiteResult> {
-  const scenarios = opts.quick ? QUICK : FULL;
+  const scenarios = selectedScenarios(opts);
   const largest = Math.max(...scenarios.map((s) => s.agents));
   const fleetStarted = performance.now();
   const { fleet, dataDir, reused } = await openFleet(largest, { fresh: false, log: (m) => log(SUITE, m) });
