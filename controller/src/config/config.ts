@@ -25,7 +25,9 @@ export interface AppConfig {
   pinLockSeconds: number;
   /**
    * Results waiting for the time-series store, at most; beyond it agents are told `busy` and
-   * keep their results until the queue drains (bounds controller memory under overload).
+   * keep their results until the queue drains. A safety valve for memory, set well above the
+   * queue a saturated controller builds on its own (40-100 k in the benchmarks): refusing
+   * earlier throttles agents below what the store can take (BENCHMARKS.md).
    */
   ingestMaxQueuedResults: number;
   lookups: LookupSettings;
@@ -188,7 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     pinMaxAttempts: intSetting(env, 'PIN_MAX_ATTEMPTS', 5, 1, 1000),
     pinLockSeconds: intSetting(env, 'PIN_LOCK_SECONDS', 300, 1, 86400),
-    ingestMaxQueuedResults: intSetting(env, 'INGEST_MAX_QUEUED_RESULTS', 100_000, 1, 10_000_000),
+    ingestMaxQueuedResults: intSetting(env, 'INGEST_MAX_QUEUED_RESULTS', 500_000, 1, 10_000_000),
     lookups: loadLookupSettings(env),
   };
 }

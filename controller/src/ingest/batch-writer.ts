@@ -64,7 +64,7 @@ function defaults(): BatchWriterOptions {
   return {
     maxRowsPerInsert: 20_000,
     recentIdCapacity: 200_000,
-    maxQueuedRows: 100_000,
+    maxQueuedRows: 500_000,
     freshAfter: toClickHouseTime(new Date(Date.now() + MAX_CLOCK_SKEW_MS).toISOString()),
   };
 }
