@@ -1,6 +1,7 @@
 import { AgentExit, ExitCode } from '../exit-codes';
 import type { Logger } from '../log';
 import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from '../transport/backoff';
+import { headerValue, httpRequest } from '../transport/http-request';
 
 export interface EnrollRequest {
   controller: string;
@@ -67,10 +68,10 @@ export function classifyEnrollResponse(status: number, body: unknown, retryAfter
   return { kind: 'exit', exit: new AgentExit(ExitCode.Unexpected, `unexpected answer to enrollment (HTTP ${status}: ${why})`) };
 }
 
-/** Network-level failure text (connection refused, DNS) from fetch's nested cause. */
+/** Network-level failure text: the error code (ECONNREFUSED, ENOTFOUND, …) when there is one. */
 function networkReason(e: unknown): string {
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (e as Error).message ?? String(e);
+  const err = e as { code?: string; message?: string };
+  return err.code ?? err.message ?? String(e);
 }
 
 /**
@@ -86,20 +87,20 @@ export async function enroll(
     if (opts.signal.aborted) throw new AgentExit(ExitCode.Ok, 'stopped before enrollment completed');
     let outcome: EnrollOutcome;
     try {
-      const res = await fetch(`${req.controller}/agent`, {
+      const res = await httpRequest(`${req.controller}/agent`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ workspace_id: req.workspaceId, agent_id: req.agentId, pin: req.pin }),
-        signal: AbortSignal.any([opts.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+        signal: opts.signal,
+        timeoutMs: REQUEST_TIMEOUT_MS,
       });
-      const text = await res.text();
-      let body: unknown = text;
+      let body: unknown = res.text;
       try {
-        body = JSON.parse(text);
+        body = JSON.parse(res.text);
       } catch {
         // Keep the text: a proxy's HTML error page still says something useful.
       }
-      outcome = classifyEnrollResponse(res.status, body, res.headers.get('retry-after'));
+      outcome = classifyEnrollResponse(res.status, body, headerValue(res.headers, 'retry-after'));
     } catch (e) {
       if (opts.signal.aborted) throw new AgentExit(ExitCode.Ok, 'stopped before enrollment completed');
       outcome = { kind: 'retry', reason: `controller unreachable (${networkReason(e)})` };

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { httpRequest } from './http-request';
 
 /** What the agent proves itself with after enrollment. */
 export interface AgentCredentials {
@@ -24,12 +25,9 @@ export function agentHeaders(creds: AgentCredentials): Record<string, string> {
  */
 export async function fetchPublicIp(creds: AgentCredentials, timeoutMs = 5000): Promise<string | null> {
   try {
-    const res = await fetch(`${creds.controller}/agent/api/whoami?quick=true`, {
-      headers: agentHeaders(creds),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!res.ok) return null;
-    const body = (await res.json()) as { ip?: unknown };
+    const res = await httpRequest(`${creds.controller}/agent/api/whoami?quick=true`, { method: 'GET', headers: agentHeaders(creds), timeoutMs });
+    if (res.status < 200 || res.status > 299) return null;
+    const body = JSON.parse(res.text) as { ip?: unknown };
     return typeof body.ip === 'string' && isIP(body.ip) ? body.ip : null;
   } catch {
     return null;
