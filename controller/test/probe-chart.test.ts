@@ -38,7 +38,7 @@ function row(workspaceId: number, probeId: number, agentId: number, s: Sample): 
     rtt_avg_ms: s.rtt,
     rtt_max_ms: s.rtt === null ? null : s.rtt + 2,
     jitter_ms: s.rtt === null ? null : 0.5,
-    payload: {},
+    payload: '{}',
   };
 }
 

@@ -33,7 +33,7 @@ function row(probeId: number, minute: number, rtt: number | null, loss = 0): Pro
     rtt_avg_ms: rtt,
     rtt_max_ms: rtt,
     jitter_ms: rtt === null ? null : 0.1,
-    payload: { rtt },
+    payload: JSON.stringify({ rtt }),
   };
 }
 
@@ -68,12 +68,20 @@ function storeContract(name: string, open: () => Promise<{ store: TimeSeriesStor
       expect(found[0].avg).toBeCloseTo(14.5);
     });
 
-    it('stores a payload handed over as an object as its exact JSON text', async () => {
-      const payload = { target: 'x"y\\z', rtts_ms: [1.5, null, 2], nested: { ok: true }, text: 'línea\n' };
-      const stored = { ...row(6, 1, 5), payload };
-      await store.insert('probe_results', [stored]);
-      const back = await store.query<{ payload: string }>('SELECT payload FROM probe_results WHERE toString(id) = {id:String}', { id: stored.id });
-      expect(back).toEqual([{ payload: JSON.stringify(payload) }]);
+    it('stores every column of the ingest path exactly, whatever the strings hold', async () => {
+      const repo = new ProbeResultsRepository(store);
+      const payload = JSON.stringify({ target: 'x"y\\z', rtts_ms: [1.5, null, 2], text: 'línea\n\ttab', nul: '\u0000' });
+      const nasty = { ...row(6, 1, null, 100), target: 'host\twith\ttabs\\N', triggered: true, triggered_reason: 'line1\nline2\r\\end', payload };
+      const plain = { ...row(6, 2, 0.25), rtt_min_ms: 1e-7 };
+      await repo.insert([nasty, plain]);
+      const back = await store.query<Record<string, unknown>>(
+        `SELECT toString(id) AS id_text, workspace_id, probe_id, agent_id, probe_agent_id, type, target, target_agent, triggered,
+                triggered_reason, toString(created_at) AS created_text, loss_pct, rtt_min_ms, rtt_avg_ms, rtt_max_ms, jitter_ms, payload
+         FROM probe_results WHERE probe_id = 6 ORDER BY created_at`,
+      );
+      expect(back).toEqual(
+        [nasty, plain].map(({ id, created_at, ...rest }) => ({ id_text: id, created_text: created_at, ...rest })),
+      );
     });
 
     it('treats a hostile parameter as data, never as SQL', async () => {

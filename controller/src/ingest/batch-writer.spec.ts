@@ -19,7 +19,7 @@ function row(id: string, createdAt = '2026-01-01 00:00:00.000'): ProbeResultRow 
     rtt_avg_ms: 1,
     rtt_max_ms: 1,
     jitter_ms: 0,
-    payload: {},
+    payload: '{}',
   };
 }
 

@@ -19,14 +19,30 @@ export interface ProbeResultRow {
   rtt_avg_ms: number | null;
   rtt_max_ms: number | null;
   jitter_ms: number | null;
-  /**
-   * Stored as JSON text in a String column, but handed over as the object: the client encodes
-   * each row once and ClickHouse keeps the object's text as the string
-   * (`input_format_json_read_objects_as_strings`, set in clickhouse.client.ts). Stringifying it
-   * here first would encode every payload twice, the second time escaping the first.
-   */
-  payload: ProbeResult['payload'];
+  /** The result's payload as JSON text. */
+  payload: string;
 }
+
+/** Every column the ingest writes, in one place, for the TabSeparated insert. */
+export const PROBE_RESULT_COLUMNS = [
+  'id',
+  'workspace_id',
+  'probe_id',
+  'agent_id',
+  'probe_agent_id',
+  'type',
+  'target',
+  'target_agent',
+  'triggered',
+  'triggered_reason',
+  'created_at',
+  'loss_pct',
+  'rtt_min_ms',
+  'rtt_avg_ms',
+  'rtt_max_ms',
+  'jitter_ms',
+  'payload',
+] as const satisfies readonly (keyof ProbeResultRow)[];
 
 export interface IngestIdentity {
   workspaceId: number;
@@ -84,6 +100,6 @@ export function toProbeResultRow(result: ProbeResult, who: IngestIdentity): Prob
     triggered_reason: result.triggered_reason,
     created_at: toClickHouseTime(result.created_at),
     ...metricsOf(result),
-    payload: result.payload,
+    payload: JSON.stringify(result.payload),
   };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TimeSeriesStore } from '../timeseries/timeseries.store';
-import type { ProbeResultRow } from './probe-result.row';
+import { PROBE_RESULT_COLUMNS, type ProbeResultRow } from './probe-result.row';
 
 /** Write side of `probe_results`. */
 @Injectable()
@@ -35,6 +35,6 @@ export class ProbeResultsRepository {
   }
 
   async insert(rows: readonly ProbeResultRow[]): Promise<void> {
-    await this.store.insert('probe_results', rows);
+    await this.store.insertTabSeparated('probe_results', PROBE_RESULT_COLUMNS, rows);
   }
 }

@@ -14,13 +14,10 @@ type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connect
 /**
  * Settings both transports send, so results look the same whichever engine answers: without the
  * second, a server quotes 64-bit counts in JSON while chDB does not (counts stay far below 2^53).
- * The third lets a JSON object be inserted into a String column as its own text, so a probe
- * payload is encoded once per row (the default on recent engines; explicit for older servers).
  */
 const CLIENT_SETTINGS = {
   date_time_input_format: 'best_effort',
   output_format_json_quote_64bit_integers: 0,
-  input_format_json_read_objects_as_strings: 1,
 } as const;
 
 export type TimeSeriesMode = 'clickhouse' | 'chdb';

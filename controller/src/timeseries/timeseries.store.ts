@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { toTabSeparated } from './tab-separated';
 
 export type QueryParams = Record<string, unknown>;
 
@@ -12,6 +14,18 @@ export class TimeSeriesStore {
   async insert<Row extends object>(table: string, rows: readonly Row[]): Promise<void> {
     if (rows.length === 0) return;
     await this.client.insert({ table, values: rows as Row[], format: 'JSONEachRow' });
+  }
+
+  /**
+   * The same as insert, encoded as TabSeparated, which the engine reads faster; for the hot
+   * write path. Every column named must hold a string, number, boolean or null.
+   */
+  async insertTabSeparated<Row extends object>(table: string, columns: readonly (keyof Row & string)[], rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    // A byte stream, not an object stream: the client passes it through as the request body.
+    const body = Readable.from([toTabSeparated(rows, columns)], { objectMode: false });
+    const [first, ...rest] = columns;
+    await this.client.insert({ table, values: body, format: 'TabSeparated', columns: [first, ...rest] });
   }
 
   async query<Row>(sql: string, params: QueryParams = {}): Promise<Row[]> {
