@@ -1,16 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ProbeType } from '@netwatcher/shared';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { ProbeEntity } from '../probes/probe.entity';
 
 type ProbeTypes = Map<number, ProbeType>;
 
 /** A miss reloads an agent's probes at most this often (invalidate() always allows the next one). */
 export const MISS_RELOAD_INTERVAL_MS = 1000;
+/** Agents whose probes one query loads, at most (keeps the IN list and the answer bounded). */
+const LOAD_CHUNK = 1000;
+
+interface QueuedLoad {
+  workspaceId: number;
+  resolve(types: ProbeTypes): void;
+  reject(error: unknown): void;
+}
 
 /**
  * Which probes each agent owns, for checking every posted result without a database round trip.
+ * Loads are batched: after a controller restart thousands of agents reconnect and post at once,
+ * and one query per agent (serialized on PGlite's single thread) kept posts waiting for seconds;
+ * the agents asked for in one turn of the event loop are loaded with one query.
  * Entries are dropped when the agent's probes change (this process's ProbeChangeNotifier); a
  * miss reloads, so a result for a probe created elsewhere a moment ago is still accepted, but
  * at most once a second per agent: an agent that keeps naming probes it does not own costs
@@ -20,6 +31,8 @@ export const MISS_RELOAD_INTERVAL_MS = 1000;
 export class AgentProbeIndex {
   private readonly byAgent = new Map<number, Promise<ProbeTypes>>();
   private readonly lastMissReload = new Map<number, number>();
+  private readonly queued = new Map<number, QueuedLoad>();
+  private loadScheduled = false;
 
   constructor(@InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>) {}
 
@@ -47,12 +60,35 @@ export class AgentProbeIndex {
   private load(workspaceId: number, agentId: number): Promise<ProbeTypes> {
     let entry = this.byAgent.get(agentId);
     if (!entry) {
-      entry = this.probes
-        .find({ where: { workspaceId, agentId }, select: { id: true, type: true } })
-        .then((rows) => new Map(rows.map((p) => [p.id, p.type])));
+      entry = new Promise<ProbeTypes>((resolve, reject) => this.queued.set(agentId, { workspaceId, resolve, reject }));
       entry.catch(() => this.byAgent.delete(agentId));
       this.byAgent.set(agentId, entry);
+      if (!this.loadScheduled) {
+        this.loadScheduled = true;
+        setImmediate(() => void this.loadQueued());
+      }
     }
     return entry;
+  }
+
+  private async loadQueued(): Promise<void> {
+    this.loadScheduled = false;
+    const batch = [...this.queued];
+    this.queued.clear();
+    for (let i = 0; i < batch.length; i += LOAD_CHUNK) {
+      const chunk = batch.slice(i, i + LOAD_CHUNK);
+      try {
+        const rows = await this.probes.find({
+          where: { agentId: In(chunk.map(([agentId]) => agentId)) },
+          select: { id: true, type: true, agentId: true, workspaceId: true },
+        });
+        for (const [agentId, { workspaceId, resolve }] of chunk) {
+          // An agent id is global; the workspace check keeps a mismatched pair from seeing probes.
+          resolve(new Map(rows.filter((p) => p.agentId === agentId && p.workspaceId === workspaceId).map((p) => [p.id, p.type])));
+        }
+      } catch (e) {
+        for (const [, { reject }] of chunk) reject(e);
+      }
+    }
   }
 }

@@ -1,14 +1,15 @@
-import type { Repository } from 'typeorm';
+import type { FindOperator, Repository } from 'typeorm';
 import type { ProbeEntity } from '../probes/probe.entity';
 import { AgentProbeIndex, MISS_RELOAD_INTERVAL_MS } from './agent-probe-index.service';
 
 /** The probes table as the index sees it: rows per agent, and a count of queries. */
 class FakeProbes {
-  rows: { id: number; type: string; agentId: number }[] = [{ id: 1, type: 'PING', agentId: 7 }];
+  rows: { id: number; type: string; agentId: number; workspaceId: number }[] = [{ id: 1, type: 'PING', agentId: 7, workspaceId: 1 }];
   queries = 0;
-  async find(options: { where: { agentId: number } }) {
+  async find(options: { where: { agentId: FindOperator<number[]> } }) {
     this.queries++;
-    return this.rows.filter((r) => r.agentId === options.where.agentId);
+    const ids = options.where.agentId.value as number[];
+    return this.rows.filter((r) => ids.includes(r.agentId));
   }
 }
 
@@ -16,7 +17,7 @@ describe('AgentProbeIndex', () => {
   let probes: FakeProbes;
   let index: AgentProbeIndex;
   beforeEach(() => {
-    jest.useFakeTimers({ now: 1_000_000 });
+    jest.useFakeTimers({ now: 1_000_000, doNotFake: ['setImmediate'] });
     probes = new FakeProbes();
     index = new AgentProbeIndex(probes as unknown as Repository<ProbeEntity>);
   });
@@ -29,7 +30,7 @@ describe('AgentProbeIndex', () => {
 
   it('reloads on a miss, so a probe created elsewhere a moment ago is accepted', async () => {
     await index.resolver(1, 7, [1]);
-    probes.rows.push({ id: 2, type: 'MTR', agentId: 7 });
+    probes.rows.push({ id: 2, type: 'MTR', agentId: 7, workspaceId: 1 });
     expect((await index.resolver(1, 7, [2]))(2)).toBe('MTR');
     expect(probes.queries).toBe(2);
   });
@@ -46,9 +47,33 @@ describe('AgentProbeIndex', () => {
   it('reloads at once after its probes change here (invalidate)', async () => {
     await index.resolver(1, 7, [999]);
     expect(probes.queries).toBe(2); // first load, then the miss
-    probes.rows.push({ id: 3, type: 'PING', agentId: 7 });
+    probes.rows.push({ id: 3, type: 'PING', agentId: 7, workspaceId: 1 });
     index.invalidate(7);
     expect((await index.resolver(1, 7, [3]))(3)).toBe('PING');
     expect(probes.queries).toBe(3);
+  });
+
+  it('loads the agents asked for in one turn with one query, each seeing only its own probes', async () => {
+    probes.rows.push({ id: 2, type: 'MTR', agentId: 8, workspaceId: 1 }, { id: 3, type: 'PING', agentId: 9, workspaceId: 2 });
+    const [a7, a8, a9, wrongWorkspace] = await Promise.all([
+      index.resolver(1, 7, [1]),
+      index.resolver(1, 8, [2]),
+      index.resolver(2, 9, [3]),
+      index.resolver(1, 10, []),
+    ]);
+    expect(probes.queries).toBe(1);
+    expect([a7(1), a7(2), a8(2), a8(1), a9(3), wrongWorkspace(3)]).toEqual(['PING', undefined, 'MTR', undefined, 'PING', undefined]);
+  });
+
+  it('does not let an agent id paired with another workspace see that agent’s probes', async () => {
+    expect((await index.resolver(2, 7, [1]))(1)).toBeUndefined();
+  });
+
+  it('fails the waiting posts when the query fails, and loads again on the next one', async () => {
+    const find = probes.find.bind(probes);
+    probes.find = () => Promise.reject(new Error('database down'));
+    await expect(index.resolver(1, 7, [1])).rejects.toThrow('database down');
+    probes.find = find;
+    expect((await index.resolver(1, 7, [1]))(1)).toBe('PING');
   });
 });
