@@ -57,6 +57,15 @@ function storeContract(name: string, open: () => Promise<{ store: TimeSeriesStor
       expect(versions.map((v) => Number(v.version))).toEqual(expect.arrayContaining([1, 2]));
     });
 
+    it('reports the newest stored created_at, or nothing for an empty table', async () => {
+      const repo = new ProbeResultsRepository(store);
+      expect(await repo.newestCreatedAt()).toBe('');
+      const newest = row(5, 600, 1);
+      await repo.insert([row(5, 1, 1), newest, row(5, 2, 1)]);
+      expect(await repo.newestCreatedAt()).toBe(newest.created_at);
+      await store.command('TRUNCATE TABLE probe_results');
+    });
+
     it('inserts a batch and queries it back with bound parameters', async () => {
       const rows = Array.from({ length: 100 }, (_, i) => row(7, i % 10, 10 + (i % 10)));
       await store.insert('probe_results', rows);

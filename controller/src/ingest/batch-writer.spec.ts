@@ -135,6 +135,33 @@ describe('BatchWriter', () => {
     });
   });
 
+  describe('what the store held at start-up (storedUntil)', () => {
+    it('an empty store: every result is fresh, no lookup even for results measured just now', async () => {
+      const sink = new MemorySink();
+      const writer = new BatchWriter(sink); // default: start-up + clock skew
+      writer.storedUntil('');
+      const { fresh, outcome } = writer.submit([row('a', '2026-06-01 00:00:01.000')]);
+      expect(fresh.map((r) => r.id)).toEqual(['a']);
+      await outcome;
+      expect(sink.lookups).toBe(0);
+    });
+
+    it('asks the store about results up to its newest created_at, not after it', async () => {
+      const sink = new MemorySink();
+      await new BatchWriter(sink).write([row('old', '2026-06-01 00:00:05.000')]);
+      const lookupsBefore = sink.lookups;
+      const restarted = new BatchWriter(sink);
+      restarted.storedUntil('2026-06-01 00:00:05.000');
+      const replay = restarted.submit([row('old', '2026-06-01 00:00:05.000')]);
+      const next = restarted.submit([row('new', '2026-06-01 00:00:05.001')]);
+      expect(replay.fresh).toEqual([]);
+      expect(next.fresh.map((r) => r.id)).toEqual(['new']);
+      expect(await replay.outcome).toEqual({ inserted: [], duplicates: ['old'] });
+      expect((await next.outcome).inserted.map((r) => r.id)).toEqual(['new']);
+      expect(sink.lookups - lookupsBefore).toBe(1); // the replay's batch only
+    });
+  });
+
   describe('fresh rows (shown live before the write lands)', () => {
     const START = '2026-06-01 00:00:00.000';
     const later = '2026-06-01 00:00:01.000';

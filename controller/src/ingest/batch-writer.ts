@@ -46,7 +46,8 @@ export interface BatchWriterOptions {
   /**
    * Results measured (agent clock, ClickHouse time text) after this moment cannot have been
    * stored by an earlier controller process, so the store is not asked about them. Defaults to
-   * start-up plus the clock skew the ingest accepts.
+   * start-up plus the clock skew the ingest accepts; `storedUntil` narrows it once the store
+   * has said what it holds.
    */
   freshAfter: string;
   /**
@@ -86,12 +87,25 @@ export class BatchWriter {
   private readonly recentIds = new Map<string, string>();
   /** The newest created_at among ids dropped from recentIds: anything older may be one of them. */
   private newestForgotten = '';
+  private freshAfter: string;
 
   constructor(
     private readonly sink: ResultSink,
     options: Partial<BatchWriterOptions> = {},
   ) {
     this.options = { ...defaults(), ...options };
+    this.freshAfter = this.options.freshAfter;
+  }
+
+  /**
+   * The store's newest created_at when this process started ('' if it was empty): a result
+   * measured later cannot be a re-delivery of anything stored before, so it needs no lookup
+   * and can be shown live at once. Without this, the default (start-up + 5 min of clock skew)
+   * sends every result of a controller's first five minutes through the lookup. Results this
+   * process stores are tracked in recentIds, so this may be learned at any time.
+   */
+  storedUntil(newestCreatedAt: string): void {
+    this.freshAfter = newestCreatedAt;
   }
 
   /**
@@ -102,7 +116,7 @@ export class BatchWriter {
    * With several replicas the ReplacingMergeTree table remains the safety net.
    */
   private mayBeStored(row: ProbeResultRow): boolean {
-    return row.created_at <= this.options.freshAfter || row.created_at <= this.newestForgotten;
+    return row.created_at <= this.freshAfter || row.created_at <= this.newestForgotten;
   }
 
   write(rows: ProbeResultRow[]): Promise<WriteOutcome> {

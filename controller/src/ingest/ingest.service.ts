@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { ProbePostOk, ProbeResult } from '@netwatcher/shared';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
@@ -29,17 +29,27 @@ export type NewResultsListener = (stored: NewResult[]) => void;
  * panel may see it twice (same id).
  */
 @Injectable()
-export class IngestService {
+export class IngestService implements OnApplicationBootstrap {
   private readonly logger = new Logger(IngestService.name);
   private readonly writer: BatchWriter;
   private readonly listeners = new Set<NewResultsListener>();
 
   constructor(
-    repository: ProbeResultsRepository,
+    private readonly repository: ProbeResultsRepository,
     private readonly probeIndex: AgentProbeIndex,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.writer = new BatchWriter(repository, { maxQueuedRows: config.ingestMaxQueuedResults });
+  }
+
+  /** Before agents connect: what the store holds tells which results can skip the de-dup lookup. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      this.writer.storedUntil(await this.repository.newestCreatedAt());
+    } catch (e) {
+      // Not fatal: the conservative default (start-up + clock skew) stays, which is only slower.
+      this.logger.warn({ err: e }, 'could not read the newest stored result; de-dup lookups stay on for five minutes');
+    }
   }
 
   /**

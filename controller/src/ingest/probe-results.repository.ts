@@ -34,6 +34,14 @@ export class ProbeResultsRepository {
     return new Set(found.map((r) => r.id_text));
   }
 
+  /** The newest created_at stored, as ClickHouse time text; '' when nothing is stored. */
+  async newestCreatedAt(): Promise<string> {
+    const [row] = await this.store.query<{ n: number; newest_text: string }>(
+      'SELECT count() AS n, toString(max(created_at)) AS newest_text FROM probe_results',
+    );
+    return row && Number(row.n) > 0 ? row.newest_text : '';
+  }
+
   async insert(rows: readonly ProbeResultRow[]): Promise<void> {
     await this.store.insertTabSeparated('probe_results', PROBE_RESULT_COLUMNS, rows);
   }
