@@ -56,6 +56,17 @@ export interface BatchWriterOptions {
    * their spools until it catches up.
    */
   maxQueuedRows: number;
+  /** Told after every successful flush, for logs and metrics. */
+  onFlush?: (stats: FlushStats) => void;
+}
+
+export interface FlushStats {
+  writes: number;
+  rows: number;
+  /** Rows the store was asked about (possible re-deliveries) and how long that took. */
+  lookedUp: number;
+  lookupMs: number;
+  insertMs: number;
 }
 
 /** The most an agent clock may run ahead (result-validation refuses results further in the future). */
@@ -190,9 +201,12 @@ export class BatchWriter {
         }
       }
       const doubtful = candidates.filter((r) => this.mayBeStored(r));
+      const started = performance.now();
       const stored = doubtful.length > 0 ? await this.sink.existingIds(doubtful) : new Set<string>();
       const fresh = candidates.filter((r) => !stored.has(r.id));
+      const looked = performance.now();
       await this.sink.insert(fresh);
+      this.options.onFlush?.({ writes: batch.length, rows: fresh.length, lookedUp: doubtful.length, lookupMs: looked - started, insertMs: performance.now() - looked });
       const freshIds = new Set(fresh.map((r) => r.id));
       this.remember(candidates);
       // Each id is "inserted" for exactly one caller: the first write in this batch that carried it.

@@ -3,10 +3,13 @@ import type { ProbePostOk, ProbeResult } from '@netwatcher/shared';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { AgentProbeIndex } from './agent-probe-index.service';
-import { BatchWriter } from './batch-writer';
+import { BatchWriter, type FlushStats } from './batch-writer';
 import { IngestIdentity, toProbeResultRow } from './probe-result.row';
 import { ProbeResultsRepository } from './probe-results.repository';
 import { validateBatch } from './result-validation';
+
+/** A flush slower than this is logged as a warning: results wait that long for their ack. */
+const SLOW_FLUSH_MS = 1000;
 
 export interface NewResult {
   workspaceId: number;
@@ -39,7 +42,14 @@ export class IngestService implements OnApplicationBootstrap {
     private readonly probeIndex: AgentProbeIndex,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.writer = new BatchWriter(repository, { maxQueuedRows: config.ingestMaxQueuedResults });
+    this.writer = new BatchWriter(repository, { maxQueuedRows: config.ingestMaxQueuedResults, onFlush: (stats) => this.logFlush(stats) });
+  }
+
+  /** Every flush at debug level; a slow one (the store falling behind) as a warning. */
+  private logFlush(stats: FlushStats): void {
+    const line = { ...stats, lookupMs: Math.round(stats.lookupMs), insertMs: Math.round(stats.insertMs) };
+    if (stats.lookupMs + stats.insertMs > SLOW_FLUSH_MS) this.logger.warn(line, 'slow write to the time-series store');
+    else this.logger.debug(line, 'results written');
   }
 
   /** Before agents connect: what the store holds tells which results can skip the de-dup lookup. */
