@@ -9,7 +9,6 @@
  * also times the real insert path.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createClickHouseClient } from '../../controller/src/timeseries/clickhouse.client';
 import { migrateClickHouse } from '../../controller/src/timeseries/clickhouse.migrator';
@@ -17,6 +16,7 @@ import { TimeSeriesStore } from '../../controller/src/timeseries/timeseries.stor
 import { expectedRawRows, planChart } from '../../controller/src/probe-data/probe-chart.plan';
 import { ProbeChartRepository } from '../../controller/src/probe-data/probe-chart.repository';
 import { startClickHouseHttpFixture } from '../../controller/test/support/clickhouse-http-fixture';
+import { probeResultRow } from '../../controller/test/support/probe-result-rows';
 import { CLICKHOUSE_MIGRATIONS } from '../lib/paths';
 import { round, timeRepeated } from '../lib/stats';
 
@@ -189,27 +189,16 @@ async function insertLatency(store: TimeSeriesStore, input: ChartStoreInput, rep
   );
   const row = (k: number, rep: number) => {
     const p = input.probes[(rep * 7 + k) % input.probes.length];
-    const rtt = 5 + ((rep + k) % 40);
-    return {
-      id: randomUUID(),
+    return probeResultRow(Date.now(), 5 + ((rep + k) % 40), {
       workspace_id: input.workspaceId,
       probe_id: p.id,
       agent_id: p.agentId,
       probe_agent_id: p.agentId,
-      type: 'PING',
-      target: '10.0.0.1',
-      target_agent: 0,
-      triggered: false,
-      triggered_reason: '',
-      created_at: chTime(Date.now() / 1000),
-      loss_pct: 0,
-      rtt_min_ms: rtt - 1,
-      rtt_avg_ms: rtt,
-      rtt_max_ms: rtt + 1,
       jitter_ms: 0.4,
       payload: '{"sent":5,"received":5}',
-    };
+    });
   };
+
   const timeBatches = async () => {
     const out: Record<string, unknown> = {};
     for (const size of INSERT_BATCHES) {

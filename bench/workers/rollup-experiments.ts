@@ -17,7 +17,6 @@
  *    rollup as the migration left it, then merged with index_granularity 256, 1,024 and 8,192,
  *    in alternating rounds.
  */
-import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +27,7 @@ import { migrateClickHouse } from '../../controller/src/timeseries/clickhouse.mi
 import { TimeSeriesStore } from '../../controller/src/timeseries/timeseries.store';
 import { CLICKHOUSE_MIGRATIONS } from '../lib/paths';
 import { round, summarize } from '../lib/stats';
+import { probeResultRow } from '../../controller/test/support/probe-result-rows';
 
 const PROBES = 1000;
 const DAYS = 30;
@@ -39,32 +39,10 @@ const GRANULARITIES = [256, 1024, 8192];
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-
 function batch(size: number, rep: number) {
-  return Array.from({ length: size }, (_, k) => {
-    const probe = ((rep * 7 + k) % PROBES) + 1;
-    const rtt = 5 + ((rep + k) % 40);
-    return {
-      id: randomUUID(),
-      workspace_id: 1,
-      probe_id: probe,
-      agent_id: 1,
-      probe_agent_id: 1,
-      type: 'PING',
-      target: '10.0.0.1',
-      target_agent: 0,
-      triggered: false,
-      triggered_reason: '',
-      created_at: chTime(Date.now()),
-      loss_pct: 0,
-      rtt_min_ms: rtt - 1,
-      rtt_avg_ms: rtt,
-      rtt_max_ms: rtt + 1,
-      jitter_ms: 0.4,
-      payload: '{"sent":5,"received":5}',
-    };
-  });
+  return Array.from({ length: size }, (_, k) =>
+    probeResultRow(Date.now(), 5 + ((rep + k) % 40), { probe_id: ((rep * 7 + k) % PROBES) + 1, jitter_ms: 0.4, payload: '{"sent":5,"received":5}' }),
+  );
 }
 
 /** Views attached per condition; the others are detached while it is timed. */

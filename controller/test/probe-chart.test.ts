@@ -4,6 +4,7 @@ import { ProbeChartRepository } from '../src/probe-data/probe-chart.repository';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
+import { probeResultRow } from './support/probe-result-rows';
 import { DbMode, startTestApp, TestApp } from './support/test-app';
 import { expectError } from './support/workspace-members';
 
@@ -21,25 +22,16 @@ interface Sample {
 }
 
 function row(workspaceId: number, probeId: number, agentId: number, s: Sample): ProbeResultRow {
-  return {
-    id: randomUUID(),
+  return probeResultRow(s.at, s.rtt, {
     workspace_id: workspaceId,
     probe_id: probeId,
     agent_id: agentId,
     probe_agent_id: agentId,
-    type: 'PING',
     target: s.target ?? '10.0.0.1',
-    target_agent: 0,
-    triggered: false,
-    triggered_reason: '',
-    created_at: isoAt(s.at).replace('T', ' ').replace('Z', ''),
     loss_pct: s.loss,
-    rtt_min_ms: s.rtt === null ? null : s.rtt - 1,
-    rtt_avg_ms: s.rtt,
     rtt_max_ms: s.rtt === null ? null : s.rtt + 2,
     jitter_ms: s.rtt === null ? null : 0.5,
-    payload: '{}',
-  };
+  });
 }
 
 /**

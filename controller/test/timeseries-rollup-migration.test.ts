@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { createClickHouseClient } from '../src/timeseries/clickhouse.client';
 import { loadMigrations, migrateClickHouse } from '../src/timeseries/clickhouse.migrator';
 import { CLICKHOUSE_MIGRATIONS_DIR } from '../src/timeseries/timeseries.module';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
+import { probeResultRow } from './support/probe-result-rows';
 
 /**
  * Migration 0004 (hourly rollup only, 256-row granules) on a store that lived with 0001–0003:
@@ -20,25 +20,15 @@ const BASE = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new
 const MINUTE = 60_000;
 
 function row(probeId: number, type: string, at: number, rtt: number | null, loss: number | null, target = '10.0.0.1'): ProbeResultRow {
-  return {
-    id: randomUUID(),
-    workspace_id: 1,
+  return probeResultRow(at, rtt, {
     probe_id: probeId,
-    agent_id: 1,
-    probe_agent_id: 1,
     type,
     target,
-    target_agent: 0,
-    triggered: false,
-    triggered_reason: '',
-    created_at: new Date(at).toISOString().replace('T', ' ').replace('Z', ''),
     loss_pct: loss,
     rtt_min_ms: rtt === null ? null : rtt - 0.5,
-    rtt_avg_ms: rtt,
     rtt_max_ms: rtt === null ? null : rtt + 1.25,
-    jitter_ms: rtt === null ? null : 0.1 * (1 + (at / MINUTE) % 3),
-    payload: '{}',
-  };
+    jitter_ms: rtt === null ? null : 0.1 * (1 + ((at / MINUTE) % 3)),
+  });
 }
 
 /**

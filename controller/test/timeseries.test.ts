@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { createClickHouseClient } from '../src/timeseries/clickhouse.client';
 import { migrateClickHouse } from '../src/timeseries/clickhouse.migrator';
 import { CLICKHOUSE_MIGRATIONS_DIR } from '../src/timeseries/timeseries.module';
@@ -9,32 +8,15 @@ import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { ProbeResultsRepository } from '../src/ingest/probe-results.repository';
 import type { ProbeResultRow } from '../src/ingest/probe-result.row';
 import { startClickHouseHttpFixture } from './support/clickhouse-http-fixture';
+import { probeResultRow } from './support/probe-result-rows';
 
 /** Yesterday at 00:00 UTC: inside the raw table's retention (older rows are removed by its TTL). */
 const BASE = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 86_400_000;
 const chMinute = (minute: number) => new Date(BASE + minute * 60_000).toISOString().replace('T', ' ').slice(0, 19);
 
 function row(probeId: number, minute: number, rtt: number | null, loss = 0): ProbeResultRow {
-  const t = new Date(BASE + minute * 60_000 + 5_000);
-  return {
-    id: randomUUID(),
-    workspace_id: 1,
-    probe_id: probeId,
-    agent_id: 1,
-    probe_agent_id: 1,
-    type: 'PING',
-    target: '10.0.0.1',
-    target_agent: 0,
-    triggered: false,
-    triggered_reason: '',
-    created_at: t.toISOString().replace('T', ' ').replace('Z', ''),
-    loss_pct: loss,
-    rtt_min_ms: rtt,
-    rtt_avg_ms: rtt,
-    rtt_max_ms: rtt,
-    jitter_ms: rtt === null ? null : 0.1,
-    payload: JSON.stringify({ rtt }),
-  };
+  // min = avg = max: the rollup assertions below read exact figures.
+  return probeResultRow(BASE + minute * 60_000 + 5_000, rtt, { probe_id: probeId, loss_pct: loss, rtt_min_ms: rtt, rtt_max_ms: rtt, payload: JSON.stringify({ rtt }) });
 }
 
 /** The same behaviour is demanded of both transports: chDB in-process and HTTP. */
