@@ -43,4 +43,10 @@ async function main(): Promise<void> {
   process.exit(code);
 }
 
+// `netwatcher-agent --help | head`: the reader went away, so there is nobody left to tell.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(ExitCode.Ok);
+  throw e;
+});
+
 void main();

@@ -37,3 +37,11 @@ describe('agent launcher (bin/netwatcher-agent.js)', () => {
     expect(youngGenerationAfterChurn(AGENT_BIN)).toBeLessThanOrEqual(2 * MIB);
   });
 });
+
+describe('the CLI as a pipeline stage', () => {
+  it('exits quietly with 0 when the reader of its output goes away (`--help | head -c 10`)', () => {
+    assertBuilt();
+    const r = spawnSync('bash', ['-c', `'${process.execPath}' '${AGENT_BIN}' run --help | head -c 10 >/dev/null; echo "status=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
+    expect(r.stderr.trim()).toBe('status=0');
+  });
+});
