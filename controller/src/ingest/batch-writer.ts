@@ -1,4 +1,5 @@
 import { toClickHouseTime, type ProbeResultRow } from './probe-result.row';
+import { MAX_CLOCK_SKEW_MS } from './result-validation';
 
 export interface ResultSink {
   existingIds(rows: readonly ProbeResultRow[]): Promise<Set<string>>;
@@ -68,9 +69,6 @@ export interface FlushStats {
   lookupMs: number;
   insertMs: number;
 }
-
-/** The most an agent clock may run ahead (result-validation refuses results further in the future). */
-export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 function defaults(): BatchWriterOptions {
   return {

@@ -28,8 +28,11 @@ export function firstResultId(raw: unknown): string | null {
   return idOf(Array.isArray(raw) ? raw[0] : raw);
 }
 
-/** Clock skew tolerance: a result claiming to come from the future is a broken agent clock. */
-const MAX_FUTURE_MS = 5 * 60_000;
+/**
+ * Clock skew tolerance: a result claiming to come from further in the future is a broken agent
+ * clock and is refused. The batch writer's de-dup shortcut relies on this bound.
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Checks one `probe_post` message: a single result or an array of at most MAX_RESULTS_PER_POST.
@@ -61,7 +64,7 @@ export function validateBatch(
       rejected.push({ id: result.id, error: `probe ${result.probe_id} does not belong to this agent` });
     } else if (!RESULT_TYPES_BY_PROBE[probeType].includes(result.type)) {
       rejected.push({ id: result.id, error: `a ${probeType} probe cannot report a ${result.type} result` });
-    } else if (Date.parse(result.created_at) > now + MAX_FUTURE_MS) {
+    } else if (Date.parse(result.created_at) > now + MAX_CLOCK_SKEW_MS) {
       rejected.push({ id: result.id, error: 'created_at is in the future: check the agent clock' });
     } else {
       accepted.push(result);

@@ -8,7 +8,6 @@ import {
   AgentHandshakeAuth,
   AgentServerToClientEvents,
   AgentVersion,
-  BUSY_CODE,
   SOCKET_PATH,
 } from '@netwatcher/shared';
 import type { Namespace, Socket } from 'socket.io';
@@ -23,7 +22,7 @@ import { BatchRefused, firstResultId } from '../ingest/result-validation';
 import { ProbeChange, ProbeChangeNotifier } from '../probes/probe-change.notifier';
 import { AgentConfigService } from './agent-config.service';
 import { agentRoom } from './rooms';
-import { errorMessage, refusal, toRefusal } from './socket-errors';
+import { busyMessage, errorMessage, refusal, toRefusal } from './socket-errors';
 
 interface AgentSocketData {
   workspaceId: number;
@@ -153,8 +152,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
       // Names the refused post by its first result, so the agent sends that post again, not
       // everything it has in flight (which would multiply the load that made us busy).
       // Jittered, so the refused agents do not all come back in the same instant.
-      const retryAfterMs = Math.round(BUSY_RETRY_MS * (1 + Math.random()));
-      socket.emit(AgentEvents.Error, { ...errorMessage(AgentEvents.ProbePost, BUSY_CODE, e.message, retryAfterMs), result_id: firstResultId(raw) ?? undefined });
+      socket.emit(AgentEvents.Error, busyMessage(e.message, Math.round(BUSY_RETRY_MS * (1 + Math.random())), firstResultId(raw)));
     }
   }
 

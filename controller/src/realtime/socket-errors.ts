@@ -1,4 +1,4 @@
-import type { AgentConnectRefusal, SocketErrorMessage } from '@netwatcher/shared';
+import { AgentEvents, BUSY_CODE, type AgentConnectRefusal, type SocketErrorMessage } from '@netwatcher/shared';
 import { ApiError } from '../common/api-error';
 
 /** Socket.IO passes `data` of a middleware error to the client's `connect_error`. */
@@ -19,6 +19,13 @@ export function toRefusal(e: unknown): RefusalError {
   return new Error('controller temporarily unavailable');
 }
 
-export function errorMessage(event: string, code: string, error: string, retryAfterMs?: number): SocketErrorMessage {
-  return retryAfterMs === undefined ? { event, code, error } : { event, code, error, retry_after_ms: retryAfterMs };
+export function errorMessage(event: string, code: string, error: string): SocketErrorMessage {
+  return { event, code, error };
+}
+
+/** A `probe_post` refused under overload: when to send again, and which post (by its first result id). */
+export function busyMessage(error: string, retryAfterMs: number, resultId: string | null): SocketErrorMessage {
+  const message: SocketErrorMessage = { ...errorMessage(AgentEvents.ProbePost, BUSY_CODE, error), retry_after_ms: retryAfterMs };
+  if (resultId !== null) message.result_id = resultId;
+  return message;
 }
