@@ -41,20 +41,25 @@ export interface WorkerTick {
   acked: number;
 }
 
-export interface WorkerDone {
-  type: 'done';
-  produced: number;
-  acked: number;
-  rejected: number;
-  unacked_posts: number;
-  unacked_results: number;
-  unmatched_acks: number;
-  error_messages: number;
+/** The counts every generator reports and the parent adds up, in report order. */
+export const LOAD_COUNTERS = [
+  'produced',
+  'acked',
+  'rejected',
+  'unacked_results',
+  'unmatched_acks',
+  'error_messages',
   /** Posts the controller refused as `busy` (write queue full), and posts sent again after one. */
-  busy_refusals: number;
-  resent_posts: number;
-  disconnects: number;
-  still_connected: number;
+  'busy_refusals',
+  'resent_posts',
+  'disconnects',
+  'still_connected',
+] as const;
+export type LoadCounters = Record<(typeof LOAD_COUNTERS)[number], number>;
+
+export interface WorkerDone extends LoadCounters {
+  type: 'done';
+  unacked_posts: number;
   latencies: number[];
   latency_samples_seen: number;
   errors: string[];

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import type { FleetAgent } from './fleet';
-import type { LoadConfig, ParentMessage, WorkerConnected, WorkerDone, WorkerMessage } from './load-protocol';
+import { LOAD_COUNTERS, type LoadConfig, type LoadCounters, type ParentMessage, type WorkerConnected, type WorkerDone, type WorkerMessage } from './load-protocol';
 import { workerPath } from './paths';
 import { sleep } from './concurrency';
 import { round } from './stats';
@@ -12,17 +12,7 @@ export interface ConnectFigures {
   errors: string[];
 }
 
-export interface LoadFigures {
-  produced: number;
-  acked: number;
-  rejected: number;
-  unacked_results: number;
-  unmatched_acks: number;
-  error_messages: number;
-  busy_refusals: number;
-  resent_posts: number;
-  disconnects: number;
-  still_connected: number;
+export interface LoadFigures extends LoadCounters {
   /** Acked (= durably stored) results per second between warm-up and the end of production. */
   stored_per_s: number;
   offered_per_s: number;
@@ -133,18 +123,9 @@ export class LoadGenerators {
     const first = window[0];
     const last = window[window.length - 1];
     const span = first && last && last.t > first.t ? last.t - first.t : NaN;
-    const sum = (f: (d: WorkerDone) => number) => done.reduce((n, d) => n + f(d), 0);
+    const totals = Object.fromEntries(LOAD_COUNTERS.map((key) => [key, done.reduce((n, d) => n + d[key], 0)])) as LoadCounters;
     return {
-      produced: sum((d) => d.produced),
-      acked: sum((d) => d.acked),
-      rejected: sum((d) => d.rejected),
-      unacked_results: sum((d) => d.unacked_results),
-      unmatched_acks: sum((d) => d.unmatched_acks),
-      error_messages: sum((d) => d.error_messages),
-      busy_refusals: sum((d) => d.busy_refusals),
-      resent_posts: sum((d) => d.resent_posts),
-      disconnects: sum((d) => d.disconnects),
-      still_connected: sum((d) => d.still_connected),
+      ...totals,
       stored_per_s: round((last.acked - first.acked) / span, 0),
       offered_per_s: round((last.produced - first.produced) / span, 0),
       latencies: done.flatMap((d) => d.latencies),
