@@ -53,24 +53,25 @@ export class LookupCache {
     ttlDays: number,
     compute: () => Promise<T>,
   ): Promise<Cached<T>> {
-    const flightKey = `${kind}\u0000${key}\u0000${version}`;
-    const running = this.inFlight.get(flightKey);
+    // One key for both the in-flight map and the memory tier: the same answer either way.
+    const entryKey = `${kind}\u0000${key}\u0000${version}`;
+    const running = this.inFlight.get(entryKey);
     if (running) return running as Promise<Cached<T>>;
-    const work = this.lookupOrCompute(kind, key, version, ttlDays, compute).finally(() =>
-      this.inFlight.delete(flightKey),
+    const work = this.lookupOrCompute(entryKey, kind, key, version, ttlDays, compute).finally(() =>
+      this.inFlight.delete(entryKey),
     );
-    this.inFlight.set(flightKey, work);
+    this.inFlight.set(entryKey, work);
     return work;
   }
 
   private async lookupOrCompute<T>(
+    memoryKey: string,
     kind: CacheKind,
     key: string,
     version: string,
     ttlDays: number,
     compute: () => Promise<T>,
   ): Promise<Cached<T>> {
-    const memoryKey = `${kind}\u0000${key}\u0000${version}`;
     if (ttlDays > 0) {
       const remembered = this.recall<T>(memoryKey);
       if (remembered) return remembered;
