@@ -65,7 +65,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('probes REST on %s', (mode) => {
 
   describe('create', () => {
     it('creates the seed example and answers the full view', async () => {
-      const res = await f.user.http.post(probesPath(a), {
+      const seedExample = {
         workspace_id: f.ws,
         agent_id: a,
         type: 'PING',
@@ -79,23 +79,12 @@ describe.each<DbMode>(['postgres', 'pglite'])('probes REST on %s', (mode) => {
         agent_targets: [],
         labels: { site: 'hq' },
         metadata: { note: 'dns' },
-      });
+      };
+      const res = await f.user.http.post(probesPath(a), seedExample);
       expect(res.status).toBe(201);
       expect(Object.keys(res.body).sort()).toEqual([...PROBE_KEYS, 'agent_id', 'reverse_probe_ids'].sort());
       expect(res.body).toMatchObject({
-        workspace_id: f.ws,
-        agent_id: a,
-        type: 'PING',
-        enabled: true,
-        interval_sec: 60,
-        timeout_sec: 10,
-        count: 5,
-        duration_sec: 0,
-        server: false,
-        targets: ['8.8.8.8', '1.1.1.1'],
-        agent_targets: [],
-        labels: { site: 'hq' },
-        metadata: { note: 'dns' },
+        ...seedExample,
         reverse_of_probe_id: null,
         reverse_probe_ids: [],
       });
