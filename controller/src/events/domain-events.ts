@@ -1,0 +1,77 @@
+import type { ProbeResult } from '@netwatcher/shared';
+
+/** An agent's probe set changed (created, edited, deleted, copied, or a peer agent went away). */
+export interface ProbeChange {
+  workspaceId: number;
+  agentId: number;
+}
+
+export interface AgentRef {
+  workspaceId: number;
+  agentId: number;
+}
+
+/** One result as ingested: who measured it and what it says. */
+export interface NewResult {
+  workspaceId: number;
+  agentId: number;
+  result: ProbeResult;
+}
+
+export type MemberChangeKind = 'added' | 'removed' | 'role_changed';
+
+/**
+ * A membership that grants access changed. `userId` is null for an invitation to an e-mail with
+ * no account yet (it grants nothing until accepted, which is another `added`).
+ */
+export interface MemberChange {
+  workspaceId: number;
+  userId: number | null;
+  kind: MemberChangeKind;
+}
+
+/**
+ * Every domain event: its name and its payload. Payloads are plain JSON-serialisable data
+ * (numbers, strings, arrays, plain objects), so a cross-replica transport can carry them.
+ */
+export interface DomainEvents {
+  'probe.changed': ProbeChange;
+  'agent.created': AgentRef;
+  'agent.deleted': AgentRef;
+  /**
+   * Results new for certain, for the live feed: those that cannot be re-deliveries right after
+   * validation, the rest once the write stored them. A result appears here once per process.
+   */
+  'results.new': NewResult[];
+  /** Results durably written (re-deliveries excluded), after the agent was acked: for evaluators. */
+  'results.stored': NewResult[];
+  'member.changed': MemberChange;
+  'workspace.deleted': { workspaceId: number };
+  'user.credentials_changed': { userId: number };
+}
+
+export type DomainEventName = keyof DomainEvents;
+
+/**
+ * Which events must reach every controller replica, not only the one that emitted them. A
+ * `true` here is the contract for the cross-replica transport; `Record<DomainEventName, …>`
+ * makes the compiler ask for a decision on every new event.
+ * - probe.changed: every replica drops its probe-index entry and pushes the config to the
+ *   agent's sockets, wherever they are connected.
+ * - agent.deleted: the agent's sockets may live on any replica; they are closed there.
+ * - member.changed, workspace.deleted, user.credentials_changed: panel subscriptions on every
+ *   replica are to be revoked.
+ * - results.*: stay local. Panels get results through the Socket.IO adapter already, and each
+ *   result is evaluated once, by the replica that ingested it.
+ * - agent.created: nothing outside this replica needs it (the agent is not connected yet).
+ */
+export const CROSSES_REPLICAS: Readonly<Record<DomainEventName, boolean>> = {
+  'probe.changed': true,
+  'agent.created': false,
+  'agent.deleted': true,
+  'results.new': false,
+  'results.stored': false,
+  'member.changed': true,
+  'workspace.deleted': true,
+  'user.credentials_changed': true,
+};
