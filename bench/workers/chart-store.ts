@@ -14,7 +14,7 @@ import { createClickHouseClient } from '../../controller/src/timeseries/clickhou
 import { migrateClickHouse } from '../../controller/src/timeseries/clickhouse.migrator';
 import { TimeSeriesStore } from '../../controller/src/timeseries/timeseries.store';
 import { expectedRawRows, planChart } from '../../controller/src/probe-data/probe-chart.plan';
-import { ProbeChartRepository } from '../../controller/src/probe-data/probe-chart.repository';
+import { ProbeChartRepository } from '../../controller/src/probe-results/probe-chart.repository';
 import { startClickHouseHttpFixture } from '../../controller/test/support/clickhouse-http-fixture';
 import { probeResultRow } from '../../controller/test/support/probe-result-rows';
 import { CLICKHOUSE_MIGRATIONS } from '../lib/paths';

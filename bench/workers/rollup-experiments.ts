@@ -21,7 +21,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import { join } from 'node:path';
 import { expectedRawRows, planChart } from '../../controller/src/probe-data/probe-chart.plan';
-import { ProbeChartRepository } from '../../controller/src/probe-data/probe-chart.repository';
+import { ProbeChartRepository } from '../../controller/src/probe-results/probe-chart.repository';
 import { createClickHouseClient } from '../../controller/src/timeseries/clickhouse.client';
 import { migrateClickHouse } from '../../controller/src/timeseries/clickhouse.migrator';
 import { TimeSeriesStore } from '../../controller/src/timeseries/timeseries.store';

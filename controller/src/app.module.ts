@@ -7,6 +7,7 @@ import { requestIdFor } from './common/request-id';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { TimeSeriesModule } from './timeseries/timeseries.module';
 import { WorkspaceAccessModule } from './workspaces/workspace-access.module';
@@ -30,6 +31,7 @@ export class AppModule {
           },
         }),
         DatabaseModule,
+        EventsModule,
         TimeSeriesModule,
         WorkspaceAccessModule,
         AuthModule,

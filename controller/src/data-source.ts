@@ -1,8 +1,16 @@
-// Entry point for the TypeORM CLI (`npx typeorm -d controller/dist/database/data-source.js migration:run`).
-// The controller itself builds its DataSource from the same options in DatabaseModule.
+// Entry point for the TypeORM CLI (`npx typeorm -d controller/dist/data-source.js migration:run`).
+// The controller itself builds its DataSource from the same options in DatabaseModule, where each
+// feature module registers its own entities; the CLI has no modules, so it lists them all here.
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/config';
-import { buildDataSourceOptions } from './database.options';
+import { AgentEntity } from './agents/agent.entity';
+import { UserEntity } from './auth/user.entity';
+import { loadConfig } from './config/config';
+import { buildDataSourceOptions } from './database/database.options';
+import { ProbeEntity } from './probes/probe.entity';
+import { MemberEntity } from './workspaces/member.entity';
+import { WorkspaceEntity } from './workspaces/workspace.entity';
 
-export default new DataSource(buildDataSourceOptions(loadConfig()));
+export const ENTITIES = [UserEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity];
+
+export default new DataSource(buildDataSourceOptions(loadConfig(), ENTITIES));

@@ -6,6 +6,7 @@ import { AgentApiModule } from './agent-api/agent-api.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 import { IngestModule } from './ingest/ingest.module';
 import { ProbeDataModule } from './probe-data/probe-data.module';
+import { ProbeResultsModule } from './probe-results/probe-results.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { LocalAgentModule } from './local-agent/local-agent.module';
 
@@ -19,6 +20,7 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   LookupsModule,
   AgentApiModule,
   WorkspacesModule,
+  ProbeResultsModule,
   IngestModule,
   ProbeDataModule,
   RealtimeModule,

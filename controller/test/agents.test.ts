@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ProbeChange, ProbeChangeNotifier } from '../src/probes/probe-change.notifier';
+import type { ProbeChange } from '../src/events/domain-events';
+import { DomainEventBus } from '../src/events/event-bus';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { agentRow, createAgent, db, probeRows, RoleFixture, workspaceWithRoles } from './support/agents';
 import { Http } from './support/http';
@@ -228,7 +229,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('agents REST on %s', (mode) => {
       const probe = await f.user.http.post(`${agentsPath()}/${watcher.id}/probes`, { type: 'AGENT', agent_targets: [gone.id] });
       expect(probe.status).toBe(201);
       const seen: ProbeChange[] = [];
-      const off = t.app.get(ProbeChangeNotifier).subscribe((c) => seen.push(c));
+      const off = t.app.get(DomainEventBus).on('probe.changed', (c) => void seen.push(c));
       try {
         expect((await f.owner.http.delete(`${agentsPath()}/${gone.id}`)).status).toBe(204);
       } finally {

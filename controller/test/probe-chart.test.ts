@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ProbeResultRow } from '../src/ingest/probe-result.row';
-import { ProbeChartRepository } from '../src/probe-data/probe-chart.repository';
+import type { ProbeResultRow } from '../src/probe-results/probe-result.row';
+import { ProbeChartRepository } from '../src/probe-results/probe-chart.repository';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';

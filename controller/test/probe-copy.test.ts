@@ -1,4 +1,5 @@
-import { ProbeChange, ProbeChangeNotifier } from '../src/probes/probe-change.notifier';
+import type { ProbeChange } from '../src/events/domain-events';
+import { DomainEventBus } from '../src/events/event-bus';
 import { countProbes, createAgent, probeRows, RoleFixture, workspaceWithRoles } from './support/agents';
 import { Http } from './support/http';
 import { DbMode, startTestApp, TestApp } from './support/test-app';
@@ -52,7 +53,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe copy on %s', (mode) => {
     const defaults = (await list(src)).filter((p) => p.type === 'NETINFO' || p.type === 'SYSINFO');
 
     const seen: ProbeChange[] = [];
-    const off = t.app.get(ProbeChangeNotifier).subscribe((c) => seen.push(c));
+    const off = t.app.get(DomainEventBus).on('probe.changed', (c) => void seen.push(c));
     const res = await copy(src, { source_agent_id: src, workspace_id: f.ws, dest_agent_ids: [d1, d2, d1] }).finally(off);
 
     expect(res.status).toBe(200);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { toClickHouseTime } from '../src/ingest/probe-result.row';
+import { toClickHouseTime } from '../src/timeseries/clickhouse-time';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { createAgent } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';

@@ -1,4 +1,5 @@
-import { ProbeChange, ProbeChangeNotifier } from '../src/probes/probe-change.notifier';
+import type { ProbeChange } from '../src/events/domain-events';
+import { DomainEventBus } from '../src/events/event-bus';
 import { countProbes, createAgent, db, probeRows, RoleFixture, workspaceWithRoles } from './support/agents';
 import { Http } from './support/http';
 import { DbMode, startTestApp, TestApp } from './support/test-app';
@@ -48,7 +49,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('probes REST on %s', (mode) => {
   /** Runs `fn` and returns the probe changes announced meanwhile. */
   async function changesDuring(fn: () => Promise<unknown>): Promise<ProbeChange[]> {
     const seen: ProbeChange[] = [];
-    const off = t.app.get(ProbeChangeNotifier).subscribe((change) => seen.push(change));
+    const off = t.app.get(DomainEventBus).on('probe.changed', (change) => void seen.push(change));
     try {
       await fn();
     } finally {

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProbeResultRow } from '../src/ingest/probe-result.row';
+import type { ProbeResultRow } from '../src/probe-results/probe-result.row';
 import { createClickHouseClient } from '../src/timeseries/clickhouse.client';
 import { loadMigrations, migrateClickHouse } from '../src/timeseries/clickhouse.migrator';
 import { CLICKHOUSE_MIGRATIONS_DIR } from '../src/timeseries/timeseries.module';

@@ -5,8 +5,8 @@ import { createClickHouseClient } from '../src/timeseries/clickhouse.client';
 import { migrateClickHouse } from '../src/timeseries/clickhouse.migrator';
 import { CLICKHOUSE_MIGRATIONS_DIR } from '../src/timeseries/timeseries.module';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
-import { ProbeResultsRepository } from '../src/ingest/probe-results.repository';
-import type { ProbeResultRow } from '../src/ingest/probe-result.row';
+import { ProbeResultsRepository } from '../src/probe-results/probe-results.repository';
+import type { ProbeResultRow } from '../src/probe-results/probe-result.row';
 import { startClickHouseHttpFixture } from './support/clickhouse-http-fixture';
 import { probeResultRow } from './support/probe-result-rows';
 

@@ -8,7 +8,7 @@ import { generatePsk, hashPsk, pskMatches, verifyPin } from './agent-credentials
 import { AgentEntity } from './agent.entity';
 import { AgentView, toAgentView } from './agent.view';
 import { AgentLoginDto } from './dto/agent.dto';
-import { writeReturning } from './sql-rows';
+import { writeReturning } from '../database/sql-rows';
 
 export interface PinBootstrapResult {
   status: 'success';

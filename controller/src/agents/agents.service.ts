@@ -3,17 +3,15 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { ListResponse, PageQueryDto, toList } from '../common/pagination';
-import { ProbeChangeNotifier } from '../probes/probe-change.notifier';
-import { ProbeEntity } from '../probes/probe.entity';
-import { newProbeRow } from '../probes/probe-row';
-import { defaultAgentProbes } from '../probes/probe-rules';
+import { DomainEventBus } from '../events/event-bus';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { generatePin, hashPin, PIN_LENGTH, PIN_TTL_SECONDS } from './agent-credentials';
 import { AgentEntity } from './agent.entity';
+import { AgentLifecycle } from './agent-lifecycle';
 import { findWorkspaceAgent } from './agent-lookup';
 import { AgentView, toAgentView } from './agent.view';
 import { CreateAgentDto, IssuePinDto, UpdateAgentDto } from './dto/agent.dto';
-import { writeReturning } from './sql-rows';
+import { writeReturning } from '../database/sql-rows';
 
 export interface CreatedAgent {
   agent: AgentView;
@@ -40,7 +38,8 @@ export class AgentsService {
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     private readonly access: WorkspaceAccessService,
-    private readonly probeChanges: ProbeChangeNotifier,
+    private readonly lifecycle: AgentLifecycle,
+    private readonly events: DomainEventBus,
   ) {}
 
   async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<AgentView>> {
@@ -60,8 +59,9 @@ export class AgentsService {
   }
 
   /**
-   * The agent, its one-time PIN and its default NETINFO/SYSINFO probes are written in one
-   * transaction: an agent without its defaults, or defaults without an agent, never exists.
+   * The agent, its one-time PIN and what other features add to a new agent (the default
+   * NETINFO/SYSINFO probes, see AgentLifecycle) are written in one transaction: an agent without
+   * its defaults, or defaults without an agent, never exists.
    */
   async create(userId: number, workspaceId: number, dto: CreateAgentDto): Promise<CreatedAgent> {
     await this.access.require(userId, workspaceId, 'USER');
@@ -84,11 +84,11 @@ export class AgentsService {
           pinExpiresAt: await pinExpiry(em, ttl),
         }),
       );
-      const probes = em.getRepository(ProbeEntity);
-      await probes.save(defaultAgentProbes(created.id).map((p) => probes.create(newProbeRow(workspaceId, created.id, p))));
+      await this.lifecycle.created(em, { workspaceId, agentId: created.id });
       return findWorkspaceAgent(em, workspaceId, created.id);
     });
     this.logger.log({ workspace_id: workspaceId, agent_id: agent.id, user_id: userId }, 'agent created');
+    void this.events.emit('agent.created', { workspaceId, agentId: agent.id });
     return { agent: toAgentView(agent), pin };
   }
 
@@ -108,8 +108,9 @@ export class AgentsService {
 
   /**
    * Soft delete: the row stays so the agent's PSK still identifies it and it is told 410 (stop
-   * for good) instead of 401 (retry). Its unused PIN is dropped. Agents whose probes target it
-   * are told to re-fetch: their plans lose a peer.
+   * for good) instead of 401 (retry). Its unused PIN is dropped. `agent.deleted` is awaited, so
+   * what subscribers do (probes tells the agents whose plans lose this peer to re-fetch) has
+   * happened when the caller is answered.
    */
   async remove(userId: number, workspaceId: number, agentId: number): Promise<void> {
     await this.access.require(userId, workspaceId, 'ADMIN');
@@ -120,14 +121,8 @@ export class AgentsService {
       [agentId, workspaceId],
     );
     if (removed.length === 0) throw ApiError.notFound('agent');
-    const peers = await this.db.query<Array<{ agent_id: number }>>(
-      `SELECT DISTINCT p.agent_id FROM probes p
-         JOIN agents a ON a.id = p.agent_id AND a.deleted_at IS NULL
-        WHERE p.workspace_id = $1 AND p.agent_targets @> $2::jsonb`,
-      [workspaceId, JSON.stringify([agentId])],
-    );
     this.logger.log({ workspace_id: workspaceId, agent_id: agentId, user_id: userId }, 'agent deleted');
-    this.probeChanges.notifyAll(workspaceId, [agentId, ...peers.map((p) => Number(p.agent_id))]);
+    await this.events.emit('agent.deleted', { workspaceId, agentId });
   }
 
   /** Manual "seen now"; does not touch updated_at, which tracks configuration changes. */

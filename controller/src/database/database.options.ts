@@ -2,15 +2,9 @@ import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import type { AppConfig } from '../config/config';
-import { AgentEntity } from '../agents/agent.entity';
-import { UserEntity } from '../auth/user.entity';
-import { ProbeEntity } from '../probes/probe.entity';
-import { MemberEntity } from '../workspaces/member.entity';
-import { WorkspaceEntity } from '../workspaces/workspace.entity';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-InitialSchema';
 import { withTransactionGate } from './pglite-transactions';
 
-export const ENTITIES = [UserEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity];
 export const MIGRATIONS = [InitialSchema1763856000000];
 
 export type StorageMode = 'postgres' | 'pglite';
@@ -22,11 +16,16 @@ export function postgresMode(config: Pick<AppConfig, 'databaseUrl'>): StorageMod
 /**
  * The same entities and migrations serve both modes: PGlite *is* Postgres, so only the driver
  * differs. Migrations always run at start-up; TypeORM records them, so re-running is a no-op.
+ * Entities: in the app each feature module registers its own (TypeOrmModule.forFeature, picked
+ * up by autoLoadEntities); the migration CLI passes the full list (controller/src/data-source.ts).
  */
-export function buildDataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): DataSourceOptions {
+export function buildDataSourceOptions(
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>,
+  entities: NonNullable<DataSourceOptions['entities']> = [],
+): DataSourceOptions {
   const common = {
     type: 'postgres' as const,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,

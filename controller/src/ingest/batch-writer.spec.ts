@@ -1,5 +1,5 @@
 import { BatchWriter, ResultSink, WriterBusy } from './batch-writer';
-import type { ProbeResultRow } from './probe-result.row';
+import type { ProbeResultRow } from '../probe-results/probe-result.row';
 
 function row(id: string, createdAt = '2026-01-01 00:00:00.000'): ProbeResultRow {
   return {

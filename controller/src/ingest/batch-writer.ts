@@ -1,4 +1,5 @@
-import { toClickHouseTime, type ProbeResultRow } from './probe-result.row';
+import type { ProbeResultRow } from '../probe-results/probe-result.row';
+import { toClickHouseTime } from '../timeseries/clickhouse-time';
 import { MAX_CLOCK_SKEW_MS } from './result-validation';
 
 export interface ResultSink {

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '../database/database.module';
-import { AgentProbeIndex } from './agent-probe-index.service';
+import { ProbeResultsModule } from '../probe-results/probe-results.module';
+import { ProbesModule } from '../probes/probes.module';
 import { IngestService } from './ingest.service';
-import { ProbeResultsRepository } from './probe-results.repository';
 
+/** The result pipeline: validate, store through probe-results, publish `results.new` / `results.stored`. */
 @Module({
-  imports: [DatabaseModule],
-  providers: [IngestService, AgentProbeIndex, ProbeResultsRepository],
-  exports: [IngestService, AgentProbeIndex],
+  imports: [ProbesModule, ProbeResultsModule],
+  providers: [IngestService],
+  exports: [IngestService],
 })
 export class IngestModule {}

@@ -2,26 +2,37 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import type { ProbePostOk, ProbeResult } from '@netwatcher/shared';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { AgentProbeIndex } from './agent-probe-index.service';
-import { BatchWriter, type FlushStats } from './batch-writer';
-import { IngestIdentity, toProbeResultRow } from './probe-result.row';
-import { ProbeResultsRepository } from './probe-results.repository';
-import { validateBatch } from './result-validation';
+import type { NewResult } from '../events/domain-events';
+import { DomainEventBus } from '../events/event-bus';
+import { AgentProbeIndex } from '../probes/agent-probe-index.service';
+import { IngestIdentity, toProbeResultRow } from '../probe-results/probe-result.row';
+import { ProbeResultsRepository } from '../probe-results/probe-results.repository';
+import { BatchWriter, WriterBusy, type FlushStats, type WriteOutcome } from './batch-writer';
+import { BatchRefused, firstResultId, validateBatch } from './result-validation';
 
 /** A flush slower than this is logged as a warning: results wait that long for their ack. */
 const SLOW_FLUSH_MS = 1000;
 
-export interface NewResult {
-  workspaceId: number;
-  agentId: number;
-  result: ProbeResult;
-}
+/** How long an agent told `busy` waits before sending again: a few flushes' worth. */
+const BUSY_RETRY_MS = 1000;
 
-export type NewResultsListener = (stored: NewResult[]) => void;
+/**
+ * What became of one `probe_post`; the gateway only translates it into a reply.
+ * - stored: written (or already stored); the ack names the ids the agent may drop.
+ * - busy: the write queue is full and nothing was taken. `resultId` names the refused post by
+ *   its first result, so the agent resends that post, not everything it has in flight (which
+ *   would multiply the load that made us busy). `retryAfterMs` is jittered, so the refused
+ *   agents do not all come back in the same instant.
+ * - refused: the message as a whole is unusable (empty, too many results); `reason` says why.
+ */
+export type IngestOutcome =
+  | { kind: 'stored'; ack: ProbePostOk }
+  | { kind: 'busy'; error: string; retryAfterMs: number; resultId: string | null }
+  | { kind: 'refused'; reason: string };
 
 /**
  * The ingest pipeline: validate → store (batched, de-duplicated) → ack, with the fan-out to
- * panels as early as it can be exact. The ack is returned only after the write, and only
+ * panels (`results.new`) as early as it can be exact, and `results.stored` after the ack. The ack is returned only after the write, and only
  * stored or already-stored ids are in it, so an agent may drop exactly what it is told and
  * nothing else.
  *
@@ -35,11 +46,13 @@ export type NewResultsListener = (stored: NewResult[]) => void;
 export class IngestService implements OnApplicationBootstrap {
   private readonly logger = new Logger(IngestService.name);
   private readonly writer: BatchWriter;
-  private readonly listeners = new Set<NewResultsListener>();
+  private busySince = 0;
+  private busyRefusals = 0;
 
   constructor(
     private readonly repository: ProbeResultsRepository,
     private readonly probeIndex: AgentProbeIndex,
+    private readonly events: DomainEventBus,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.writer = new BatchWriter(repository, { maxQueuedRows: config.ingestMaxQueuedResults, onFlush: (stats) => this.logFlush(stats) });
@@ -62,16 +75,18 @@ export class IngestService implements OnApplicationBootstrap {
     }
   }
 
-  /**
-   * Fan-out stage: every new result once, as soon as it is known to be new (panel feed now,
-   * alert evaluators later). Re-deliveries never reach listeners. Listeners must not throw.
-   */
-  onNewResults(listener: NewResultsListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  async ingest(agent: { workspaceId: number; agentId: number }, raw: unknown): Promise<IngestOutcome> {
+    try {
+      return { kind: 'stored', ack: await this.store(agent, raw) };
+    } catch (e) {
+      if (e instanceof BatchRefused) return { kind: 'refused', reason: e.message };
+      if (!(e instanceof WriterBusy)) throw e;
+      this.noteBusy(e);
+      return { kind: 'busy', error: e.message, retryAfterMs: Math.round(BUSY_RETRY_MS * (1 + Math.random())), resultId: firstResultId(raw) };
+    }
   }
 
-  async ingest(agent: { workspaceId: number; agentId: number }, raw: unknown): Promise<ProbePostOk> {
+  private async store(agent: { workspaceId: number; agentId: number }, raw: unknown): Promise<ProbePostOk> {
     this.writer.assertNotFull();
     const probeIds = (Array.isArray(raw) ? raw : [raw])
       .map((r) => (r as { probe_id?: unknown } | null)?.probe_id)
@@ -84,30 +99,45 @@ export class IngestService implements OnApplicationBootstrap {
     const who: IngestIdentity = { workspaceId: agent.workspaceId, agentId: agent.agentId, probeAgentId: agent.agentId };
     const { fresh, outcome } = this.writer.submit(accepted.map((r) => toProbeResultRow(r, who)));
     const shown = new Set(fresh.map((r) => r.id));
-    this.fanOut(agent, accepted, shown);
+    this.publish('results.new', agent, accepted, shown);
     const written = await outcome;
-    const late = new Set(written.inserted.filter((r) => !shown.has(r.id)).map((r) => r.id));
     // Ack first, fan out after: the caller emits the ack as soon as this resolves, and the
     // broadcast runs on the next turn, so its cost never delays an agent's ack.
-    if (late.size > 0) setImmediate(() => this.fanOut(agent, accepted, late));
+    setImmediate(() => this.afterAck(agent, accepted, shown, written));
     return { ids: accepted.map((r) => r.id), rejected };
   }
 
-  private fanOut(agent: { workspaceId: number; agentId: number }, results: ProbeResult[], ids: ReadonlySet<string>): void {
+  /** The live feed gets what it has not seen yet; evaluators get everything this call stored. */
+  private afterAck(agent: { workspaceId: number; agentId: number }, accepted: ProbeResult[], shown: ReadonlySet<string>, written: WriteOutcome): void {
+    const late = new Set(written.inserted.filter((r) => !shown.has(r.id)).map((r) => r.id));
+    this.publish('results.new', agent, accepted, late);
+    this.publish('results.stored', agent, accepted, new Set(written.inserted.map((r) => r.id)));
+  }
+
+  private publish(
+    event: 'results.new' | 'results.stored',
+    agent: { workspaceId: number; agentId: number },
+    results: ProbeResult[],
+    ids: ReadonlySet<string>,
+  ): void {
     if (ids.size === 0) return;
-    const fresh: NewResult[] = [];
+    const selected: NewResult[] = [];
     const seen = new Set<string>();
     for (const result of results) {
       if (!ids.has(result.id) || seen.has(result.id)) continue;
       seen.add(result.id);
-      fresh.push({ workspaceId: agent.workspaceId, agentId: agent.agentId, result });
+      selected.push({ workspaceId: agent.workspaceId, agentId: agent.agentId, result });
     }
-    for (const listener of this.listeners) {
-      try {
-        listener(fresh);
-      } catch (e) {
-        this.logger.error({ err: e }, 'ingest listener failed');
-      }
-    }
+    void this.events.emit(event, selected);
+  }
+
+  /** One log line per overload episode second, not one per refused message. */
+  private noteBusy(e: WriterBusy): void {
+    this.busyRefusals++;
+    const now = Date.now();
+    if (now - this.busySince < 1000) return;
+    this.logger.warn({ queued_results: e.queuedRows, refused_posts: this.busyRefusals }, 'ingest overloaded: refusing results until the write queue drains');
+    this.busySince = now;
+    this.busyRefusals = 0;
   }
 }

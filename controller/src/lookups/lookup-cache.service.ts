@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { fromClickHouseTime } from '../timeseries/clickhouse-time';
 import { TimeSeriesStore } from '../timeseries/timeseries.store';
 
 export type CacheKind = 'geoip' | 'whois';
@@ -14,11 +15,6 @@ interface CacheRow {
   value: string;
   cached_text: string;
   expires_text: string;
-}
-
-/** ClickHouse renders DateTime64 as "2024-01-01 12:00:00.123" (UTC column). */
-function fromClickHouseTime(text: string): Date {
-  return new Date(`${text.replace(' ', 'T')}Z`);
 }
 
 const DAY_MS = 86_400_000;

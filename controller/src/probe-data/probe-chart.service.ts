@@ -8,7 +8,7 @@ import { ProbeEntity } from '../probes/probe.entity';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { ChartResultType, ProbeChartQuery, ProbeOverviewQuery } from './dto/probe-chart-query.dto';
 import { expectedRawRows, overviewSource, planChart } from './probe-chart.plan';
-import { ProbeChartRepository } from './probe-chart.repository';
+import { ProbeChartRepository } from '../probe-results/probe-chart.repository';
 import { ProbeChartView, ProbeOverviewView, toChartView, toOverviewView } from './probe-chart.view';
 import { parseTimeRange } from './time-param';
 

@@ -1,6 +1,6 @@
 import type { ProbeType } from '@netwatcher/shared';
 import { bucketStarts, ChartPlan, ChartSource } from './probe-chart.plan';
-import type { ChartMetrics, OverviewRow, SeriesRow } from './probe-chart.repository';
+import type { ChartMetrics, OverviewRow, SeriesRow } from '../probe-results/probe-chart.repository';
 
 export interface ChartPointView extends ChartMetrics {
   /** Bucket start, ISO-8601 UTC. */

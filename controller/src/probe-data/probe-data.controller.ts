@@ -13,7 +13,7 @@ import { ProbeChartQuery, ProbeOverviewQuery } from './dto/probe-chart-query.dto
 import { ProbeChartService, ProbeOverviewList } from './probe-chart.service';
 import type { ProbeChartView } from './probe-chart.view';
 import { ProbeDataService, SimilarProbeView } from './probe-data.service';
-import type { ProbeDataView } from './probe-data.view';
+import type { ProbeDataView } from '../probe-results/stored-result';
 
 @Controller('workspaces/:id/probe-data')
 export class ProbeDataController {

@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '../database/database.module';
-import { ProbeChartRepository } from './probe-chart.repository';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProbeResultsModule } from '../probe-results/probe-results.module';
+import { ProbeEntity } from '../probes/probe.entity';
 import { ProbeChartService } from './probe-chart.service';
 import { ProbeDataController } from './probe-data.controller';
-import { ProbeDataRepository } from './probe-data.repository';
 import { ProbeDataService } from './probe-data.service';
 
 @Module({
-  imports: [DatabaseModule],
+  imports: [ProbeResultsModule, TypeOrmModule.forFeature([ProbeEntity])],
   controllers: [ProbeDataController],
-  providers: [ProbeDataService, ProbeDataRepository, ProbeChartService, ProbeChartRepository],
-  exports: [ProbeDataRepository],
+  providers: [ProbeDataService, ProbeChartService],
 })
 export class ProbeDataModule {}

@@ -14,8 +14,8 @@ import {
   ProbeSeriesQuery,
   SimilarProbesQuery,
 } from './dto/probe-data-query.dto';
-import { ProbeDataRepository } from './probe-data.repository';
-import type { ProbeDataView } from './probe-data.view';
+import { ProbeDataRepository } from '../probe-results/probe-data.repository';
+import type { ProbeDataView } from '../probe-results/stored-result';
 import { parseTimeRange } from './time-param';
 
 export interface SimilarProbeView {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TimeSeriesStore } from '../timeseries/timeseries.store';
-import { ChartSource, overviewWindows } from './probe-chart.plan';
+import { toClickHouseSeconds, toClickHouseTime } from '../timeseries/clickhouse-time';
+import { ChartSource, overviewWindows } from './rollup-windows';
 
 export interface SeriesFilter {
   workspaceId: number;
@@ -76,8 +77,8 @@ const RAW_AS_ROLLUP_COLUMNS = `probe_id, type, max(created_at) AS bucket, count(
   quantilesTDigestState(0.5, 0.95, 0.99)(rtt_avg_ms) AS rtt_quantiles`;
 
 /** Bound parameters take UTC text: with milliseconds for DateTime64(3), without for DateTime. */
-const chTime64 = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
-const chTime = (d: Date): string => chTime64(d).slice(0, 19);
+const chTime64 = toClickHouseTime;
+const chTime = toClickHouseSeconds;
 
 /**
  * Read side for charts and the workspace overview. Every statement filters on the leading

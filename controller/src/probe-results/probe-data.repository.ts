@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TimeSeriesStore } from '../timeseries/timeseries.store';
-import { toClickHouseTime } from '../ingest/probe-result.row';
-import { ProbeDataRow, ProbeDataView, toProbeDataView } from './probe-data.view';
+import { toClickHouseTime } from '../timeseries/clickhouse-time';
+import { ProbeDataRow, ProbeDataView, toProbeDataView } from './stored-result';
 
 export interface ProbeDataFilter {
   workspaceId: number;
@@ -82,8 +82,8 @@ export class ProbeDataRepository {
     add('target = {target:String}', 'target', f.target);
     add('startsWith(target, {targetPrefix:String})', 'targetPrefix', f.targetPrefix);
     add('triggered = {triggered:Bool}', 'triggered', f.triggered);
-    add("created_at >= {from:DateTime64(3, 'UTC')}", 'from', f.from && toClickHouseTime(f.from.toISOString()));
-    add("created_at <= {to:DateTime64(3, 'UTC')}", 'to', f.to && toClickHouseTime(f.to.toISOString()));
+    add("created_at >= {from:DateTime64(3, 'UTC')}", 'from', f.from && toClickHouseTime(f.from));
+    add("created_at <= {to:DateTime64(3, 'UTC')}", 'to', f.to && toClickHouseTime(f.to));
     return { where: clauses.join(' AND '), params };
   }
 }

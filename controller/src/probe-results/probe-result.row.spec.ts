@@ -1,5 +1,6 @@
 import { ProbeResult } from '@netwatcher/shared';
-import { metricsOf, toClickHouseTime, toProbeResultRow } from './probe-result.row';
+import { metricsOf, toProbeResultRow } from './probe-result.row';
+import { toClickHouseTime } from '../timeseries/clickhouse-time';
 
 const hop = (n: number, loss: number, avg: number | null) => ({
   hop: n,

@@ -1,4 +1,5 @@
 import type { ProbeResult } from '@netwatcher/shared';
+import { toClickHouseTime } from '../timeseries/clickhouse-time';
 
 /** A row of `probe_results` (controller/src/timeseries/migrations/0001_probe_results.sql). */
 export interface ProbeResultRow {
@@ -80,10 +81,6 @@ export function metricsOf(result: ProbeResult): Metrics {
     default:
       return NO_METRICS;
   }
-}
-
-export function toClickHouseTime(iso: string): string {
-  return iso.replace('T', ' ').replace('Z', '');
 }
 
 export function toProbeResultRow(result: ProbeResult, who: IngestIdentity): ProbeResultRow {

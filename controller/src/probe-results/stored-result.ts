@@ -1,4 +1,5 @@
-import type { ProbeResultRow } from '../ingest/probe-result.row';
+import { clickHouseTimeToIso } from '../timeseries/clickhouse-time';
+import type { ProbeResultRow } from './probe-result.row';
 
 /** A stored result as the probe-data endpoints return it: the row, with ISO times and parsed payload. */
 export interface ProbeDataView extends Omit<ProbeResultRow, 'payload'> {
@@ -14,10 +15,6 @@ export interface ProbeDataRow extends Omit<ProbeDataView, 'id' | 'created_at' | 
   payload: string;
 }
 
-export function chTimeToIso(value: string): string {
-  return value.replace(' ', 'T') + (value.includes('.') ? 'Z' : '.000Z');
-}
-
 export function toProbeDataView(row: ProbeDataRow): ProbeDataView {
   const { id_text, created_at_text, received_at_text, payload, ...columns } = row;
   return {
@@ -29,8 +26,8 @@ export function toProbeDataView(row: ProbeDataRow): ProbeDataView {
     probe_agent_id: Number(row.probe_agent_id),
     target_agent: Number(row.target_agent),
     triggered: Boolean(row.triggered),
-    created_at: chTimeToIso(created_at_text),
-    received_at: chTimeToIso(received_at_text),
+    created_at: clickHouseTimeToIso(created_at_text),
+    received_at: clickHouseTimeToIso(received_at_text),
     payload: JSON.parse(payload) as unknown,
   };
 }

@@ -2,19 +2,19 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ProbeConfig, ProbeConfigSet } from '@netwatcher/shared';
-import { In, Repository } from 'typeorm';
-import { AgentEntity } from '../agents/agent.entity';
-import { ProbeEntity } from '../probes/probe.entity';
-import { toProbeView } from '../probes/probe.view';
-import { TimeSeriesStore } from '../timeseries/timeseries.store';
+import { Repository } from 'typeorm';
+import { AgentDirectory } from '../agents/agent-directory.service';
+import { LatestReportsRepository } from '../probe-results/latest-reports.repository';
+import { ProbeEntity } from './probe.entity';
+import { toProbeView } from './probe.view';
 
 /** Builds the probe set an agent runs, as sent in `probe_get`. */
 @Injectable()
 export class AgentConfigService {
   constructor(
     @InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>,
-    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
-    private readonly store: TimeSeriesStore,
+    private readonly agents: AgentDirectory,
+    private readonly reports: LatestReportsRepository,
   ) {}
 
   async configSet(workspaceId: number, agentId: number): Promise<ProbeConfigSet> {
@@ -45,19 +45,24 @@ export class AgentConfigService {
    */
   private async peerAddresses(workspaceId: number, peerIds: number[]): Promise<Map<number, string>> {
     const result = new Map<number, string>();
-    if (peerIds.length === 0) return result;
-    const peers = await this.agents.find({ where: { workspaceId, id: In(peerIds) }, select: { id: true, publicIpOverride: true } });
-    for (const peer of peers) if (peer.publicIpOverride) result.set(peer.id, peer.publicIpOverride);
-    const missing = peers.filter((p) => !result.has(p.id)).map((p) => p.id);
+    const overrides = await this.agents.publicIpOverrides(workspaceId, peerIds);
+    for (const [id, ip] of overrides) if (ip) result.set(id, ip);
+    const missing = [...overrides.keys()].filter((id) => !result.has(id));
     if (missing.length === 0) return result;
-    const reported = await this.store.query<{ agent: number; ip: string }>(
-      `SELECT probe_agent_id AS agent, JSONExtractString(payload, 'public_ip') AS ip
-       FROM probe_results
-       WHERE workspace_id = {workspaceId:UInt32} AND type = 'NETINFO' AND probe_agent_id IN {ids:Array(UInt32)}
-       ORDER BY created_at DESC LIMIT 1 BY probe_agent_id`,
-      { workspaceId, ids: missing },
-    );
-    for (const row of reported) if (row.ip) result.set(Number(row.agent), row.ip);
+    for (const [agentId, report] of await this.reports.latest(workspaceId, missing, 'NETINFO')) {
+      const ip = publicIpOf(report.payload);
+      if (ip) result.set(agentId, ip);
+    }
     return result;
+  }
+}
+
+/** NETINFO payloads were validated on ingest; anything unexpected just means "no address". */
+function publicIpOf(payload: string): string | null {
+  try {
+    const ip = (JSON.parse(payload) as { public_ip?: unknown } | null)?.public_ip;
+    return typeof ip === 'string' && ip !== '' ? ip : null;
+  } catch {
+    return null;
   }
 }

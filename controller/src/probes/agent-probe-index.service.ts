@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ProbeType } from '@netwatcher/shared';
 import { In, Repository } from 'typeorm';
-import { ProbeEntity } from '../probes/probe.entity';
+import { DomainEventBus } from '../events/event-bus';
+import { ProbeEntity } from './probe.entity';
 
 type ProbeTypes = Map<number, ProbeType>;
 
@@ -22,19 +23,32 @@ interface QueuedLoad {
  * Loads are batched: after a controller restart thousands of agents reconnect and post at once,
  * and one query per agent (serialized on PGlite's single thread) kept posts waiting for seconds;
  * the agents asked for in one turn of the event loop are loaded with one query.
- * Entries are dropped when the agent's probes change (this process's ProbeChangeNotifier); a
+ * Entries are dropped when the agent's probes change (`probe.changed`, from every replica); a
  * miss reloads, so a result for a probe created elsewhere a moment ago is still accepted, but
  * at most once a second per agent: an agent that keeps naming probes it does not own costs
  * one query a second, not one per message.
  */
 @Injectable()
-export class AgentProbeIndex {
+export class AgentProbeIndex implements OnModuleInit, OnModuleDestroy {
   private readonly byAgent = new Map<number, Promise<ProbeTypes>>();
   private readonly lastMissReload = new Map<number, number>();
   private readonly queued = new Map<number, QueuedLoad>();
   private loadScheduled = false;
 
-  constructor(@InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>) {}
+  private unsubscribe?: () => void;
+
+  constructor(
+    @InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>,
+    private readonly events: DomainEventBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.events.on('probe.changed', ({ agentId }) => this.invalidate(agentId));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
 
   async resolver(workspaceId: number, agentId: number, probeIds: number[]): Promise<(probeId: number) => ProbeType | undefined> {
     let types = await this.load(workspaceId, agentId);

@@ -1,5 +1,6 @@
 import type { FindOperator, Repository } from 'typeorm';
-import type { ProbeEntity } from '../probes/probe.entity';
+import { DomainEventBus } from '../events/event-bus';
+import type { ProbeEntity } from './probe.entity';
 import { AgentProbeIndex, MISS_RELOAD_INTERVAL_MS } from './agent-probe-index.service';
 
 /** The probes table as the index sees it: rows per agent, and a count of queries. */
@@ -19,7 +20,7 @@ describe('AgentProbeIndex', () => {
   beforeEach(() => {
     jest.useFakeTimers({ now: 1_000_000, doNotFake: ['setImmediate'] });
     probes = new FakeProbes();
-    index = new AgentProbeIndex(probes as unknown as Repository<ProbeEntity>);
+    index = new AgentProbeIndex(probes as unknown as Repository<ProbeEntity>, new DomainEventBus());
   });
   afterEach(() => jest.useRealTimers());
 

@@ -1,52 +1,59 @@
 import { Logger } from '@nestjs/common';
-import { ProbeChange, ProbeChangeNotifier } from './probe-change.notifier';
+import type { ProbeChange } from '../events/domain-events';
+import { DomainEventBus } from '../events/event-bus';
+import { ProbeChangePublisher } from './probe-change.publisher';
 
-describe('ProbeChangeNotifier', () => {
+describe('ProbeChangePublisher', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
+  function setup(): { bus: DomainEventBus; changes: ProbeChangePublisher } {
+    const bus = new DomainEventBus();
+    return { bus, changes: new ProbeChangePublisher(bus) };
+  }
+
   it('delivers each change to every subscriber', () => {
-    const notifier = new ProbeChangeNotifier();
+    const { bus, changes } = setup();
     const a: ProbeChange[] = [];
     const b: ProbeChange[] = [];
-    notifier.subscribe((c) => a.push(c));
-    notifier.subscribe((c) => b.push(c));
-    notifier.notify(1, 10);
+    bus.on('probe.changed', (c) => void a.push(c));
+    bus.on('probe.changed', (c) => void b.push(c));
+    void changes.notify(1, 10);
     expect(a).toEqual([{ workspaceId: 1, agentId: 10 }]);
     expect(b).toEqual([{ workspaceId: 1, agentId: 10 }]);
   });
 
   it('stops delivering after unsubscribe', () => {
-    const notifier = new ProbeChangeNotifier();
+    const { bus, changes } = setup();
     const seen: ProbeChange[] = [];
-    const unsubscribe = notifier.subscribe((c) => seen.push(c));
-    notifier.notify(1, 10);
+    const unsubscribe = bus.on('probe.changed', (c) => void seen.push(c));
+    void changes.notify(1, 10);
     unsubscribe();
-    notifier.notify(1, 11);
+    void changes.notify(1, 11);
     expect(seen).toEqual([{ workspaceId: 1, agentId: 10 }]);
   });
 
   it('keeps going when a listener throws or rejects', async () => {
-    const notifier = new ProbeChangeNotifier();
+    const { bus, changes } = setup();
     const seen: number[] = [];
-    notifier.subscribe(() => {
+    bus.on('probe.changed', () => {
       throw new Error('boom');
     });
-    notifier.subscribe((() => Promise.reject(new Error('async boom'))) as unknown as () => void);
-    notifier.subscribe((c) => seen.push(c.agentId));
-    expect(() => notifier.notify(1, 10)).not.toThrow();
+    bus.on('probe.changed', () => Promise.reject(new Error('async boom')));
+    bus.on('probe.changed', (c) => void seen.push(c.agentId));
+    expect(() => void changes.notify(1, 10)).not.toThrow();
     await new Promise((r) => setImmediate(r));
     expect(seen).toEqual([10]);
   });
 
   it('notifies each agent once in notifyAll', () => {
-    const notifier = new ProbeChangeNotifier();
+    const { bus, changes } = setup();
     const seen: number[] = [];
-    notifier.subscribe((c) => seen.push(c.agentId));
-    notifier.notifyAll(3, [5, 6, 5, 7, 6]);
+    bus.on('probe.changed', (c) => void seen.push(c.agentId));
+    void changes.notifyAll(3, [5, 6, 5, 7, 6]);
     expect(seen).toEqual([5, 6, 7]);
   });
 
   it('does nothing without subscribers', () => {
-    expect(() => new ProbeChangeNotifier().notify(1, 1)).not.toThrow();
+    expect(() => void setup().changes.notify(1, 1)).not.toThrow();
   });
 });

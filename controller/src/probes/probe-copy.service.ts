@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
-import { AgentEntity } from '../agents/agent.entity';
-import { findWorkspaceAgent, liveAgentIds } from '../agents/agent-lookup';
+import { AgentDirectory } from '../agents/agent-directory.service';
 import { ApiError } from '../common/api-error';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { CopyProbesDto } from './dto/probe.dto';
-import { ProbeChangeNotifier } from './probe-change.notifier';
+import { ProbeChangePublisher } from './probe-change.publisher';
 import { CopySource, planCopy } from './probe-copy.plan';
 import { ProbeEntity } from './probe.entity';
 import { settingsOfRow } from './probe-row';
@@ -35,9 +34,9 @@ export class ProbeCopyService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>,
-    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly agents: AgentDirectory,
     private readonly access: WorkspaceAccessService,
-    private readonly changes: ProbeChangeNotifier,
+    private readonly changes: ProbeChangePublisher,
   ) {}
 
   async copy(userId: number, workspaceId: number, sourceAgentId: number, dto: CopyProbesDto): Promise<CopyReport> {
@@ -48,12 +47,12 @@ export class ProbeCopyService {
     if (dto.source_agent_id !== undefined && dto.source_agent_id !== sourceAgentId) {
       throw ApiError.badRequest('source_agent_id must match the agent in the path (the path names the source)', 'path_mismatch');
     }
-    await findWorkspaceAgent(this.agents, workspaceId, sourceAgentId);
+    await this.agents.requireAgent(workspaceId, sourceAgentId);
 
     const sources = await this.loadSources(workspaceId, sourceAgentId, dto);
     const destAgentIds = [...new Set(dto.dest_agent_ids)];
-    const liveDestIds = await liveAgentIds(this.agents, workspaceId, destAgentIds);
-    const knownAgentIds = await liveAgentIds(this.agents, workspaceId, [
+    const liveDestIds = await this.agents.liveAgentIds(workspaceId, destAgentIds);
+    const knownAgentIds = await this.agents.liveAgentIds(workspaceId, [
       sourceAgentId,
       ...sources.flatMap((s) => s.settings.agentTargets),
     ]);
@@ -84,7 +83,7 @@ export class ProbeCopyService {
     });
 
     const changed = steps.filter((s) => s.kind === 'create').map((s) => s.destAgentId);
-    this.changes.notifyAll(workspaceId, changed);
+    void this.changes.notifyAll(workspaceId, changed);
     return {
       created: changed.length,
       skipped: steps.filter((s) => s.kind === 'skip').length,

@@ -1,18 +1,25 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '../database/database.module';
-import { ProbeChangeNotifier } from './probe-change.notifier';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentsModule } from '../agents/agents.module';
+import { ProbeResultsModule } from '../probe-results/probe-results.module';
+import { AgentConfigService } from './agent-config.service';
+import { AgentProbeIndex } from './agent-probe-index.service';
+import { ProbeAgentLifecycle } from './probe-agent-lifecycle';
+import { ProbeChangePublisher } from './probe-change.publisher';
 import { ProbeCopyService } from './probe-copy.service';
+import { ProbeEntity } from './probe.entity';
 import { ProbesController } from './probes.controller';
 import { ProbesService } from './probes.service';
 
 /**
- * Probe configuration REST. Exports ProbeChangeNotifier: the agent gateway subscribes to push a
- * changed configuration to the connected agent.
+ * Probe configuration; owns the `probes` table. Exports what an agent runs (AgentConfigService,
+ * sent in `probe_get`) and which probes it owns (AgentProbeIndex, for ingest). Publishes
+ * `probe.changed`; adds the default probes to every new agent (ProbeAgentLifecycle).
  */
 @Module({
-  imports: [DatabaseModule],
+  imports: [TypeOrmModule.forFeature([ProbeEntity]), AgentsModule, ProbeResultsModule],
   controllers: [ProbesController],
-  providers: [ProbesService, ProbeCopyService, ProbeChangeNotifier],
-  exports: [ProbeChangeNotifier, ProbesService],
+  providers: [ProbesService, ProbeCopyService, ProbeChangePublisher, ProbeAgentLifecycle, AgentConfigService, AgentProbeIndex],
+  exports: [ProbesService, AgentConfigService, AgentProbeIndex],
 })
 export class ProbesModule {}

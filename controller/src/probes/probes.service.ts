@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { AgentEntity } from '../agents/agent.entity';
-import { findWorkspaceAgent, liveAgentIds } from '../agents/agent-lookup';
-import { writeReturning } from '../agents/sql-rows';
+import { AgentDirectory } from '../agents/agent-directory.service';
+import { writeReturning } from '../database/sql-rows';
 import { ApiError } from '../common/api-error';
 import { ListResponse, PageQueryDto, toList } from '../common/pagination';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { CreateProbeDto, UpdateProbeDto } from './dto/probe.dto';
-import { ProbeChangeNotifier } from './probe-change.notifier';
+import { ProbeChangePublisher } from './probe-change.publisher';
 import { ProbeEntity } from './probe.entity';
 import { newProbeRow, settingsOfRow } from './probe-row';
 import { draftFrom, ProbeDraft, ProbeRuleContext, ProbeSettings, validateProbe } from './probe-rules';
@@ -52,14 +51,14 @@ export class ProbesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>,
-    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly agents: AgentDirectory,
     private readonly access: WorkspaceAccessService,
-    private readonly changes: ProbeChangeNotifier,
+    private readonly changes: ProbeChangePublisher,
   ) {}
 
   async list(userId: number, workspaceId: number, agentId: number, page: PageQueryDto): Promise<ListResponse<ProbeView>> {
     await this.access.require(userId, workspaceId, 'USER');
-    await findWorkspaceAgent(this.agents, workspaceId, agentId);
+    await this.agents.requireAgent(workspaceId, agentId);
     const [rows, total] = await this.probes.findAndCount({
       where: { workspaceId, agentId },
       order: { id: 'ASC' },
@@ -71,7 +70,7 @@ export class ProbesService {
 
   async get(userId: number, workspaceId: number, agentId: number, probeId: number): Promise<ProbeView> {
     await this.access.require(userId, workspaceId, 'USER');
-    await findWorkspaceAgent(this.agents, workspaceId, agentId);
+    await this.agents.requireAgent(workspaceId, agentId);
     return toProbeView(await this.findProbe(this.db.manager, workspaceId, agentId, probeId));
   }
 
@@ -104,8 +103,8 @@ export class ProbesService {
       metadata: dto.metadata,
     };
     const { probeId, reverseIds, settings } = await this.db.transaction(async (em) => {
-      await findWorkspaceAgent(em, workspaceId, agentId);
-      const known = await liveAgentIds(em, workspaceId, draft.agent_targets ?? []);
+      await this.agents.requireAgent(workspaceId, agentId, em);
+      const known = await this.agents.liveAgentIds(workspaceId, draft.agent_targets ?? [], em);
       const primary = requireValidProbe(draft, { agentId, knownAgentIds: known });
       const id = await insertProbe(em, workspaceId, agentId, primary);
       const mirrors: number[] = [];
@@ -120,7 +119,7 @@ export class ProbesService {
       }
       return { probeId: id, reverseIds: mirrors, settings: primary };
     });
-    this.changes.notifyAll(workspaceId, [agentId, ...(reverseIds.length > 0 ? settings.agentTargets : [])]);
+    void this.changes.notifyAll(workspaceId, [agentId, ...(reverseIds.length > 0 ? settings.agentTargets : [])]);
     const created = await this.findProbe(this.db.manager, workspaceId, agentId, probeId);
     return { ...toProbeView(created), reverse_probe_ids: reverseIds };
   }
@@ -147,30 +146,30 @@ export class ProbesService {
     if (Object.keys(given).length === 0) throw ApiError.badRequest('nothing to update', 'empty_update');
 
     await this.db.transaction(async (em) => {
-      await findWorkspaceAgent(em, workspaceId, agentId);
+      await this.agents.requireAgent(workspaceId, agentId, em);
       const current = await this.findProbe(em, workspaceId, agentId, probeId, true);
       const merged: ProbeDraft = { ...draftFrom(settingsOfRow(current)), ...given };
       const stored = settingsOfRow(current).agentTargets;
       const added = (merged.agent_targets ?? []).filter((id) => !stored.includes(id));
-      const known = new Set([...stored, ...(await liveAgentIds(em, workspaceId, added))]);
+      const known = new Set([...stored, ...(await this.agents.liveAgentIds(workspaceId, added, em))]);
       const settings = requireValidProbe(merged, { agentId, knownAgentIds: known });
       // type and server came from the stored probe (PATCH cannot change them), so assigning all is safe.
       await em.getRepository(ProbeEntity).save(Object.assign(current, settings));
     });
-    this.changes.notify(workspaceId, agentId);
+    void this.changes.notify(workspaceId, agentId);
     return toProbeView(await this.findProbe(this.db.manager, workspaceId, agentId, probeId));
   }
 
   async remove(userId: number, workspaceId: number, agentId: number, probeId: number): Promise<void> {
     await this.access.require(userId, workspaceId, 'USER');
-    await findWorkspaceAgent(this.agents, workspaceId, agentId);
+    await this.agents.requireAgent(workspaceId, agentId);
     const deleted = await writeReturning<{ id: number }>(
       this.db.manager,
       'DELETE FROM probes WHERE id = $1 AND workspace_id = $2 AND agent_id = $3 RETURNING id',
       [probeId, workspaceId, agentId],
     );
     if (deleted.length === 0) throw ApiError.notFound('probe');
-    this.changes.notify(workspaceId, agentId);
+    void this.changes.notify(workspaceId, agentId);
   }
 
   private async findProbe(em: EntityManager, workspaceId: number, agentId: number, probeId: number, lock = false): Promise<ProbeEntity> {

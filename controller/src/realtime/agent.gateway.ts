@@ -1,6 +1,5 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   AGENT_NAMESPACE,
   AgentClientToServerEvents,
@@ -11,16 +10,14 @@ import {
   SOCKET_PATH,
 } from '@netwatcher/shared';
 import type { Namespace, Socket } from 'socket.io';
-import { In, Repository } from 'typeorm';
 import { AgentAuthService } from '../agents/agent-auth.service';
-import { AgentEntity } from '../agents/agent.entity';
-import { PRESENCE_REFRESH_MS } from '../agents/presence';
+import { AgentDirectory } from '../agents/agent-directory.service';
+import { AgentPresence } from '../agents/agent-presence.service';
+import { CONTROLLER_VERSION } from '../config/version';
+import type { AgentRef, ProbeChange } from '../events/domain-events';
+import { DomainEventBus } from '../events/event-bus';
 import { IngestService } from '../ingest/ingest.service';
-import { AgentProbeIndex } from '../ingest/agent-probe-index.service';
-import { WriterBusy } from '../ingest/batch-writer';
-import { BatchRefused, firstResultId } from '../ingest/result-validation';
-import { ProbeChange, ProbeChangeNotifier } from '../probes/probe-change.notifier';
-import { AgentConfigService } from './agent-config.service';
+import { AgentConfigService } from '../probes/agent-config.service';
 import { agentRoom } from './rooms';
 import { busyMessage, errorMessage, refusal, toRefusal } from './socket-errors';
 
@@ -31,11 +28,6 @@ interface AgentSocketData {
 
 type AgentNamespace = Namespace<AgentClientToServerEvents, AgentServerToClientEvents, Record<string, never>, AgentSocketData>;
 type AgentSocket = Socket<AgentClientToServerEvents, AgentServerToClientEvents, Record<string, never>, AgentSocketData>;
-
-const CONTROLLER_VERSION = '0.1.0';
-const SEEN_FLUSH_MS = 1000;
-/** How long an agent told `busy` waits before sending again: a few flushes' worth. */
-const BUSY_RETRY_MS = 1000;
 
 function header(socket: AgentSocket, name: string): string | undefined {
   const value = socket.handshake.headers[name];
@@ -53,28 +45,24 @@ function handshakeCredentials(socket: AgentSocket): unknown {
 }
 
 /**
- * The agent side of the protocol: PSK handshake, `probe_get` (asked and pushed), `probe_post`
- * through the ingest pipeline, `version`, presence. Every handler validates its input and
+ * The agent side of the protocol, transport only: PSK handshake, `probe_get` (asked, and pushed
+ * on `probe.changed`), `probe_post` handed to the ingest pipeline, `version`. Presence is
+ * agents/' AgentPresence, configs are built by probes/. Every handler validates its input and
  * catches its own errors, so one bad message costs one error reply, never the connection.
  */
 @WebSocketGateway({ path: SOCKET_PATH, namespace: AGENT_NAMESPACE })
 export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayConnection<AgentSocket>, OnGatewayDisconnect<AgentSocket>, OnModuleDestroy {
   private readonly logger = new Logger(AgentGateway.name);
   @WebSocketServer() private nsp!: AgentNamespace;
-  private presenceTimer?: NodeJS.Timeout;
-  private seenTimer?: NodeJS.Timeout;
-  private readonly seenSinceFlush = new Set<number>();
-  private unsubscribe?: () => void;
-  private busySince = 0;
-  private busyRefusals = 0;
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
     private readonly auth: AgentAuthService,
     private readonly ingest: IngestService,
-    private readonly probeIndex: AgentProbeIndex,
     private readonly configs: AgentConfigService,
-    private readonly notifier: ProbeChangeNotifier,
-    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly agents: AgentDirectory,
+    private readonly presence: AgentPresence,
+    private readonly events: DomainEventBus,
   ) {}
 
   afterInit(nsp: AgentNamespace): void {
@@ -95,15 +83,14 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
         },
       );
     });
-    this.unsubscribe = this.notifier.subscribe((change) => this.pushConfig(change));
-    this.presenceTimer = setInterval(() => this.refreshPresence(), PRESENCE_REFRESH_MS);
-    this.presenceTimer.unref();
+    this.unsubscribe.push(
+      this.events.on('probe.changed', (change) => this.pushConfig(change)),
+      this.events.on('agent.deleted', (agent) => this.disconnect(agent)),
+    );
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.presenceTimer);
-    clearTimeout(this.seenTimer);
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe) off();
   }
 
   async handleConnection(socket: AgentSocket): Promise<void> {
@@ -113,30 +100,13 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     socket.on(AgentEvents.ProbePost, (raw: unknown) => this.safely(socket, AgentEvents.ProbePost, () => this.receiveResults(socket, raw)));
     socket.on(AgentEvents.Version, (raw: unknown) => this.safely(socket, AgentEvents.Version, () => this.receiveVersion(socket, raw)));
     this.logger.log({ agent_id: agentId, workspace_id: workspaceId, address: socket.handshake.address }, 'agent connected');
-    this.markSeen(agentId);
-  }
-
-  /**
-   * Connections mark presence in one UPDATE per second, not one each: after a controller
-   * restart thousands of agents reconnect at once, and on PGlite every query runs on the main
-   * thread.
-   */
-  private markSeen(agentId: number): void {
-    this.seenSinceFlush.add(agentId);
-    if (this.seenTimer) return;
-    this.seenTimer = setTimeout(() => {
-      this.seenTimer = undefined;
-      const ids = [...this.seenSinceFlush];
-      this.seenSinceFlush.clear();
-      this.agents.update({ id: In(ids) }, { lastSeenAt: new Date(), initialized: true }).catch((e: unknown) => {
-        this.logger.warn({ err: e, agents: ids.length }, 'presence update failed');
-      });
-    }, SEEN_FLUSH_MS);
-    this.seenTimer.unref();
+    this.presence.connect(agentId);
   }
 
   handleDisconnect(socket: AgentSocket): void {
-    if (socket.data?.agentId) this.logger.log({ agent_id: socket.data.agentId }, 'agent disconnected');
+    if (!socket.data?.agentId) return;
+    this.presence.disconnect(socket.data.agentId);
+    this.logger.log({ agent_id: socket.data.agentId }, 'agent disconnected');
   }
 
   private async sendConfig(socket: AgentSocket): Promise<void> {
@@ -144,15 +114,17 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   }
 
   private async receiveResults(socket: AgentSocket, raw: unknown): Promise<void> {
-    try {
-      socket.emit(AgentEvents.ProbePostOk, await this.ingest.ingest(socket.data, raw));
-    } catch (e) {
-      if (!(e instanceof WriterBusy)) throw e;
-      this.noteBusy(e);
-      // Names the refused post by its first result, so the agent sends that post again, not
-      // everything it has in flight (which would multiply the load that made us busy).
-      // Jittered, so the refused agents do not all come back in the same instant.
-      socket.emit(AgentEvents.Error, busyMessage(e.message, Math.round(BUSY_RETRY_MS * (1 + Math.random())), firstResultId(raw)));
+    const outcome = await this.ingest.ingest(socket.data, raw);
+    switch (outcome.kind) {
+      case 'stored':
+        socket.emit(AgentEvents.ProbePostOk, outcome.ack);
+        return;
+      case 'busy':
+        socket.emit(AgentEvents.Error, busyMessage(outcome.error, outcome.retryAfterMs, outcome.resultId));
+        return;
+      case 'refused':
+        socket.emit(AgentEvents.Error, errorMessage(AgentEvents.ProbePost, 'bad_request', outcome.reason));
+        return;
     }
   }
 
@@ -162,45 +134,28 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
       socket.emit(AgentEvents.Error, errorMessage(AgentEvents.Version, 'bad_request', 'version must be {version: string}'));
       return;
     }
-    await this.agents.update({ id: socket.data.agentId }, { version: parsed.data.version, lastSeenAt: new Date() });
+    await this.presence.reportVersion(socket.data.agentId, parsed.data.version);
     socket.emit(AgentEvents.Version, { ok: true, controller_version: CONTROLLER_VERSION });
   }
 
   /** Config is pushed, not polled: the agent hears about a change as soon as it commits. */
   private async pushConfig({ workspaceId, agentId }: ProbeChange): Promise<void> {
-    this.probeIndex.invalidate(agentId);
-    const agent = await this.agents.findOne({ where: { id: agentId, workspaceId }, select: { id: true } });
-    if (!agent) {
-      // Deleted: drop its connections; on reconnect it is told 410 and stops for good.
-      this.nsp.in(agentRoom(agentId)).disconnectSockets(true);
+    if (!(await this.agents.isLive(workspaceId, agentId))) {
+      this.disconnect({ workspaceId, agentId });
       return;
     }
     this.nsp.to(agentRoom(agentId)).emit(AgentEvents.ProbeGet, await this.configs.configSet(workspaceId, agentId));
   }
 
-  /** Every connected agent goes through the same batched update as a new connection. */
-  private refreshPresence(): void {
-    for (const socket of this.nsp.sockets.values()) if (socket.data.agentId) this.markSeen(socket.data.agentId);
-  }
-
-  /** One log line per overload episode second, not one per refused message. */
-  private noteBusy(e: WriterBusy): void {
-    this.busyRefusals++;
-    const now = Date.now();
-    if (now - this.busySince < 1000) return;
-    this.logger.warn({ queued_results: e.queuedRows, refused_posts: this.busyRefusals }, 'ingest overloaded: refusing results until the write queue drains');
-    this.busySince = now;
-    this.busyRefusals = 0;
+  /** Deleted: drop its connections; on reconnect it is told 410 and stops for good. */
+  private disconnect({ agentId }: AgentRef): void {
+    this.nsp.in(agentRoom(agentId)).disconnectSockets(true);
   }
 
   private async safely(socket: AgentSocket, event: string, handler: () => Promise<unknown>): Promise<void> {
     try {
       await handler();
     } catch (e) {
-      if (e instanceof BatchRefused) {
-        socket.emit(AgentEvents.Error, errorMessage(event, 'bad_request', e.message));
-        return;
-      }
       this.logger.error({ err: e, agent_id: socket.data?.agentId, event }, 'agent message failed');
       socket.emit(AgentEvents.Error, errorMessage(event, 'internal_error', 'the controller could not handle this message; retry later'));
     }

@@ -16,7 +16,8 @@ import { Repository } from 'typeorm';
 import type { JwtClaims } from '../auth/jwt.strategy';
 import { UserEntity } from '../auth/user.entity';
 import { ApiError } from '../common/api-error';
-import { IngestService, NewResult } from '../ingest/ingest.service';
+import type { NewResult } from '../events/domain-events';
+import { DomainEventBus } from '../events/event-bus';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { probeRoom, workspaceRoom } from './rooms';
 import { errorMessage, refusal } from './socket-errors';
@@ -48,7 +49,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
   constructor(
     private readonly jwt: JwtService,
     private readonly access: WorkspaceAccessService,
-    private readonly ingest: IngestService,
+    private readonly events: DomainEventBus,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
   ) {}
 
@@ -59,7 +60,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
         (e: unknown) => next(refusal('unauthorized', 401, (e as Error).message)),
       );
     });
-    this.unsubscribe = this.ingest.onNewResults((stored) => this.broadcast(stored));
+    this.unsubscribe = this.events.on('results.new', (results) => this.broadcast(results));
   }
 
   onModuleDestroy(): void {

@@ -1,10 +1,12 @@
 import { Global, Module } from '@nestjs/common';
-import { DatabaseModule } from '../database/database.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MemberEntity } from './member.entity';
+import { WorkspaceEntity } from './workspace.entity';
 import { WorkspaceAccessService } from './workspace-access.service';
 
 @Global()
 @Module({
-  imports: [DatabaseModule],
+  imports: [TypeOrmModule.forFeature([WorkspaceEntity, MemberEntity])],
   providers: [WorkspaceAccessService],
   exports: [WorkspaceAccessService],
 })

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '../database/database.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UserEntity } from '../auth/user.entity';
+import { MemberEntity } from './member.entity';
+import { WorkspaceEntity } from './workspace.entity';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 import { WorkspaceLockService } from './workspace-lock.service';
@@ -8,7 +11,8 @@ import { WorkspacesService } from './workspaces.service';
 
 /** The workspaces and members REST API; access checks come from the global WorkspaceAccessModule. */
 @Module({
-  imports: [DatabaseModule],
+  // UserEntity: invitations resolve accounts by e-mail; to be read through auth/ once it exports a reader.
+  imports: [TypeOrmModule.forFeature([WorkspaceEntity, MemberEntity, UserEntity])],
   controllers: [WorkspacesController, MembersController],
   providers: [WorkspacesService, MembersService, WorkspaceLockService],
   exports: [WorkspacesService],

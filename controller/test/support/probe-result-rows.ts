@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { toClickHouseTime, type ProbeResultRow } from '../../src/ingest/probe-result.row';
+import type { ProbeResultRow } from '../../src/probe-results/probe-result.row';
+import { toClickHouseTime } from '../../src/timeseries/clickhouse-time';
 
 /** ClickHouse DateTime64(3) text for a moment in ms since the epoch. */
 export function chTimeAt(ms: number): string {

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { AgentEntity } from './agent.entity';
+import { findWorkspaceAgent, liveAgentIds } from './agent-lookup';
+
+/**
+ * What other features may ask about agents (they never read the agents table themselves).
+ * Methods that take an EntityManager run inside the caller's transaction.
+ */
+@Injectable()
+export class AgentDirectory {
+  constructor(@InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>) {}
+
+  /** 404 unless `agentId` is a live agent of the workspace. */
+  async requireAgent(workspaceId: number, agentId: number, em?: EntityManager): Promise<void> {
+    await findWorkspaceAgent(em ?? this.agents, workspaceId, agentId);
+  }
+
+  async isLive(workspaceId: number, agentId: number): Promise<boolean> {
+    return (await this.agents.count({ where: { id: agentId, workspaceId } })) > 0;
+  }
+
+  /** Which of `ids` are live agents of the workspace. */
+  liveAgentIds(workspaceId: number, ids: readonly number[], em?: EntityManager): Promise<Set<number>> {
+    return liveAgentIds(em ?? this.agents, workspaceId, ids);
+  }
+
+  /** Every live agent of the workspace. */
+  async allLiveAgentIds(workspaceId: number): Promise<number[]> {
+    const rows = await this.agents.find({ select: { id: true }, where: { workspaceId } });
+    return rows.map((r) => r.id);
+  }
+
+  /** Each live agent among `ids` with the operator's `public_ip_override` (null when not set). */
+  async publicIpOverrides(workspaceId: number, ids: readonly number[]): Promise<Map<number, string | null>> {
+    const result = new Map<number, string | null>();
+    if (ids.length === 0) return result;
+    const peers = await this.agents.find({ where: { workspaceId, id: In([...ids]) }, select: { id: true, publicIpOverride: true } });
+    for (const peer of peers) result.set(peer.id, peer.publicIpOverride || null);
+    return result;
+  }
+}
