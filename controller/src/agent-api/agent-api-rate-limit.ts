@@ -1,5 +1,6 @@
 import { RateLimit } from '../common/rate-limit.guard';
+import type { AppConfig } from '../config/config';
 
 /** One bucket per agent (the PSK guard runs first and names it). */
 export const AgentApiRateLimit = (): MethodDecorator & ClassDecorator =>
-  RateLimit((config) => ({ name: 'agent-api', ...config.lookups.agentRateLimit }));
+  RateLimit((config: AppConfig) => ({ name: 'agent-api', ...config.lookups.agentRateLimit }));

@@ -9,8 +9,6 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import type { AppConfig } from '../config/config';
-import { APP_CONFIG } from '../config/config.module';
 import { ApiError } from './api-error';
 import { TokenBucketPolicy, TokenBuckets } from './token-bucket';
 
@@ -19,8 +17,15 @@ export interface RateLimitPolicy extends TokenBucketPolicy {
   name: string;
 }
 
-/** Limits usually come from settings, so a policy is read from the config at request time. */
-export type RateLimitPolicySource = (config: AppConfig) => RateLimitPolicy;
+/**
+ * The settings object policies read their limits from, bound by the app (ConfigModule binds the
+ * validated AppConfig). Inverted on purpose: common/ must not import config/, which uses common/.
+ * One object per app instance, so it also keys the app's buckets.
+ */
+export const RATE_LIMIT_SETTINGS = Symbol('RATE_LIMIT_SETTINGS');
+
+/** Limits usually come from settings, so a policy is read from them at request time. */
+export type RateLimitPolicySource<Settings extends object> = (settings: Settings) => RateLimitPolicy;
 
 const RATE_LIMIT_POLICY = 'netwatcher:rate-limit-policy';
 
@@ -29,7 +34,7 @@ const RATE_LIMIT_POLICY = 'netwatcher:rate-limit-policy';
  * guard has authenticated one, else the logged-in user, else the client address. Put it after
  * the authentication guard so the caller is known.
  */
-export const RateLimit = (policy: RateLimitPolicySource): MethodDecorator & ClassDecorator =>
+export const RateLimit = <Settings extends object>(policy: RateLimitPolicySource<Settings>): MethodDecorator & ClassDecorator =>
   applyDecorators(SetMetadata(RATE_LIMIT_POLICY, policy), UseGuards(RateLimitGuard));
 
 interface Caller {
@@ -46,15 +51,15 @@ function callerKey(req: Request & Caller): string {
 /**
  * Nest creates one guard instance per module that uses it, but a caller's bucket must be the
  * same on every route of a policy. Buckets are therefore kept per app, keyed by the app's
- * config object (one per app instance, shared by all its providers), and die with the app.
+ * settings object (one per app instance, shared by all its providers), and die with the app.
  */
-const bucketsByApp = new WeakMap<AppConfig, TokenBuckets>();
+const bucketsByApp = new WeakMap<object, TokenBuckets>();
 
-function bucketsFor(config: AppConfig): TokenBuckets {
-  let buckets = bucketsByApp.get(config);
+function bucketsFor(settings: object): TokenBuckets {
+  let buckets = bucketsByApp.get(settings);
   if (!buckets) {
     buckets = new TokenBuckets();
-    bucketsByApp.set(config, buckets);
+    bucketsByApp.set(settings, buckets);
   }
   return buckets;
 }
@@ -69,18 +74,18 @@ export class RateLimitGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RATE_LIMIT_SETTINGS) private readonly settings: object,
   ) {
-    this.buckets = bucketsFor(config);
+    this.buckets = bucketsFor(settings);
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const source = this.reflector.getAllAndOverride<RateLimitPolicySource | undefined>(RATE_LIMIT_POLICY, [
+    const source = this.reflector.getAllAndOverride<RateLimitPolicySource<object> | undefined>(RATE_LIMIT_POLICY, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (!source) return true;
-    const policy = source(this.config);
+    const policy = source(this.settings);
     const http = context.switchToHttp();
     const req = http.getRequest<Request & Caller>();
     const res = http.getResponse<Response>();

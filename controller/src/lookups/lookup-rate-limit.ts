@@ -1,4 +1,5 @@
 import { RateLimit } from '../common/rate-limit.guard';
+import type { AppConfig } from '../config/config';
 
 /**
  * One bucket per user shared by every lookup route (/geoip, /lookup, /whois), so spreading
@@ -6,4 +7,4 @@ import { RateLimit } from '../common/rate-limit.guard';
  * WHOIS relay.
  */
 export const LookupRateLimit = (): MethodDecorator & ClassDecorator =>
-  RateLimit((config) => ({ name: 'lookups', ...config.lookups.userRateLimit }));
+  RateLimit((config: AppConfig) => ({ name: 'lookups', ...config.lookups.userRateLimit }));
