@@ -1,3 +1,5 @@
+import type { DomainEvents } from '../src/events/domain-events';
+import { DomainEventBus } from '../src/events/event-bus';
 import { Http } from './support/http';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { DbMode, startTestApp, TestApp } from './support/test-app';
@@ -514,6 +516,32 @@ describe.each<DbMode>(['postgres', 'pglite'])('workspace members API on %s', (mo
       const remaining = await listMembers(survivor.http, id);
       expect(remaining.filter((m) => m.role === 'OWNER').map((m) => m.userId)).toEqual([survivor.id]);
       expect((await survivor.http.get(path(id))).body.ownerId).toBe(survivor.id);
+    }
+  });
+
+  it('announces membership changes and workspace deletion on the event bus, after they happened', async () => {
+    const bus = t.app.get(DomainEventBus);
+    const seen: Array<DomainEvents['member.changed'] | DomainEvents['workspace.deleted']> = [];
+    const offs = [bus.on('member.changed', (e) => void seen.push(e)), bus.on('workspace.deleted', (e) => void seen.push(e))];
+    try {
+      const { id, owner, admin, user, ids } = await team();
+      expect(seen).toEqual([
+        { workspaceId: id, userId: owner.id, kind: 'added' },
+        { workspaceId: id, userId: admin.id, kind: 'added' },
+        { workspaceId: id, userId: user.id, kind: 'added' },
+      ]);
+      seen.length = 0;
+      expect((await admin.http.patch(path(id, `/members/${ids.user}`), { role: 'ADMIN' })).status).toBe(200);
+      expect((await admin.http.patch(path(id, `/members/${ids.user}`), { role: 'ADMIN' })).status).toBe(200); // no change, no event
+      expect((await admin.http.delete(path(id, `/members/${ids.user}`))).status).toBe(204);
+      expect((await owner.http.delete(path(id))).status).toBe(204);
+      expect(seen).toEqual([
+        { workspaceId: id, userId: user.id, kind: 'role_changed' },
+        { workspaceId: id, userId: user.id, kind: 'removed' },
+        { workspaceId: id },
+      ]);
+    } finally {
+      for (const off of offs) off();
     }
   });
 

@@ -5,6 +5,7 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { UserEntity } from '../auth/user.entity';
 import { ApiError } from '../common/api-error';
 import { ListResponse, PageQueryDto, toList } from '../common/pagination';
+import { DomainEventBus } from '../events/event-bus';
 import { AcceptInviteDto, InviteMemberDto, TransferOwnershipDto, UpdateMemberDto } from './dto/member.dto';
 import { MemberEntity, ROLE_RANK } from './member.entity';
 import { MemberView, toMemberView } from './member.view';
@@ -30,6 +31,7 @@ export class MembersService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly access: WorkspaceAccessService,
     private readonly locks: WorkspaceLockService,
+    private readonly events: DomainEventBus,
   ) {}
 
   async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<MemberView>> {
@@ -78,6 +80,7 @@ export class MembersService {
   }
 
   async updateRole(caller: AuthUser, workspaceId: number, memberId: number, dto: UpdateMemberDto): Promise<MemberView> {
+    let changed = false;
     const member = await this.locks.withAccess(
       caller.id,
       workspaceId,
@@ -92,15 +95,17 @@ export class MembersService {
         target.role = dto.role;
         const saved = await em.getRepository(MemberEntity).save(target);
         if (wasOwner) await reassignPrimaryOwner(em, workspace, target.userId);
+        changed = true;
         return saved;
       },
     );
+    if (changed) void this.events.emit('member.changed', { workspaceId, userId: member.userId, kind: 'role_changed' });
     return this.toView(member);
   }
 
   /** Admins remove others; anyone may remove themselves (leave). Owners stay at least one. */
   async remove(caller: AuthUser, workspaceId: number, memberId: number): Promise<void> {
-    await this.locks.withAccess(caller.id, workspaceId, 'USER', async ({ em, workspace, member: me }) => {
+    const removed = await this.locks.withAccess(caller.id, workspaceId, 'USER', async ({ em, workspace, member: me }) => {
       const target = await this.findMember(em, workspaceId, memberId);
       if (target.id !== me.id) {
         if (ROLE_RANK[me.role] < ROLE_RANK.ADMIN) {
@@ -111,8 +116,10 @@ export class MembersService {
       await assertNotLastOwner(em, target, 'removed');
       await em.getRepository(MemberEntity).delete({ id: target.id });
       await reassignPrimaryOwner(em, workspace, target.userId);
+      return target;
     });
     this.logger.log({ workspace_id: workspaceId, member_id: memberId, removed_by: caller.id }, 'member removed');
+    void this.events.emit('member.changed', { workspaceId, userId: removed.userId, kind: 'removed' });
   }
 
   /**
@@ -143,6 +150,7 @@ export class MembersService {
       return em.getRepository(MemberEntity).save(invite);
     });
     this.logger.log({ workspace_id: workspaceId, member_id: member.id, user_id: caller.id }, 'invitation accepted');
+    void this.events.emit('member.changed', { workspaceId, userId: caller.id, kind: 'added' });
     return this.toView(member);
   }
 
@@ -162,6 +170,8 @@ export class MembersService {
       return toWorkspaceView(await em.getRepository(WorkspaceEntity).save(workspace), me.role);
     });
     this.logger.log({ workspace_id: workspaceId, from: caller.id, to: dto.newOwnerUserId }, 'ownership transferred');
+    void this.events.emit('member.changed', { workspaceId, userId: dto.newOwnerUserId, kind: 'role_changed' });
+    void this.events.emit('member.changed', { workspaceId, userId: caller.id, kind: 'role_changed' });
     return view;
   }
 

@@ -5,6 +5,7 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { ApiError } from '../common/api-error';
 import { containsPattern } from '../common/like-pattern';
 import { ListResponse, SearchPageQueryDto, toList } from '../common/pagination';
+import { DomainEventBus } from '../events/event-bus';
 import { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto';
 import { MemberEntity, WorkspaceRole } from './member.entity';
 import { WorkspaceAccessService } from './workspace-access.service';
@@ -21,6 +22,7 @@ export class WorkspacesService {
     @InjectRepository(WorkspaceEntity) private readonly workspaces: Repository<WorkspaceEntity>,
     private readonly access: WorkspaceAccessService,
     private readonly locks: WorkspaceLockService,
+    private readonly events: DomainEventBus,
   ) {}
 
   /** Only workspaces the caller has accepted membership of; soft-deleted ones are excluded by TypeORM. */
@@ -74,6 +76,7 @@ export class WorkspacesService {
       return created;
     });
     this.logger.log({ workspace_id: workspace.id, user_id: user.id }, 'workspace created');
+    void this.events.emit('member.changed', { workspaceId: workspace.id, userId: user.id, kind: 'added' });
     return toWorkspaceView(workspace, 'OWNER');
   }
 
@@ -100,5 +103,6 @@ export class WorkspacesService {
       em.getRepository(WorkspaceEntity).softDelete({ id: workspaceId }),
     );
     this.logger.log({ workspace_id: workspaceId, user_id: userId }, 'workspace deleted');
+    void this.events.emit('workspace.deleted', { workspaceId });
   }
 }
