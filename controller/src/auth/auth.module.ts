@@ -9,6 +9,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
+import { UserDirectory } from './user-directory.service';
 import { UserEntity } from './user.entity';
 
 @Module({
@@ -21,7 +22,7 @@ import { UserEntity } from './user.entity';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, JwtStrategy, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-  exports: [JwtModule, AuthService],
+  providers: [AuthService, JwtStrategy, UserDirectory, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  exports: [JwtModule, AuthService, UserDirectory],
 })
 export class AuthModule {}

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { ProbeType } from '@netwatcher/shared';
-import { In, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { ListResponse, toList } from '../common/pagination';
-import { ProbeEntity } from '../probes/probe.entity';
+import { ProbeDirectory } from '../probes/probe-directory.service';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { ChartResultType, ProbeChartQuery, ProbeOverviewQuery } from './dto/probe-chart-query.dto';
 import { expectedRawRows, overviewSource, planChart } from './probe-chart.plan';
@@ -43,21 +41,18 @@ export class ProbeChartService {
   constructor(
     private readonly access: WorkspaceAccessService,
     private readonly charts: ProbeChartRepository,
-    @InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>,
+    private readonly probes: ProbeDirectory,
   ) {}
 
   async chart(userId: number, workspaceId: number, probeId: number, q: ProbeChartQuery): Promise<ProbeChartView> {
     await this.access.require(userId, workspaceId);
-    const probe = await this.probes.findOne({
-      where: { id: probeId, workspaceId },
-      select: { id: true, type: true, intervalSec: true, targets: true, agentTargets: true },
-    });
+    const probe = await this.probes.find(workspaceId, probeId);
     if (!probe) throw ApiError.notFound('probe');
     const type = chartType(probe.type, q.type);
     const { from, to } = chartRange(q.from, q.to);
     // One result per interval per target; a target filter leaves one target's.
-    const targets = q.target !== undefined ? 1 : probe.targets.length + probe.agentTargets.length;
-    const plan = planChart(from, to, q.points, expectedRawRows(to.getTime() - from.getTime(), probe.intervalSec, targets));
+    const targets = q.target !== undefined ? 1 : probe.targets.length + probe.agent_targets.length;
+    const plan = planChart(from, to, q.points, expectedRawRows(to.getTime() - from.getTime(), probe.interval_sec, targets));
     const rows = await this.charts.series(
       { workspaceId, probeId, type, target: q.target, from: plan.from, to: plan.to, bucketSeconds: plan.bucketSeconds },
       plan.source,
@@ -72,14 +67,8 @@ export class ProbeChartService {
   async overview(userId: number, workspaceId: number, q: ProbeOverviewQuery): Promise<ProbeOverviewList> {
     await this.access.require(userId, workspaceId);
     const { from, to } = chartRange(q.from, q.to);
-    const [probes, total] = await this.probes.findAndCount({
-      where: { workspaceId, type: In([...CHARTABLE]) },
-      select: { id: true, agentId: true, type: true, targets: true, intervalSec: true },
-      order: { id: 'ASC' },
-      take: q.limit,
-      skip: q.offset,
-    });
-    const source = overviewSource(to.getTime() - from.getTime(), probes.map((p) => p.intervalSec));
+    const [probes, total] = await this.probes.pageOfTypes(workspaceId, CHARTABLE, { limit: q.limit, offset: q.offset });
+    const source = overviewSource(to.getTime() - from.getTime(), probes.map((p) => p.interval_sec));
     const rows = await this.charts.overview({ workspaceId, probeIds: probes.map((p) => p.id), from, to }, source);
     const byProbeAndType = new Map(rows.map((r) => [`${r.probe_id}:${r.type}`, r]));
     const data = probes.map((p) => toOverviewView(p, byProbeAndType.get(`${p.id}:${chartType(p.type, undefined)}`)));

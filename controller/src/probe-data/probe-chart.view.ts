@@ -61,7 +61,7 @@ export function toChartView(probeId: number, type: string, plan: ChartPlan, rows
 
 export interface OverviewProbe {
   id: number;
-  agentId: number;
+  agent_id: number;
   type: ProbeType;
   targets: string[];
 }
@@ -69,7 +69,7 @@ export interface OverviewProbe {
 export function toOverviewView(probe: OverviewProbe, row: OverviewRow | undefined): ProbeOverviewView {
   return {
     probe_id: probe.id,
-    agent_id: probe.agentId,
+    agent_id: probe.agent_id,
     type: probe.type,
     targets: probe.targets,
     samples: row?.samples ?? 0,

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { ListResponse, toList } from '../common/pagination';
-import { ProbeEntity } from '../probes/probe.entity';
-import { ProbeView, toProbeView } from '../probes/probe.view';
+import { ProbeDirectory } from '../probes/probe-directory.service';
+import type { ProbeView } from '../probes/probe.view';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import {
   ByTargetQuery,
@@ -28,7 +26,7 @@ export class ProbeDataService {
   constructor(
     private readonly access: WorkspaceAccessService,
     private readonly data: ProbeDataRepository,
-    @InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>,
+    private readonly probes: ProbeDirectory,
   ) {}
 
   async find(userId: number, workspaceId: number, q: FindProbeDataQuery): Promise<ListResponse<ProbeDataView>> {
@@ -79,27 +77,14 @@ export class ProbeDataService {
   async similar(userId: number, workspaceId: number, probeId: number, q: SimilarProbesQuery): Promise<ListResponse<SimilarProbeView>> {
     await this.access.require(userId, workspaceId);
     const reference = await this.requireProbe(workspaceId, probeId);
-    if (reference.targets.length === 0 && reference.agentTargets.length === 0) {
-      return toList(q.includeSelf ? [{ probe: toProbeView(reference) }] : [], q.includeSelf ? 1 : 0, { limit: MAX_ROWS, offset: 0 });
+    if (reference.targets.length === 0 && reference.agent_targets.length === 0) {
+      return toList(q.includeSelf ? [{ probe: reference }] : [], q.includeSelf ? 1 : 0, { limit: MAX_ROWS, offset: 0 });
     }
-    const query = this.probes
-      .createQueryBuilder('p')
-      .innerJoin('agents', 'a', 'a.id = p.agent_id AND a.deleted_at IS NULL')
-      .where('p.workspace_id = :workspaceId', { workspaceId })
-      .andWhere(
-        new Brackets((b) => {
-          b.where(`EXISTS (SELECT 1 FROM jsonb_array_elements_text(p.targets) t WHERE t = ANY(:targets))`, {
-            targets: reference.targets.length > 0 ? reference.targets : [''],
-          }).orWhere(`EXISTS (SELECT 1 FROM jsonb_array_elements_text(p.agent_targets) t WHERE t::int = ANY(:agentTargets))`, {
-            agentTargets: reference.agentTargets.length > 0 ? reference.agentTargets : [0],
-          });
-        }),
-      )
-      .orderBy('p.id', 'ASC')
-      .limit(MAX_ROWS);
-    if (q.sameType) query.andWhere('p.type = :type', { type: reference.type });
-    if (!q.includeSelf) query.andWhere('p.id <> :probeId', { probeId });
-    const similar = await query.getMany();
+    const similar = await this.probes.similarTo(workspaceId, reference, {
+      sameType: q.sameType,
+      excludeId: q.includeSelf ? undefined : probeId,
+      limit: MAX_ROWS,
+    });
     if (q.includeSelf && !similar.some((p) => p.id === probeId)) similar.unshift(reference);
 
     const latestByProbe = new Map<number, ProbeDataView>();
@@ -111,14 +96,14 @@ export class ProbeDataService {
       for (const row of rows) latestByProbe.set(row.probe_id, row);
     }
     const data = similar.map((p) => ({
-      probe: toProbeView(p),
+      probe: p,
       ...(q.latest ? { latest: latestByProbe.get(p.id) ?? null } : {}),
     }));
     return toList(data, data.length, { limit: MAX_ROWS, offset: 0 });
   }
 
-  private async requireProbe(workspaceId: number, probeId: number): Promise<ProbeEntity> {
-    const probe = await this.probes.findOne({ where: { id: probeId, workspaceId } });
+  private async requireProbe(workspaceId: number, probeId: number): Promise<ProbeView> {
+    const probe = await this.probes.find(workspaceId, probeId);
     if (!probe) throw ApiError.notFound('probe');
     return probe;
   }

@@ -7,19 +7,21 @@ import { AgentProbeIndex } from './agent-probe-index.service';
 import { ProbeAgentLifecycle } from './probe-agent-lifecycle';
 import { ProbeChangePublisher } from './probe-change.publisher';
 import { ProbeCopyService } from './probe-copy.service';
+import { ProbeDirectory } from './probe-directory.service';
 import { ProbeEntity } from './probe.entity';
 import { ProbesController } from './probes.controller';
 import { ProbesService } from './probes.service';
 
 /**
  * Probe configuration; owns the `probes` table. Exports what an agent runs (AgentConfigService,
- * sent in `probe_get`) and which probes it owns (AgentProbeIndex, for ingest). Publishes
+ * sent in `probe_get`), which probes it owns (AgentProbeIndex, for ingest) and read-only
+ * lookups (ProbeDirectory, for probe data and charts). Publishes
  * `probe.changed`; adds the default probes to every new agent (ProbeAgentLifecycle).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ProbeEntity]), AgentsModule, ProbeResultsModule],
   controllers: [ProbesController],
-  providers: [ProbesService, ProbeCopyService, ProbeChangePublisher, ProbeAgentLifecycle, AgentConfigService, AgentProbeIndex],
-  exports: [ProbesService, AgentConfigService, AgentProbeIndex],
+  providers: [ProbesService, ProbeCopyService, ProbeChangePublisher, ProbeAgentLifecycle, AgentConfigService, AgentProbeIndex, ProbeDirectory],
+  exports: [ProbesService, AgentConfigService, AgentProbeIndex, ProbeDirectory],
 })
 export class ProbesModule {}

@@ -1,7 +1,6 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   PANEL_NAMESPACE,
   PanelClientToServerEvents,
@@ -12,9 +11,8 @@ import {
   SOCKET_PATH,
 } from '@netwatcher/shared';
 import type { Namespace, Socket } from 'socket.io';
-import { Repository } from 'typeorm';
 import type { JwtClaims } from '../auth/jwt.strategy';
-import { UserEntity } from '../auth/user.entity';
+import { UserDirectory } from '../auth/user-directory.service';
 import { ApiError } from '../common/api-error';
 import type { NewResult } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
@@ -50,7 +48,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     private readonly jwt: JwtService,
     private readonly access: WorkspaceAccessService,
     private readonly events: DomainEventBus,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly users: UserDirectory,
   ) {}
 
   afterInit(nsp: PanelNamespace): void {
@@ -81,9 +79,8 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     } catch {
       throw new Error('invalid or expired token');
     }
-    const user = await this.users.findOne({ where: { id: claims.sub }, select: { id: true } });
-    if (!user) throw new Error('invalid or expired token');
-    socket.data = { userId: user.id };
+    if (!(await this.users.exists(claims.sub))) throw new Error('invalid or expired token');
+    socket.data = { userId: claims.sub };
   }
 
   private async subscribe(socket: PanelSocket, raw: unknown, join: boolean): Promise<void> {

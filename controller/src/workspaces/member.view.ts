@@ -1,4 +1,4 @@
-import type { UserEntity } from '../auth/user.entity';
+import type { UserSummary } from '../auth/user-directory.service';
 import { iso } from '../common/timestamps';
 import type { MemberEntity, WorkspaceRole } from './member.entity';
 
@@ -20,7 +20,7 @@ export interface MemberView {
 }
 
 /** `user` is the linked account when there is one; an invite to an unregistered address has none. */
-export function toMemberView(member: MemberEntity, user: Pick<UserEntity, 'email' | 'name'> | undefined): MemberView {
+export function toMemberView(member: MemberEntity, user: Pick<UserSummary, 'email' | 'name'> | undefined): MemberView {
   return {
     id: member.id,
     workspaceId: member.workspaceId,

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, IsNull, Not, Repository } from 'typeorm';
+import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { AuthUser } from '../auth/current-user.decorator';
-import { UserEntity } from '../auth/user.entity';
+import { UserDirectory } from '../auth/user-directory.service';
 import { ApiError } from '../common/api-error';
 import { ListResponse, PageQueryDto, toList } from '../common/pagination';
 import { DomainEventBus } from '../events/event-bus';
@@ -28,7 +28,7 @@ export class MembersService {
 
   constructor(
     @InjectRepository(MemberEntity) private readonly members: Repository<MemberEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly users: UserDirectory,
     private readonly access: WorkspaceAccessService,
     private readonly locks: WorkspaceLockService,
     private readonly events: DomainEventBus,
@@ -176,16 +176,15 @@ export class MembersService {
   }
 
   private async resolveInvitee(em: EntityManager, dto: InviteMemberDto): Promise<Invitee> {
-    const users = em.getRepository(UserEntity);
     const { email } = dto;
     if (dto.userId === undefined) {
       if (email === undefined) {
         throw ApiError.badRequest('give the userId or the email (or both) of the person to invite', 'invitee_missing');
       }
-      const user = await users.findOne({ where: { email }, select: { id: true } });
+      const user = await this.users.findByEmail(email, em);
       return { userId: user?.id ?? null, email };
     }
-    const user = await users.findOne({ where: { id: dto.userId }, select: { id: true, email: true } });
+    const user = await this.users.findById(dto.userId, em);
     if (!user) throw ApiError.notFound('user');
     if (email !== undefined && email !== user.email) {
       throw ApiError.badRequest('userId and email refer to different users', 'invitee_mismatch');
@@ -206,9 +205,7 @@ export class MembersService {
   /** One query for the linked accounts of a whole page, not one per member. */
   private async toViews(members: MemberEntity[]): Promise<MemberView[]> {
     const ids = [...new Set(members.map((m) => m.userId).filter((id): id is number => id !== null))];
-    const users = ids.length
-      ? await this.users.find({ where: { id: In(ids) }, select: { id: true, email: true, name: true } })
-      : [];
+    const users = await this.users.summaries(ids);
     const byId = new Map(users.map((u) => [u.id, u]));
     return members.map((m) => toMemberView(m, m.userId === null ? undefined : byId.get(m.userId)));
   }

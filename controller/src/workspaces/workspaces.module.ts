@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UserEntity } from '../auth/user.entity';
+import { AuthModule } from '../auth/auth.module';
 import { MemberEntity } from './member.entity';
 import { WorkspaceEntity } from './workspace.entity';
 import { MembersController } from './members.controller';
@@ -11,8 +11,7 @@ import { WorkspacesService } from './workspaces.service';
 
 /** The workspaces and members REST API; access checks come from the global WorkspaceAccessModule. */
 @Module({
-  // UserEntity: invitations resolve accounts by e-mail; to be read through auth/ once it exports a reader.
-  imports: [TypeOrmModule.forFeature([WorkspaceEntity, MemberEntity, UserEntity])],
+  imports: [TypeOrmModule.forFeature([WorkspaceEntity, MemberEntity]), AuthModule],
   controllers: [WorkspacesController, MembersController],
   providers: [WorkspacesService, MembersService, WorkspaceLockService],
   exports: [WorkspacesService],
