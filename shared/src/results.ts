@@ -32,7 +32,6 @@ export const parseProbeResult = compileParser(ProbeResult);
 
 /** Bounded so one message cannot make the controller hold unbounded work. */
 export const MAX_RESULTS_PER_POST = 500;
-export const ProbePost = z.union([ProbeResult, z.array(z.unknown()).min(1).max(MAX_RESULTS_PER_POST)]);
 
 export interface RejectedResult {
   id: string | null;
