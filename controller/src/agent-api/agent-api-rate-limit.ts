@@ -2,4 +2,4 @@ import { RateLimit } from '../common/rate-limit.guard';
 
 /** One bucket per agent (the PSK guard runs first and names it). */
 export const AgentApiRateLimit = (): MethodDecorator & ClassDecorator =>
-  RateLimit((config) => ({ name: 'agent-api', ...config.lookups.agentRateLimit }));
+  RateLimit((config) => ({ name: 'agent-api', ...config.agentApi.rateLimit }));
