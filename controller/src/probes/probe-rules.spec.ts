@@ -1,7 +1,7 @@
+import { isHostname } from '../common/hostname';
 import {
   defaultAgentProbes,
   isHost,
-  isHostname,
   isHostPort,
   isHttpUrl,
   ProbeDraft,

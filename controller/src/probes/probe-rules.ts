@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { isProbeType, PROBE_TYPES, ProbeType } from '@netwatcher/shared';
+import { isHostname } from '../common/hostname';
 
 /**
  * The one place that decides what a valid probe is. Create, PATCH (after merging with the stored
@@ -131,16 +132,6 @@ export function defaultAgentProbes(agentId: number): ProbeSettings[] {
     if (!result.ok) throw new Error(`default ${type} probe is invalid: ${result.errors.join('; ')}`);
     return result.probe;
   });
-}
-
-const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-
-/** RFC 1123 host name: dot-separated LDH labels, ≤ 253 characters, and not an all-numeric last label (that is a broken IPv4). */
-export function isHostname(value: string): boolean {
-  if (value.length === 0 || value.length > 253) return false;
-  const labels = value.toLowerCase().split('.');
-  if (!labels.every((l) => HOST_LABEL.test(l))) return false;
-  return !/^\d+$/.test(labels[labels.length - 1]);
 }
 
 /** An IPv4 or IPv6 address, or a strict host name. */
