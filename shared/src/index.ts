@@ -1,6 +1,5 @@
-export * from './probe-types';
+export * from './catalogue';
 export * from './units';
-export * from './payloads';
 export * from './probe-config';
 export * from './results';
 export * from './events';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROBE_TYPES } from './probe-types';
+import { PROBE_TYPES } from './catalogue';
 import { HostName, Id } from './units';
 
 /** A probe as the agent needs it to run: the controller's `probe_get` answer carries a list of these. */

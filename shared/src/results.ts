@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { compileParser } from './compiled-parser';
-import { GenericPayload, MtrPayload, NetinfoPayload, PingPayload, SysinfoPayload } from './payloads';
+import { RESULT_TYPES, resultSpec, type ResultPayloadSchema, type ResultType } from './catalogue';
 import { HostName, Id, IsoTimestamp, Uuid } from './units';
 
 const envelope = {
@@ -15,15 +15,17 @@ const envelope = {
   triggered_reason: z.string().max(500).default(''),
 };
 
-/** One measurement, as posted in `probe_post`. The payload schema is chosen by `type`. */
-export const ProbeResult = z.discriminatedUnion('type', [
-  z.object({ ...envelope, type: z.literal('PING'), payload: PingPayload }),
-  z.object({ ...envelope, type: z.literal('MTR'), payload: MtrPayload }),
-  z.object({ ...envelope, type: z.literal('SYSINFO'), payload: SysinfoPayload }),
-  z.object({ ...envelope, type: z.literal('NETINFO'), payload: NetinfoPayload }),
-  z.object({ ...envelope, type: z.literal('SPEEDTEST'), payload: GenericPayload }),
-  z.object({ ...envelope, type: z.literal('TRAFFICSIM'), payload: GenericPayload }),
-]);
+type Envelope = typeof envelope;
+type ResultSchemaOf<T extends ResultType> = z.ZodObject<Envelope & { type: z.ZodLiteral<T>; payload: ResultPayloadSchema<T> }>;
+/** One schema per result type, as a union of the catalogue's types (so `type` narrows `payload`). */
+type AnyResultSchema = { [T in ResultType]: ResultSchemaOf<T> }[ResultType];
+
+function resultSchema<T extends ResultType>(type: T): ResultSchemaOf<T> {
+  return z.object({ ...envelope, type: z.literal(type), payload: resultSpec(type).payload }) as ResultSchemaOf<T>;
+}
+
+/** One measurement, as posted in `probe_post`. The payload schema is chosen by `type`, from the probe catalogue. */
+export const ProbeResult = z.discriminatedUnion('type', RESULT_TYPES.map(resultSchema) as [AnyResultSchema, ...AnyResultSchema[]]);
 export type ProbeResult = z.infer<typeof ProbeResult>;
 export type ProbeResultInput = z.input<typeof ProbeResult>;
 
@@ -32,7 +34,6 @@ export const parseProbeResult = compileParser(ProbeResult);
 
 /** Bounded so one message cannot make the controller hold unbounded work. */
 export const MAX_RESULTS_PER_POST = 500;
-export const ProbePost = z.union([ProbeResult, z.array(z.unknown()).min(1).max(MAX_RESULTS_PER_POST)]);
 
 export interface RejectedResult {
   id: string | null;

@@ -15,7 +15,3 @@ export const Uuid = z.string().uuid();
 
 /** A host as typed by an operator: IPv4, IPv6 or a hostname. Bounded so it cannot carry payloads. */
 export const HostName = z.string().min(1).max(253);
-
-export function nowIso(): string {
-  return new Date().toISOString();
-}

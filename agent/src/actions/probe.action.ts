@@ -3,16 +3,13 @@ import { resolveAgentConfig, resolveConfigPath } from '../config/agent-config';
 import { readConfigFile } from '../config/config-file';
 import { runCommand } from '../exec/run-command';
 import { AgentExit, ExitCode } from '../exit-codes';
-import { runMtrProbe } from '../probes/mtr/mtr.probe';
-import { collectNetinfo } from '../probes/netinfo/netinfo.probe';
-import { DEFAULT_MTR_COUNT, DEFAULT_PING_COUNT } from '../probes/probe-defaults';
-import { runPingProbe } from '../probes/ping/ping.probe';
-import { collectSysinfo } from '../probes/sysinfo/sysinfo.probe';
+import type { RunnerDeps } from '../probes/probe-runner';
+import { LOCAL_PROBES } from '../probes/runner-registry';
 import { fetchPublicIp } from '../transport/agent-api';
 import { AGENT_VERSION } from '../version';
 
-export const LOCAL_PROBE_TYPES = ['ping', 'mtr', 'sysinfo', 'netinfo'] as const;
-export const DEFAULT_TIMEOUT_SEC = { ping: 10, mtr: 30 } as const;
+/** What `probe <type>` accepts, from the runner registry: ping, mtr, sysinfo, netinfo today. */
+export const LOCAL_PROBE_TYPES: readonly string[] = [...LOCAL_PROBES.keys()];
 
 export interface ProbeFlags {
   count?: string;
@@ -47,21 +44,20 @@ function writeStdout(text: string): Promise<void> {
 /** `netwatcher-agent probe <type> [target]`: one local measurement, payload JSON on stdout. */
 export async function probeAction(typeArg: string, target: string | undefined, flags: ProbeFlags): Promise<ExitCode> {
   const type = typeArg.toLowerCase();
-  if (!(LOCAL_PROBE_TYPES as readonly string[]).includes(type)) {
+  const local = LOCAL_PROBES.get(type);
+  if (!local) {
     throw new AgentExit(ExitCode.Usage, `unknown probe type ${JSON.stringify(typeArg)}; use one of ${LOCAL_PROBE_TYPES.join(', ')}`);
   }
+  const deps: RunnerDeps = { run: runCommand, publicIp: () => publicIpIfEnrolled(flags), agentVersion: AGENT_VERSION };
   let payload: unknown;
-  if (type === 'ping' || type === 'mtr') {
+  if (local.kind === 'target') {
     if (!target || target.length > 253) throw new AgentExit(ExitCode.Usage, `probe ${type} needs a target (host name or address)`);
-    const count = intOption('count', flags.count, type === 'ping' ? DEFAULT_PING_COUNT : DEFAULT_MTR_COUNT, 10_000);
-    const timeoutSec = intOption('timeout', flags.timeout, DEFAULT_TIMEOUT_SEC[type], 3600);
-    payload =
-      type === 'ping'
-        ? await runPingProbe(target, { count, timeoutSec }, runCommand)
-        : await runMtrProbe(target, { count, timeoutSec }, runCommand);
+    const count = intOption('count', flags.count, local.defaults.count, 10_000);
+    const timeoutSec = intOption('timeout', flags.timeout, local.defaults.timeoutSec, 3600);
+    payload = await local.run(target, { count, timeoutSec }, deps);
   } else {
     if (target) throw new AgentExit(ExitCode.Usage, `probe ${type} takes no target`);
-    payload = type === 'sysinfo' ? await collectSysinfo(AGENT_VERSION) : await collectNetinfo(() => publicIpIfEnrolled(flags));
+    payload = await local.run(deps);
   }
   await writeStdout(`${JSON.stringify(payload, null, 2)}\n`);
   return ExitCode.Ok;

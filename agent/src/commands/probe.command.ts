@@ -1,7 +1,18 @@
 import type { Command } from 'commander';
-import { DEFAULT_TIMEOUT_SEC, probeAction, type ProbeFlags } from '../actions/probe.action';
-import { DEFAULT_MTR_COUNT, DEFAULT_PING_COUNT } from '../probes/probe-defaults';
+import { LOCAL_PROBE_TYPES, probeAction, type ProbeFlags } from '../actions/probe.action';
 import { EXIT_CODES_HELP } from '../exit-codes';
+import { LOCAL_PROBES } from '../probes/runner-registry';
+
+/** "ping --count 5 --timeout 10; mtr --count 5 --timeout 30", from the runner registry. */
+const TARGET_DEFAULTS = [...LOCAL_PROBES]
+  .flatMap(([type, local]) => (local.kind === 'target' ? [`${type} --count ${local.defaults.count} --timeout ${local.defaults.timeoutSec}`] : []))
+  .join('; ');
+const TARGET_TYPES = [...LOCAL_PROBES].flatMap(([type, local]) => (local.kind === 'target' ? [type] : []));
+
+/** "A, B, C or D". */
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
 
 const PROBE_HELP = `
 Runs one measurement on this host, exactly as the agent would, and prints the payload JSON on
@@ -12,7 +23,7 @@ stdout (logs and errors go to stderr). Nothing is sent to the controller.
   netwatcher-agent probe sysinfo
   netwatcher-agent probe netinfo      # public_ip is asked from the controller when enrolled
 
-Defaults: ping --count ${DEFAULT_PING_COUNT} --timeout ${DEFAULT_TIMEOUT_SEC.ping}; mtr --count ${DEFAULT_MTR_COUNT} --timeout ${DEFAULT_TIMEOUT_SEC.mtr}.
+Defaults: ${TARGET_DEFAULTS}.
 A failed measurement (unknown host, no route) still exits 0: see the payload's "error".
 
 Environment: NW_CONFIG (config file, used by netinfo for public_ip).
@@ -24,9 +35,9 @@ ${EXIT_CODES_HELP}
 export function registerProbeCommand(program: Command, setExit: (code: number) => void): Command {
   return program
     .command('probe')
-    .description('run one PING, MTR, SYSINFO or NETINFO measurement locally and print its payload')
-    .argument('<type>', 'ping | mtr | sysinfo | netinfo')
-    .argument('[target]', 'host name or address (ping and mtr only)')
+    .description(`run one ${orList(LOCAL_PROBE_TYPES.map((t) => t.toUpperCase()))} measurement locally and print its payload`)
+    .argument('<type>', LOCAL_PROBE_TYPES.join(' | '))
+    .argument('[target]', `host name or address (${TARGET_TYPES.join(' and ')} only)`)
     .option('--count <n>', 'echo requests (ping) or cycles (mtr), 1–10000')
     .option('--timeout <seconds>', 'hard limit for the whole measurement, 1–3600')
     .option('--config <file>', 'config file to find the controller for netinfo public_ip (env NW_CONFIG)')

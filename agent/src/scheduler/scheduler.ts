@@ -109,10 +109,6 @@ export class Scheduler {
     return e ? { ...e.stats } : undefined;
   }
 
-  get scheduledIds(): number[] {
-    return [...this.entries.keys()];
-  }
-
   /**
    * Stops scheduling, lets running probes finish (and hand over their results) for up to
    * `graceMs`, then aborts the rest, which kills their processes.

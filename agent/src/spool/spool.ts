@@ -38,21 +38,44 @@ type SpoolRecord = { op: 'add'; r: ProbeResult } | { op: 'ack' | 'drop'; ids: st
 
 const READ_CHUNK = 1 << 20;
 
+/** What `open` found on disk and settled on, handed to the constructor in one piece. */
+interface SpoolState {
+  dir: string;
+  fh: FileHandle;
+  /** Byte position of each live result's line, by result id. */
+  slots: Map<string, Slot>;
+  fileSize: number;
+  deadLines: number;
+  releaseLock: () => Promise<void>;
+  log: Logger;
+  maxRecords: number;
+  compactMinDead: number;
+}
+
 export class Spool {
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly dir: string;
+  private fh: FileHandle;
+  private readonly slots: Map<string, Slot>;
+  private fileSize: number;
+  private deadLines: number;
+  private readonly releaseLock: () => Promise<void>;
+  private readonly log: Logger;
+  private readonly maxRecords: number;
+  private readonly compactMinDead: number;
 
-  private constructor(
-    private readonly dir: string,
-    private fh: FileHandle,
-    private readonly slots: Map<string, Slot>,
-    private fileSize: number,
-    private deadLines: number,
-    private readonly releaseLock: () => Promise<void>,
-    private readonly log: Logger,
-    private readonly maxRecords: number,
-    private readonly compactMinDead: number,
-  ) {}
+  private constructor(state: SpoolState) {
+    this.dir = state.dir;
+    this.fh = state.fh;
+    this.slots = state.slots;
+    this.fileSize = state.fileSize;
+    this.deadLines = state.deadLines;
+    this.releaseLock = state.releaseLock;
+    this.log = state.log;
+    this.maxRecords = state.maxRecords;
+    this.compactMinDead = state.compactMinDead;
+  }
 
   static async open(dir: string, options: SpoolOptions): Promise<Spool> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -70,10 +93,17 @@ export class Spool {
       if (corrupt > 0 || torn > 0) {
         options.log.warn({ corrupt_lines: corrupt, torn_bytes: torn }, 'spool had damaged records; they were skipped');
       }
-      const spool = new Spool(
-        dir, fh, slots, validEnd, lines - slots.size, releaseLock, options.log,
-        options.maxRecords ?? DEFAULT_SPOOL_MAX, options.compactMinDead ?? 1000,
-      );
+      const spool = new Spool({
+        dir,
+        fh,
+        slots,
+        fileSize: validEnd,
+        deadLines: lines - slots.size,
+        releaseLock,
+        log: options.log,
+        maxRecords: options.maxRecords ?? DEFAULT_SPOOL_MAX,
+        compactMinDead: options.compactMinDead ?? 1000,
+      });
       if (slots.size > spool.maxRecords) await spool.serial(() => spool.dropOldest(slots.size - spool.maxRecords, 0));
       await spool.serial(() => spool.maybeCompact());
       if (slots.size > 0) options.log.info({ pending: slots.size }, 'spool reopened with unacked results');

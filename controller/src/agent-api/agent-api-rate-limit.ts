@@ -3,4 +3,4 @@ import type { AppConfig } from '../config/config';
 
 /** One bucket per agent (the PSK guard runs first and names it). */
 export const AgentApiRateLimit = (): MethodDecorator & ClassDecorator =>
-  RateLimit((config: AppConfig) => ({ name: 'agent-api', ...config.lookups.agentRateLimit }));
+  RateLimit((config: AppConfig) => ({ name: 'agent-api', ...config.agentApi.rateLimit }));

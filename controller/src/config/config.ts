@@ -31,6 +31,7 @@ export interface AppConfig {
    */
   ingestMaxQueuedResults: number;
   lookups: LookupSettings;
+  agentApi: AgentApiSettings;
 }
 
 /** GeoIP, OUI, WHOIS and the combined lookup (controller/src/lookups, /agent/api). */
@@ -52,8 +53,12 @@ export interface LookupSettings {
   whoisCacheDays: number;
   /** Token bucket per user on /geoip, /lookup and /whois. */
   userRateLimit: RateLimitSetting;
+}
+
+/** The PSK-authenticated HTTP API agents call (controller/src/agent-api). */
+export interface AgentApiSettings {
   /** Token bucket per agent on /agent/api. */
-  agentRateLimit: RateLimitSetting;
+  rateLimit: RateLimitSetting;
 }
 
 export interface RateLimitSetting {
@@ -134,8 +139,11 @@ function loadLookupSettings(env: Env): LookupSettings {
     geoipCacheDays: intSetting(env, 'GEOIP_CACHE_DAYS', 3, 0, 365),
     whoisCacheDays: intSetting(env, 'WHOIS_CACHE_DAYS', 7, 0, 365),
     userRateLimit: rateLimitSetting(env, 'LOOKUP_RATE_LIMIT', 60, 20),
-    agentRateLimit: rateLimitSetting(env, 'AGENT_API_RATE_LIMIT', 120, 30),
   };
+}
+
+function loadAgentApiSettings(env: Env): AgentApiSettings {
+  return { rateLimit: rateLimitSetting(env, 'AGENT_API_RATE_LIMIT', 120, 30) };
 }
 
 function urlSetting(env: Env, name: string, protocols: string[]): string | undefined {
@@ -192,5 +200,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     pinLockSeconds: intSetting(env, 'PIN_LOCK_SECONDS', 300, 1, 86400),
     ingestMaxQueuedResults: intSetting(env, 'INGEST_MAX_QUEUED_RESULTS', 500_000, 1, 10_000_000),
     lookups: loadLookupSettings(env),
+    agentApi: loadAgentApiSettings(env),
   };
 }

@@ -18,7 +18,6 @@ describe('lookup settings', () => {
       geoipCacheDays: 3,
       whoisCacheDays: 7,
       userRateLimit: { perMinute: 60, burst: 20 },
-      agentRateLimit: { perMinute: 120, burst: 30 },
     });
   });
 
@@ -50,5 +49,24 @@ describe('lookup settings', () => {
   ])('refuses %s=%p at start-up', (name, value) => {
     expect(() => lookups({ [name]: value })).toThrow(ConfigError);
     expect(() => lookups({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('agent API settings', () => {
+  const agentApi = (env: Record<string, string>) => loadConfig({ ...base, ...env }).agentApi;
+
+  it('has its own rate limit, 120 per minute with a burst of 30 by default', () => {
+    expect(agentApi({})).toEqual({ rateLimit: { perMinute: 120, burst: 30 } });
+    expect(agentApi({ AGENT_API_RATE_LIMIT_PER_MINUTE: '1', AGENT_API_RATE_LIMIT_BURST: '6' })).toEqual({
+      rateLimit: { perMinute: 1, burst: 6 },
+    });
+  });
+
+  it('is not part of the lookup settings', () => {
+    expect(lookups({})).not.toHaveProperty('agentRateLimit');
+  });
+
+  it.each(['AGENT_API_RATE_LIMIT_PER_MINUTE', 'AGENT_API_RATE_LIMIT_BURST'])('refuses %s=0 at start-up', (name) => {
+    expect(() => agentApi({ [name]: '0' })).toThrow(name);
   });
 });

@@ -1,15 +1,4 @@
-import { MAX_RESULTS_PER_POST, parseProbeResult, ProbeResult, ProbeType, RejectedResult } from '@netwatcher/shared';
-
-/** Which result types a probe of each type may produce. An AGENT probe is a plan run as PING and MTR. */
-const RESULT_TYPES_BY_PROBE: Record<ProbeType, readonly ProbeResult['type'][]> = {
-  PING: ['PING'],
-  MTR: ['MTR'],
-  SPEEDTEST: ['SPEEDTEST'],
-  SYSINFO: ['SYSINFO'],
-  NETINFO: ['NETINFO'],
-  TRAFFICSIM: ['TRAFFICSIM'],
-  AGENT: ['PING', 'MTR'],
-};
+import { MAX_RESULTS_PER_POST, parseProbeResult, ProbeResult, ProbeType, RejectedResult, resultTypesOf } from '@netwatcher/shared';
 
 export interface ValidatedBatch {
   accepted: ProbeResult[];
@@ -62,7 +51,8 @@ export function validateBatch(
     const probeType = ownedProbeType(result.probe_id);
     if (!probeType) {
       rejected.push({ id: result.id, error: `probe ${result.probe_id} does not belong to this agent` });
-    } else if (!RESULT_TYPES_BY_PROBE[probeType].includes(result.type)) {
+    } else if (!resultTypesOf(probeType).includes(result.type)) {
+      // The catalogue says which results a type reports: its own, or for a plan (AGENT) those it runs.
       rejected.push({ id: result.id, error: `a ${probeType} probe cannot report a ${result.type} result` });
     } else if (Date.parse(result.created_at) > now + MAX_CLOCK_SKEW_MS) {
       rejected.push({ id: result.id, error: 'created_at is in the future: check the agent clock' });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { localAgentProbes } from '@netwatcher/shared';
 import { writeFileAtomicSync } from '@netwatcher/shared/node';
 import { AgentsService } from '../agents/agents.service';
 import { AuthService } from '../auth/auth.service';
@@ -12,6 +13,7 @@ import { WorkspacesService } from '../workspaces/workspaces.service';
 import { agentHasPsk, LocalAgentState, readLocalAgentState, writeLocalAgentState } from './local-agent.state';
 
 export const LOCAL_ADMIN_EMAIL = 'admin@netwatcher.local';
+const LOOPBACK = '127.0.0.1';
 
 export interface Provisioned {
   state: LocalAgentState;
@@ -60,8 +62,10 @@ export class LocalAgentProvisioner {
       description: 'Runs next to the controller',
       location: hostname(),
     });
-    await this.probes.create(user.id, workspace.id, agent.id, { type: 'PING', targets: ['127.0.0.1'], interval_sec: 30, count: 5 });
-    await this.probes.create(user.id, workspace.id, agent.id, { type: 'MTR', targets: ['127.0.0.1'], interval_sec: 300, count: 5 });
+    // The loopback path, so a fresh install draws charts at once; the catalogue says with which types.
+    for (const probe of localAgentProbes()) {
+      await this.probes.create(user.id, workspace.id, agent.id, { ...probe, targets: [LOOPBACK] });
+    }
     const state: LocalAgentState = { userId: user.id, email: user.email, workspaceId: workspace.id, agentId: agent.id };
     writeLocalAgentState(this.config.dataDir, state);
     this.logger.log({ workspace_id: workspace.id, agent_id: agent.id, credentials: this.credentialsFile() }, 'created the local administrator, workspace and agent');

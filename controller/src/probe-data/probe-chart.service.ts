@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ProbeType } from '@netwatcher/shared';
+import { CHARTABLE_PROBE_TYPES, chartResultTypes, type ProbeType } from '@netwatcher/shared';
 import { ApiError } from '../common/api-error';
 import { ListResponse, toList } from '../common/pagination';
 import { ProbeDirectory } from '../probes/probe-directory.service';
@@ -10,19 +10,22 @@ import { ProbeChartRepository } from '../probe-results/probe-chart.repository';
 import { ProbeChartView, ProbeOverviewView, toChartView, toOverviewView } from './probe-chart.view';
 import { parseTimeRange } from './time-param';
 
-/** Probe types whose results carry loss and RTT columns (and so have rollups). */
-const CHARTABLE: readonly ProbeType[] = ['PING', 'MTR', 'AGENT'];
 const DEFAULT_RANGE_MS = 24 * 3_600_000;
 
 export type ProbeOverviewList = ListResponse<ProbeOverviewView> & { from: string; to: string; source: 'raw' | 'rollup' };
 
-/** The result type a probe's chart shows: an AGENT probe reports PING and MTR, PING unless asked. */
+/**
+ * The result type a probe's chart shows: one the catalogue marks chartable for its type, the
+ * first unless asked (an AGENT probe reports PING and MTR: PING unless asked).
+ */
 function chartType(probeType: ProbeType, requested: ChartResultType | undefined): ChartResultType {
-  if (probeType === 'PING' && requested !== 'MTR') return 'PING';
-  if (probeType === 'MTR' && requested !== 'PING') return 'MTR';
-  if (probeType === 'AGENT') return requested ?? 'PING';
+  const chartable = chartResultTypes(probeType);
+  const type = requested ?? chartable[0];
+  if (type !== undefined && chartable.includes(type)) return type;
   throw ApiError.badRequest(
-    CHARTABLE.includes(probeType) ? `a ${probeType} probe has no ${requested} results` : `charts exist for ${CHARTABLE.join(', ')} probes, not ${probeType}`,
+    chartable.length > 0
+      ? `a ${probeType} probe has no ${requested} results`
+      : `charts exist for ${CHARTABLE_PROBE_TYPES.join(', ')} probes, not ${probeType}`,
     'not_chartable',
   );
 }
@@ -67,7 +70,7 @@ export class ProbeChartService {
   async overview(userId: number, workspaceId: number, q: ProbeOverviewQuery): Promise<ProbeOverviewList> {
     await this.access.require(userId, workspaceId);
     const { from, to } = chartRange(q.from, q.to);
-    const [probes, total] = await this.probes.pageOfTypes(workspaceId, CHARTABLE, { limit: q.limit, offset: q.offset });
+    const [probes, total] = await this.probes.pageOfTypes(workspaceId, CHARTABLE_PROBE_TYPES, { limit: q.limit, offset: q.offset });
     const source = overviewSource(to.getTime() - from.getTime(), probes.map((p) => p.interval_sec));
     const rows = await this.charts.overview({ workspaceId, probeIds: probes.map((p) => p.id), from, to }, source);
     const byProbeAndType = new Map(rows.map((r) => [`${r.probe_id}:${r.type}`, r]));

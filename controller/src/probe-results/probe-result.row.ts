@@ -1,4 +1,4 @@
-import type { ProbeResult } from '@netwatcher/shared';
+import { metricsOf, type ProbeResult } from '@netwatcher/shared';
 import { toClickHouseTime } from '../timeseries/clickhouse-time';
 
 /** A row of `probe_results` (controller/src/timeseries/migrations/0001_probe_results.sql). */
@@ -53,35 +53,8 @@ export interface IngestIdentity {
   probeAgentId: number;
 }
 
-export interface Metrics {
-  loss_pct: number | null;
-  rtt_min_ms: number | null;
-  rtt_avg_ms: number | null;
-  rtt_max_ms: number | null;
-  jitter_ms: number | null;
-}
-
-const NO_METRICS: Metrics = { loss_pct: null, rtt_min_ms: null, rtt_avg_ms: null, rtt_max_ms: null, jitter_ms: null };
-
-/**
- * The common metrics live in typed columns so charts and alerts aggregate inside ClickHouse.
- * For MTR the end-to-end figures are those of the last hop that answered.
- */
-export function metricsOf(result: ProbeResult): Metrics {
-  switch (result.type) {
-    case 'PING': {
-      const p = result.payload;
-      return { loss_pct: p.loss_pct, rtt_min_ms: p.rtt_min_ms, rtt_avg_ms: p.rtt_avg_ms, rtt_max_ms: p.rtt_max_ms, jitter_ms: p.jitter_ms };
-    }
-    case 'MTR': {
-      const last = result.payload.hops[result.payload.hops.length - 1];
-      if (!last) return NO_METRICS;
-      return { loss_pct: last.loss_pct, rtt_min_ms: last.best_ms, rtt_avg_ms: last.avg_ms, rtt_max_ms: last.worst_ms, jitter_ms: last.stddev_ms };
-    }
-    default:
-      return NO_METRICS;
-  }
-}
+/** Kept importable from here, where the columns it fills are defined; each type's extractor is in the probe catalogue. */
+export { metricsOf };
 
 export function toProbeResultRow(result: ProbeResult, who: IngestIdentity): ProbeResultRow {
   return {
@@ -96,6 +69,7 @@ export function toProbeResultRow(result: ProbeResult, who: IngestIdentity): Prob
     triggered: result.triggered,
     triggered_reason: result.triggered_reason,
     created_at: toClickHouseTime(result.created_at),
+    // The common metrics live in typed columns so charts and alerts aggregate inside ClickHouse.
     ...metricsOf(result),
     payload: JSON.stringify(result.payload),
   };

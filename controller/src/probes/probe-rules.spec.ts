@@ -1,7 +1,8 @@
+import { PROBE_CATALOGUE, PROBE_TYPES, TargetKind } from '@netwatcher/shared';
+import { isHostname } from '../common/hostname';
 import {
   defaultAgentProbes,
   isHost,
-  isHostname,
   isHostPort,
   isHttpUrl,
   ProbeDraft,
@@ -178,6 +179,32 @@ describe('validateProbe', () => {
     expect(all).toMatch(/interval_sec/);
     expect(all).toMatch(/count/);
     expect(all).toMatch(/targets/);
+  });
+});
+
+describe('validateProbe reads the probe catalogue', () => {
+  /** The smallest draft each target kind accepts, so only the catalogue's numbers are left to check. */
+  const minimal: Record<TargetKind, Omit<ProbeDraft, 'type'>> = {
+    hosts: { targets: ['192.0.2.1'] },
+    urls: {},
+    none: {},
+    agents: { agent_targets: [2] },
+    trafficsim: { server: true },
+  };
+
+  it.each(PROBE_TYPES)('%s gets the catalogue defaults and is held to its bounds', (type) => {
+    const { rules } = PROBE_CATALOGUE[type];
+    const draft = { type, ...minimal[rules.targets] };
+    expect(ok(draft)).toMatchObject({
+      intervalSec: rules.interval.default,
+      timeoutSec: rules.timeout.default,
+      count: rules.count?.default ?? 0,
+      durationSec: rules.duration?.default ?? 0,
+    });
+    const { min, max } = rules.interval;
+    expect(errors({ ...draft, interval_sec: min - 1 })).toContain(`interval_sec must be a whole number between ${min} and ${max} for ${type}`);
+    if (rules.count) expect(errors({ ...draft, count: rules.count.max + 1 })).toContain(`between ${rules.count.min} and ${rules.count.max}`);
+    else expect(errors({ ...draft, count: 1 })).toContain(`count does not apply to ${type}`);
   });
 });
 

@@ -1,11 +1,13 @@
 import { isIP } from 'node:net';
-import { isProbeType, PROBE_TYPES, ProbeType } from '@netwatcher/shared';
+import { ConfigRules, DEFAULT_AGENT_PROBE_TYPES, isProbeType, PROBE_CATALOGUE, PROBE_TYPES, ProbeType, Range } from '@netwatcher/shared';
+import { isHostname } from '../common/hostname';
 
 /**
  * The one place that decides what a valid probe is. Create, PATCH (after merging with the stored
  * probe), copy and bidirectional mirrors all run through `validateProbe`, so no path can store a
  * probe another path would refuse. Pure: whatever needs the database (which agents exist) is
- * passed in.
+ * passed in. The per-type bounds, defaults and target kinds come from the probe catalogue in
+ * `@netwatcher/shared`; this file holds the checks that apply them.
  */
 
 /** What a caller asks for; every field but `type` may be missing and gets the type's default. */
@@ -47,100 +49,26 @@ export interface ProbeRuleContext {
 
 export type ProbeValidation = { ok: true; probe: ProbeSettings } | { ok: false; errors: string[] };
 
-interface Range {
-  min: number;
-  max: number;
-  default: number;
-}
-
-type TargetKind = 'hosts' | 'urls' | 'none' | 'agents' | 'trafficsim';
-
-interface TypeRule {
-  interval: Range;
-  timeout: Range;
-  /** null: the field does not apply to the type and must be 0 (or absent). */
-  count: Range | null;
-  duration: Range | null;
-  targets: TargetKind;
-}
-
 export const MAX_TARGETS = 50;
 export const MAX_SPEEDTEST_URLS = 10;
 const MAX_URL_LENGTH = 2048;
 
-export const PROBE_RULES: Readonly<Record<ProbeType, TypeRule>> = {
-  PING: {
-    interval: { min: 5, max: 86_400, default: 60 },
-    timeout: { min: 1, max: 300, default: 10 },
-    count: { min: 1, max: 100, default: 5 },
-    duration: null,
-    targets: 'hosts',
-  },
-  MTR: {
-    interval: { min: 30, max: 86_400, default: 300 },
-    timeout: { min: 1, max: 600, default: 60 },
-    count: { min: 1, max: 60, default: 5 },
-    duration: null,
-    targets: 'hosts',
-  },
-  // Each run moves real traffic; more often than every 5 minutes would measure the test itself.
-  SPEEDTEST: {
-    interval: { min: 300, max: 86_400, default: 3_600 },
-    timeout: { min: 10, max: 600, default: 120 },
-    count: null,
-    duration: null,
-    targets: 'urls',
-  },
-  SYSINFO: {
-    interval: { min: 60, max: 86_400, default: 3_600 },
-    timeout: { min: 1, max: 300, default: 30 },
-    count: null,
-    duration: null,
-    targets: 'none',
-  },
-  NETINFO: {
-    interval: { min: 60, max: 86_400, default: 300 },
-    timeout: { min: 1, max: 300, default: 30 },
-    count: null,
-    duration: null,
-    targets: 'none',
-  },
-  TRAFFICSIM: {
-    interval: { min: 60, max: 86_400, default: 300 },
-    timeout: { min: 1, max: 300, default: 5 },
-    count: null,
-    duration: { min: 1, max: 3_600, default: 60 },
-    targets: 'trafficsim',
-  },
-  // A plan that expands into PING + MTR toward the peer, so it is bounded like them.
-  AGENT: {
-    interval: { min: 30, max: 86_400, default: 60 },
-    timeout: { min: 1, max: 300, default: 10 },
-    count: { min: 1, max: 100, default: 5 },
-    duration: null,
-    targets: 'agents',
-  },
-};
+/** Types with a server role, and types whose probes name peer agents, alphabetically: named in error messages. */
+const SERVER_TYPES = PROBE_TYPES.filter((t) => PROBE_CATALOGUE[t].rules.server).sort();
+const AGENT_TARGET_TYPES = PROBE_TYPES.filter((t) => ['agents', 'trafficsim'].includes(PROBE_CATALOGUE[t].rules.targets)).sort();
 
-/** The probes every new agent gets, so its host and network facts show up without any setup. */
-export const DEFAULT_AGENT_PROBE_TYPES: readonly ProbeType[] = ['NETINFO', 'SYSINFO'];
+/** "A", "A and B", "A, B and C". */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
 
+/** The catalogue's probes for every new agent, with their defaults, ready to store. */
 export function defaultAgentProbes(agentId: number): ProbeSettings[] {
   return DEFAULT_AGENT_PROBE_TYPES.map((type) => {
     const result = validateProbe({ type }, { agentId, knownAgentIds: new Set() });
     if (!result.ok) throw new Error(`default ${type} probe is invalid: ${result.errors.join('; ')}`);
     return result.probe;
   });
-}
-
-const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-
-/** RFC 1123 host name: dot-separated LDH labels, ≤ 253 characters, and not an all-numeric last label (that is a broken IPv4). */
-export function isHostname(value: string): boolean {
-  if (value.length === 0 || value.length > 253) return false;
-  const labels = value.toLowerCase().split('.');
-  if (!labels.every((l) => HOST_LABEL.test(l))) return false;
-  return !/^\d+$/.test(labels[labels.length - 1]);
 }
 
 /** An IPv4 or IPv6 address, or a strict host name. */
@@ -223,19 +151,19 @@ function checkAgentTargets(errors: string[], agentTargets: number[], ctx: ProbeR
   if (unknown.length > 0) errors.push(`agent_targets: no agent ${unknown.join(', ')} in this workspace`);
 }
 
-function checkTargets(errors: string[], rule: TypeRule, probe: ProbeSettings, ctx: ProbeRuleContext): void {
+function checkTargets(errors: string[], rule: ConfigRules, probe: ProbeSettings, ctx: ProbeRuleContext): void {
   const { type, targets, agentTargets } = probe;
   const noHosts = (why: string) => targets.length > 0 && errors.push(`targets must be empty for ${type} probes (${why})`);
-  const noAgents = () => agentTargets.length > 0 && errors.push(`agent_targets only apply to AGENT and TRAFFICSIM probes`);
+  const noAgents = () => agentTargets.length > 0 && errors.push(`agent_targets only apply to ${listed(AGENT_TARGET_TYPES)} probes`);
   switch (rule.targets) {
     case 'hosts':
       checkHosts(errors, targets, type);
       noAgents();
       return;
     case 'urls':
-      if (targets.length > MAX_SPEEDTEST_URLS) errors.push(`targets may list at most ${MAX_SPEEDTEST_URLS} URLs for SPEEDTEST probes`);
+      if (targets.length > MAX_SPEEDTEST_URLS) errors.push(`targets may list at most ${MAX_SPEEDTEST_URLS} URLs for ${type} probes`);
       if (targets.some((t) => !isHttpUrl(t))) {
-        errors.push('targets must be http(s) URLs for SPEEDTEST probes (empty means this controller)');
+        errors.push(`targets must be http(s) URLs for ${type} probes (empty means this controller)`);
       }
       noAgents();
       return;
@@ -250,14 +178,14 @@ function checkTargets(errors: string[], rule: TypeRule, probe: ProbeSettings, ct
     case 'trafficsim':
       if (probe.server) {
         noHosts('a server only listens');
-        if (agentTargets.length > 0) errors.push('agent_targets must be empty for a TRAFFICSIM server');
+        if (agentTargets.length > 0) errors.push(`agent_targets must be empty for a ${type} server`);
         return;
       }
       if (targets.length + agentTargets.length !== 1) {
-        errors.push('a TRAFFICSIM client needs exactly one target: one agent in agent_targets or one host:port in targets');
+        errors.push(`a ${type} client needs exactly one target: one agent in agent_targets or one host:port in targets`);
         return;
       }
-      if (targets.length === 1 && !isHostPort(targets[0])) errors.push('a TRAFFICSIM target must be host:port (or [ipv6]:port)');
+      if (targets.length === 1 && !isHostPort(targets[0])) errors.push(`a ${type} target must be host:port (or [ipv6]:port)`);
       if (agentTargets.length === 1) checkAgentTargets(errors, agentTargets, ctx, 1, 1);
       return;
   }
@@ -268,7 +196,7 @@ export function validateProbe(draft: ProbeDraft, ctx: ProbeRuleContext): ProbeVa
     return { ok: false, errors: [`type must be one of ${PROBE_TYPES.join(', ')}`] };
   }
   const type = draft.type;
-  const rule = PROBE_RULES[type];
+  const rule = PROBE_CATALOGUE[type].rules;
   const errors: string[] = [];
 
   const probe: ProbeSettings = {
@@ -285,9 +213,9 @@ export function validateProbe(draft: ProbeDraft, ctx: ProbeRuleContext): ProbeVa
     metadata: draft.metadata ?? {},
   };
 
-  if (probe.server && type !== 'TRAFFICSIM') errors.push('server only applies to TRAFFICSIM probes');
+  if (probe.server && !rule.server) errors.push(`server only applies to ${listed(SERVER_TYPES)} probes`);
   if (probe.timeoutSec > probe.intervalSec) errors.push('timeout_sec must not exceed interval_sec');
-  if (type === 'TRAFFICSIM' && probe.durationSec > probe.intervalSec) errors.push('duration_sec must not exceed interval_sec');
+  if (rule.duration && probe.durationSec > probe.intervalSec) errors.push('duration_sec must not exceed interval_sec');
   checkTargets(errors, rule, probe, ctx);
 
   return errors.length > 0 ? { ok: false, errors } : { ok: true, probe };

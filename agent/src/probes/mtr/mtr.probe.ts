@@ -1,5 +1,7 @@
-import type { MtrPayload } from '@netwatcher/shared';
+import type { MtrPayload, ProbeConfig } from '@netwatcher/shared';
 import { finishedCommand, type CommandRunner } from '../../exec/run-command';
+import type { MeasurementInput } from '../probe-result';
+import { effectiveCount, mapLimit, type ProbeRunner, type RunnerDeps, TARGET_CONCURRENCY, targetSteps } from '../probe-runner';
 import { buildMtrArgs, type MtrOptions } from './mtr.args';
 import { parseMtrOutput } from './mtr.parser';
 
@@ -16,3 +18,29 @@ export async function runMtrProbe(
     ...finishedCommand(out, options.timeoutSec),
   });
 }
+
+/** One MTR of a scheduled probe toward one target; the AGENT plan uses it toward a peer. */
+export async function measureMtr(
+  probe: ProbeConfig,
+  target: string,
+  deps: RunnerDeps,
+  signal: AbortSignal,
+  targetAgent = 0,
+): Promise<MeasurementInput> {
+  const options = { count: effectiveCount(probe.count, 'MTR'), timeoutSec: probe.timeout_sec };
+  const payload = await runMtrProbe(target, options, deps.run, signal);
+  return { probeId: probe.id, type: 'MTR', target, targetAgent, payload, endedAt: new Date() };
+}
+
+/** Someone is waiting at the terminal: a local run gives up sooner than a scheduled one (60 s). */
+const LOCAL_TIMEOUT_SEC = 30;
+
+export const mtrRunner: ProbeRunner = {
+  measure: (probe, deps, signal) => mapLimit(probe.targets, TARGET_CONCURRENCY, (t) => measureMtr(probe, t, deps, signal)),
+  steps: targetSteps,
+  local: {
+    kind: 'target',
+    defaults: { count: effectiveCount(0, 'MTR'), timeoutSec: LOCAL_TIMEOUT_SEC },
+    run: (target, options, deps) => runMtrProbe(target, options, deps.run),
+  },
+};

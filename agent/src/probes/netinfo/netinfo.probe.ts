@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { NetinfoPayload } from '@netwatcher/shared';
+import type { ProbeRunner } from '../probe-runner';
 import {
   mapInterfaces,
   parseIpv4DefaultGateway,
@@ -36,3 +37,11 @@ export async function collectNetinfo(publicIp: () => Promise<string | null>): Pr
     public_ip: ip,
   };
 }
+
+export const netinfoRunner: ProbeRunner = {
+  measure: async (probe, deps) => [
+    { probeId: probe.id, type: 'NETINFO', target: '', payload: await collectNetinfo(deps.publicIp), endedAt: new Date() },
+  ],
+  steps: () => 1,
+  local: { kind: 'self', run: (deps) => collectNetinfo(deps.publicIp) },
+};

@@ -1,5 +1,7 @@
-import type { PingPayload } from '@netwatcher/shared';
+import { PROBE_CATALOGUE, type PingPayload, type ProbeConfig } from '@netwatcher/shared';
 import { finishedCommand, type CommandRunner } from '../../exec/run-command';
+import type { MeasurementInput } from '../probe-result';
+import { effectiveCount, mapLimit, type ProbeRunner, type RunnerDeps, TARGET_CONCURRENCY, targetSteps } from '../probe-runner';
 import { buildPingArgs, type PingOptions } from './ping.args';
 import { parsePingOutput } from './ping.parser';
 
@@ -28,3 +30,26 @@ export async function runPingProbe(
     ...finishedCommand(out, options.timeoutSec),
   });
 }
+
+/** One PING of a scheduled probe toward one target; the AGENT plan uses it toward a peer. */
+export async function measurePing(
+  probe: ProbeConfig,
+  target: string,
+  deps: RunnerDeps,
+  signal: AbortSignal,
+  targetAgent = 0,
+): Promise<MeasurementInput> {
+  const options = { count: effectiveCount(probe.count, 'PING'), timeoutSec: probe.timeout_sec };
+  const payload = await runPingProbe(target, options, deps.run, signal);
+  return { probeId: probe.id, type: 'PING', target, targetAgent, payload, endedAt: new Date() };
+}
+
+export const pingRunner: ProbeRunner = {
+  measure: (probe, deps, signal) => mapLimit(probe.targets, TARGET_CONCURRENCY, (t) => measurePing(probe, t, deps, signal)),
+  steps: targetSteps,
+  local: {
+    kind: 'target',
+    defaults: { count: effectiveCount(0, 'PING'), timeoutSec: PROBE_CATALOGUE.PING.rules.timeout.default },
+    run: (target, options, deps) => runPingProbe(target, options, deps.run),
+  },
+};

@@ -1,6 +1,7 @@
 import { readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import type { SysinfoPayload } from '@netwatcher/shared';
+import type { ProbeRunner } from '../probe-runner';
 import { parseOsRelease, parseProcMounts, selectDiskMounts } from './sysinfo.parser';
 
 async function readText(path: string): Promise<string> {
@@ -48,3 +49,11 @@ export async function collectSysinfo(agentVersion: string): Promise<SysinfoPaylo
     agent_version: agentVersion.slice(0, 64),
   };
 }
+
+export const sysinfoRunner: ProbeRunner = {
+  measure: async (probe, deps) => [
+    { probeId: probe.id, type: 'SYSINFO', target: '', payload: await collectSysinfo(deps.agentVersion), endedAt: new Date() },
+  ],
+  steps: () => 1,
+  local: { kind: 'self', run: (deps) => collectSysinfo(deps.agentVersion) },
+};

@@ -1,11 +1,13 @@
+import { RESULT_TYPES, resultSpec, type ResultType } from '@netwatcher/shared';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { TimeRangeQuery } from './probe-data-query.dto';
 
 export const MAX_CHART_POINTS = 2000;
 export const MAX_OVERVIEW_PROBES = 1000;
-export const CHART_RESULT_TYPES = ['PING', 'MTR'] as const;
-export type ChartResultType = (typeof CHART_RESULT_TYPES)[number];
+/** Result types with loss and RTT columns, from the probe catalogue (PING, MTR). */
+export const CHART_RESULT_TYPES: readonly ResultType[] = RESULT_TYPES.filter((t) => resultSpec(t).chartable);
+export type ChartResultType = ResultType;
 
 export class ProbeChartQuery extends TimeRangeQuery {
   @IsOptional()

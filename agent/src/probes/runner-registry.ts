@@ -1,0 +1,38 @@
+import { PROBE_TYPES, type ProbeType } from '@netwatcher/shared';
+import { agentRunner } from './agent/agent.probe';
+import { mtrRunner } from './mtr/mtr.probe';
+import { netinfoRunner } from './netinfo/netinfo.probe';
+import { pingRunner } from './ping/ping.probe';
+import type { LocalProbe, ProbeRunner } from './probe-runner';
+import { sysinfoRunner } from './sysinfo/sysinfo.probe';
+
+/**
+ * Catalogue types this agent version does not run: the scheduler skips them with a warning.
+ * A type leaves this list when its runner is registered below.
+ */
+export const NOT_RUN_YET = ['SPEEDTEST', 'TRAFFICSIM'] as const satisfies readonly ProbeType[];
+
+/**
+ * The one registry of runners, used by `run` (through the scheduler's executor) and by the local
+ * `probe` command. Typed so that a type added to the catalogue fails to compile until it has a
+ * runner here or is listed in NOT_RUN_YET.
+ */
+const RUNNERS: Record<Exclude<ProbeType, (typeof NOT_RUN_YET)[number]>, ProbeRunner> = {
+  PING: pingRunner,
+  MTR: mtrRunner,
+  SYSINFO: sysinfoRunner,
+  NETINFO: netinfoRunner,
+  AGENT: agentRunner,
+};
+
+export function runnerFor(type: ProbeType): ProbeRunner | undefined {
+  return Object.prototype.hasOwnProperty.call(RUNNERS, type) ? RUNNERS[type as keyof typeof RUNNERS] : undefined;
+}
+
+/** Types the local `probe` command offers, lower-case as typed on the command line, in catalogue order. */
+export const LOCAL_PROBES: ReadonlyMap<string, LocalProbe> = new Map(
+  PROBE_TYPES.flatMap((type) => {
+    const local = runnerFor(type)?.local;
+    return local ? [[type.toLowerCase(), local] as const] : [];
+  }),
+);
