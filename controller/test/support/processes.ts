@@ -67,20 +67,3 @@ export function startAgentProcess(launch: AgentLaunch, spawner: Spawner = plainS
   const args = [...agentArgs(launch), ...(launch.pin ? ['--pin', launch.pin] : [])];
   return track(spawner(process.execPath, args, { env: { ...process.env, NW_LOG_LEVEL: 'debug', ...launch.env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
-
-/** Polls until `check` returns a value other than undefined/false, or fails with the last value seen. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-      last = value;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last)}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
