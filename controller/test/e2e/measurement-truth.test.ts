@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createAgent } from '../support/agents';
 import { createWorkspace, registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
-import { canUseNetns, createLinearTopology, LinearTopology } from '../support/netns';
+import { canUseNetns, createLinearTopology, LinearTopology } from '../fixtures';
 import { waitUntil } from '@netwatcher/shared/testing';
 import { ControllerProcess, requireBuild, RunningProcess, Spawner, startAgentProcess, startControllerProcess } from '../support/processes';
 

@@ -2,7 +2,7 @@ import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentArgs, type AgentLaunch as SupervisedLaunch } from '../../src/local-agent/local-agent.supervisor';
-import { waitForLine } from './netns';
+import { waitForLine } from '../fixtures';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const CONTROLLER_MAIN = join(ROOT, 'controller', 'dist', 'main.js');
