@@ -2,7 +2,7 @@ import type { ProbeConfigSet, ProbeDataMessage, ProbePostOk, SocketErrorMessage 
 import { createAgent, db, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
-import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSocket, pingResult } from './support/sockets';
+import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSentinel, panelSocket, pingResult } from './support/sockets';
 import { waitUntil } from '@netwatcher/shared/testing';
 import { DbMode, startTestApp, TestApp } from './support/test-app';
 
@@ -264,8 +264,8 @@ describe.each<DbMode>(['postgres', 'pglite'])('agent and panel sockets on %s', (
       // A re-delivery is acked but not broadcast twice.
       const echoes = collect<ProbeDataMessage>(member, 'probe_data');
       await post(agent, result);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(echoes).toHaveLength(0);
+      const sentinel = await panelSentinel(agent, member, pingProbe);
+      expect(echoes.filter((m) => m.data.id !== sentinel)).toHaveLength(0);
       expect(leaked).toHaveLength(0);
       for (const s of [member, stranger, agent]) s.disconnect();
     });

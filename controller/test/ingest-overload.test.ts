@@ -3,7 +3,7 @@ import { createAgent, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
 import { waitUntil } from '@netwatcher/shared/testing';
-import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSocket, PanelClient, pingResult } from './support/sockets';
+import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSentinel, panelSocket, PanelClient, pingResult } from './support/sockets';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -78,9 +78,11 @@ describe('ingest under overload (bounded write queue)', () => {
     }
     expect(await storedIds()).toEqual(results.map((r) => r.id).sort());
     await waitUntil('every result on the panel', async () => shown.length >= results.length, { timeoutMs: 5_000, everyMs: 20 });
-    await new Promise((r) => setTimeout(r, 200)); // nothing more may follow
-    expect(shown).toHaveLength(results.length);
-    expect(new Set(shown.map((m) => m.data.id)).size).toBe(results.length);
+    // Nothing more may follow: a later result reaches the panel after anything still owed.
+    const sentinel = await panelSentinel(agent, panel, probeId);
+    const beforeSentinel = shown.filter((m) => m.data.id !== sentinel);
+    expect(beforeSentinel).toHaveLength(results.length);
+    expect(new Set(beforeSentinel.map((m) => m.data.id)).size).toBe(results.length);
   });
 
   async function storedIds(): Promise<string[]> {
