@@ -19,6 +19,7 @@ const common = {
   moduleNameMapper: {
     '^@netwatcher/shared$': '<rootDir>/shared/src/index.ts',
     '^@netwatcher/shared/node$': '<rootDir>/shared/src/node/index.ts',
+    '^@netwatcher/shared/testing$': '<rootDir>/shared/src/testing/index.ts',
   },
   testEnvironment: 'node',
   rootDir: __dirname,

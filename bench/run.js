@@ -71,7 +71,7 @@ function build() {
   const ok = run('npx', ['tsc', '-p', join('bench', 'tsconfig.json')], 'bench tsc');
   if (!existsSync(join(DIST, 'lib', 'run-suite.js'))) throw new Error('bench TypeScript did not compile');
   // tsc copies no other files: the netns toolkit reads its C helper and relay script next to its code.
-  const netns = join('controller', 'test', 'support', 'netns');
+  const netns = join('controller', 'test', 'fixtures', 'netns');
   cpSync(join(ROOT, netns), join(__dirname, 'dist', netns), { recursive: true, filter: (f) => !f.endsWith('.ts') });
   return ok;
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProbeResult } from '@netwatcher/shared';
 import { FakeController, pingProbe } from './support/fake-controller';
-import { assertBuilt, exitWithin, startAgent, waitFor, type AgentProcess } from './support/agent-process';
+import { waitUntil } from '@netwatcher/shared/testing';
+import { assertBuilt, exitWithin, startAgent, type AgentProcess } from './support/agent-process';
 
 // The real built CLI (`node agent/bin/netwatcher-agent.js`) against an in-test controller that
 // speaks the shared protocol. Real processes, real sockets, real ping toward 127.0.0.1.
@@ -58,7 +59,7 @@ describe('netwatcher-agent run against a controller speaking the shared protocol
         ? { status: 200, body: { status: 'success', psk: server.psk, agent: { id: 10 } } }
         : { status: 401, body: { error: 'invalid PIN' } };
     const first = agent(runArgs(['--pin', PIN]));
-    await waitFor('a PING result', () => idsOf(1).length >= 1, 10_000, first.stderr);
+    await waitUntil('a PING result', () => idsOf(1).length >= 1, { timeoutMs: 10_000, diag: first.stderr });
 
     const config = join(dir, 'agent.json');
     expect(statSync(config).mode & 0o777).toBe(0o600);
@@ -84,7 +85,7 @@ describe('netwatcher-agent run against a controller speaking the shared protocol
     const handshakesBefore = server.handshakes.length;
     const resultsBefore = server.received.length;
     const second = agent(['run', '--config', config]);
-    await waitFor('results from the second run', () => server.received.length > resultsBefore, 10_000, second.stderr);
+    await waitUntil('results from the second run', () => server.received.length > resultsBefore, { timeoutMs: 10_000, diag: second.stderr });
     expect(server.enrollRequests).toHaveLength(1);
     expect(server.handshakes.length).toBeGreaterThan(handshakesBefore);
     second.proc.kill('SIGINT');
@@ -143,7 +144,7 @@ describe('netwatcher-agent run against a controller speaking the shared protocol
     server.enroll = () => ({ status: 200, body: { status: 'success', psk: server.psk } });
     const a = agent(['run', '--controller', `http://127.0.0.1:${port}`, '--workspace', '1', '--agent', '10', '--pin', PIN, '--config', join(dir, 'agent.json')]);
     const retries = (): Record<string, unknown>[] => a.logs().filter((l) => l.msg === 'enrollment failed; retrying');
-    await waitFor('two failed enrollment attempts', () => retries().length >= 2, 10_000, a.stderr);
+    await waitUntil('two failed enrollment attempts', () => retries().length >= 2, { timeoutMs: 10_000, diag: a.stderr });
     expect(String(retries()[0].reason)).toContain('ECONNREFUSED');
     const [d1, d2] = retries().map((l) => Number(l.retry_in_ms));
     expect(d1).toBeGreaterThanOrEqual(800);
@@ -152,17 +153,17 @@ describe('netwatcher-agent run against a controller speaking the shared protocol
     expect(d2).toBeLessThanOrEqual(2400);
 
     await server.start(port);
-    await waitFor('results after the controller came up', () => server.received.length >= 1, 15_000, a.stderr);
+    await waitUntil('results after the controller came up', () => server.received.length >= 1, { timeoutMs: 15_000, diag: a.stderr });
     expect(server.enrollRequests).toHaveLength(1);
   });
 
   it('applies a pushed probe_get within a second: the new probe runs, the removed one stops', async () => {
     writeEnrolledConfig();
     const a = agent(runArgs());
-    await waitFor('a result of probe 1', () => idsOf(1).length >= 1, 10_000, a.stderr);
+    await waitUntil('a result of probe 1', () => idsOf(1).length >= 1, { timeoutMs: 10_000, diag: a.stderr });
     const pushedAt = Date.now();
     server.push({ probes: [pingProbe(2)], revision: 'r2' });
-    await waitFor('a result of the pushed probe 2', () => idsOf(2).length >= 1, 5000, a.stderr);
+    await waitUntil('a result of the pushed probe 2', () => idsOf(2).length >= 1, { timeoutMs: 5000, diag: a.stderr });
     const firstOf2 = server.received.find((r) => r.result.probe_id === 2)!;
     expect(Date.parse(firstOf2.result.created_at) - pushedAt).toBeLessThan(1500);
     await new Promise((r) => setTimeout(r, 1500));
@@ -174,7 +175,7 @@ describe('netwatcher-agent run against a controller speaking the shared protocol
   it('loses nothing across a controller restart', async () => {
     writeEnrolledConfig();
     const a = agent(runArgs());
-    await waitFor('first result', () => server.received.length >= 1, 10_000, a.stderr);
+    await waitUntil('first result', () => server.received.length >= 1, { timeoutMs: 10_000, diag: a.stderr });
     const port = server.port;
     const down = Date.now();
     const before = server.received;
@@ -186,11 +187,10 @@ describe('netwatcher-agent run against a controller speaking the shared protocol
     const old = server;
     server = restarted;
     // Measurements made while the controller was down arrive after it is back.
-    await waitFor(
+    await waitUntil(
       'a result measured during the outage',
       () => server.received.some((r) => Date.parse(r.result.created_at) > down + 500 && Date.parse(r.result.created_at) < up),
-      15_000,
-      a.stderr,
+      { timeoutMs: 15_000, diag: a.stderr },
     );
     expect(old.invalid).toEqual([]);
     expect(before.length).toBeGreaterThanOrEqual(1);
@@ -200,7 +200,7 @@ describe('netwatcher-agent run against a controller speaking the shared protocol
     writeEnrolledConfig();
     server.acking = false;
     const a = agent(runArgs());
-    await waitFor('three unacked results', () => server.received.length >= 3, 15_000, a.stderr);
+    await waitUntil('three unacked results', () => server.received.length >= 3, { timeoutMs: 15_000, diag: a.stderr });
     const unacked = [...new Set(idsOf())];
     a.proc.kill('SIGKILL');
     await exitWithin(a, 5000);
@@ -208,11 +208,10 @@ describe('netwatcher-agent run against a controller speaking the shared protocol
     server.acking = true;
     const seenBefore = server.received.length;
     const b = agent(runArgs());
-    await waitFor(
+    await waitUntil(
       'every unacked id delivered again',
       () => unacked.every((id) => server.received.slice(seenBefore).some((r) => r.result.id === id)),
-      10_000,
-      b.stderr,
+      { timeoutMs: 10_000, diag: b.stderr },
     );
     expect(b.logs().some((l) => l.msg === 'spool reopened with unacked results' && Number(l.pending) >= unacked.length)).toBe(true);
     b.proc.kill('SIGTERM');

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { sleep } from './concurrency';
+import { waitUntil } from '@netwatcher/shared/testing';
 import { CONTROLLER_MAIN, REPO_ROOT } from './paths';
 
 export interface ControllerProcess {
@@ -35,18 +35,16 @@ export function freePort(): Promise<number> {
 }
 
 async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`controller exited with code ${child.exitCode} during start-up`);
-    try {
-      const res = await fetch(`${url}/readyz`);
-      if (res.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(200);
-  }
-  throw new Error(`controller not ready after ${timeoutMs} ms`);
+  const state = await waitUntil(
+    'the controller to answer /readyz',
+    async () => {
+      // A controller that died will never become ready: stop waiting at once.
+      if (child.exitCode !== null) return 'exited';
+      return (await fetch(`${url}/readyz`)).ok && 'ready';
+    },
+    { timeoutMs, everyMs: 200 },
+  );
+  if (state === 'exited') throw new Error(`controller exited with code ${child.exitCode} during start-up`);
 }
 
 /**

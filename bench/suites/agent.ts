@@ -10,7 +10,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { canUseNetns, createLinearTopology, LinearTopology, waitForLine } from '../../controller/test/support/netns';
+import { canUseNetns, createLinearTopology, LinearTopology, waitForLine } from '../../controller/test/fixtures';
 import { Api, createAgent, createProbe, createWorkspace, registerUser } from '../lib/api';
 import { mapLimit, sleep } from '../lib/concurrency';
 import { startController } from '../lib/controller';

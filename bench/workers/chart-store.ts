@@ -15,8 +15,7 @@ import { migrateClickHouse } from '../../controller/src/timeseries/clickhouse.mi
 import { TimeSeriesStore } from '../../controller/src/timeseries/timeseries.store';
 import { expectedRawRows, planChart } from '../../controller/src/probe-data/probe-chart.plan';
 import { ProbeChartRepository } from '../../controller/src/probe-results/probe-chart.repository';
-import { startClickHouseHttpFixture } from '../../controller/test/support/clickhouse-http-fixture';
-import { probeResultRow } from '../../controller/test/support/probe-result-rows';
+import { probeResultRow, startClickHouseHttpFixture } from '../../controller/test/fixtures';
 import { CLICKHOUSE_MIGRATIONS } from '../lib/paths';
 import { round, timeRepeated } from '../lib/stats';
 

@@ -27,7 +27,7 @@ import { migrateClickHouse } from '../../controller/src/timeseries/clickhouse.mi
 import { TimeSeriesStore } from '../../controller/src/timeseries/timeseries.store';
 import { CLICKHOUSE_MIGRATIONS } from '../lib/paths';
 import { round, summarize } from '../lib/stats';
-import { probeResultRow } from '../../controller/test/support/probe-result-rows';
+import { probeResultRow } from '../../controller/test/fixtures';
 
 const PROBES = 1000;
 const DAYS = 30;

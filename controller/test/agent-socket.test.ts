@@ -2,8 +2,8 @@ import type { ProbeConfigSet, ProbeDataMessage, ProbePostOk, SocketErrorMessage 
 import { createAgent, db, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
-import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSocket, pingResult } from './support/sockets';
-import { eventually } from './support/processes';
+import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSentinel, panelSocket, pingResult } from './support/sockets';
+import { waitUntil } from '@netwatcher/shared/testing';
 import { DbMode, startTestApp, TestApp } from './support/test-app';
 
 interface EnrolledAgent {
@@ -146,10 +146,10 @@ describe.each<DbMode>(['postgres', 'pglite'])('agent and panel sockets on %s', (
       // Enrollment itself counts as being seen: clear it so only the connection can set it.
       await db(t).query('UPDATE agents SET last_seen_at = NULL WHERE id = $1', [fresh.agentId]);
       const socket = await connected(fresh);
-      const seen = await eventually(async () => {
+      const seen = await waitUntil('last_seen_at to be set', async () => {
         const row = await db(t).query('SELECT last_seen_at FROM agents WHERE id = $1', [fresh.agentId]);
         return row[0].last_seen_at ?? undefined;
-      }, 5000, 'last_seen_at to be set');
+      }, { timeoutMs: 5000 });
       expect(Date.now() - new Date(seen).getTime()).toBeLessThan(10_000);
       socket.disconnect();
     });
@@ -264,8 +264,8 @@ describe.each<DbMode>(['postgres', 'pglite'])('agent and panel sockets on %s', (
       // A re-delivery is acked but not broadcast twice.
       const echoes = collect<ProbeDataMessage>(member, 'probe_data');
       await post(agent, result);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(echoes).toHaveLength(0);
+      const sentinel = await panelSentinel(agent, member, pingProbe);
+      expect(echoes.filter((m) => m.data.id !== sentinel)).toHaveLength(0);
       expect(leaked).toHaveLength(0);
       for (const s of [member, stranger, agent]) s.disconnect();
     });

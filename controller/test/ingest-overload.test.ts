@@ -2,8 +2,8 @@ import { BUSY_CODE, type ProbeDataMessage, type ProbePostOk, type SocketErrorMes
 import { createAgent, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
-import { eventually } from './support/processes';
-import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSocket, PanelClient, pingResult } from './support/sockets';
+import { waitUntil } from '@netwatcher/shared/testing';
+import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSentinel, panelSocket, PanelClient, pingResult } from './support/sockets';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -53,7 +53,7 @@ describe('ingest under overload (bounded write queue)', () => {
 
     // A burst: one result per post, as 20 agents' posts would arrive.
     for (const r of results) agent.emit('probe_post', r as never);
-    await eventually(async () => acks.length + errors.length === results.length, 10_000, 'an answer to every post', 20);
+    await waitUntil('an answer to every post', async () => acks.length + errors.length === results.length, { timeoutMs: 10_000, everyMs: 20 });
 
     const busy = errors.filter((e) => e.code === BUSY_CODE);
     expect(busy.length).toBe(errors.length);
@@ -77,10 +77,12 @@ describe('ingest under overload (bounded write queue)', () => {
       expect((await ack).ids).toEqual([r.id]);
     }
     expect(await storedIds()).toEqual(results.map((r) => r.id).sort());
-    await eventually(async () => shown.length >= results.length, 5_000, 'every result on the panel', 20);
-    await new Promise((r) => setTimeout(r, 200)); // nothing more may follow
-    expect(shown).toHaveLength(results.length);
-    expect(new Set(shown.map((m) => m.data.id)).size).toBe(results.length);
+    await waitUntil('every result on the panel', async () => shown.length >= results.length, { timeoutMs: 5_000, everyMs: 20 });
+    // Nothing more may follow: a later result reaches the panel after anything still owed.
+    const sentinel = await panelSentinel(agent, panel, probeId);
+    const beforeSentinel = shown.filter((m) => m.data.id !== sentinel);
+    expect(beforeSentinel).toHaveLength(results.length);
+    expect(new Set(beforeSentinel.map((m) => m.data.id)).size).toBe(results.length);
   });
 
   async function storedIds(): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { io as connectSocketIo } from 'socket.io-client';
-import { canUseNetns, createLinearTopology, LinearTopology, waitForLine } from './support/netns';
-import { run } from './support/netns/process';
+import { canUseNetns, createLinearTopology, LinearTopology, waitForLine } from './fixtures';
+import { run } from './fixtures/netns/process';
 
 // Proves the network-namespace toolkit with the real tools: ping and mtr over veth links
 // with injected delay/loss/rate, and the unix-socket bridge into a namespace. Parsing here

@@ -4,7 +4,7 @@ import { ProbeChartRepository } from '../src/probe-results/probe-chart.repositor
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
-import { probeResultRow } from './support/probe-result-rows';
+import { probeResultRow } from './fixtures';
 import { DbMode, startTestApp, TestApp } from './support/test-app';
 import { expectError } from './support/workspace-members';
 

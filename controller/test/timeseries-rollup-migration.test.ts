@@ -6,7 +6,7 @@ import { createClickHouseClient } from '../src/timeseries/clickhouse.client';
 import { loadMigrations, migrateClickHouse } from '../src/timeseries/clickhouse.migrator';
 import { CLICKHOUSE_MIGRATIONS_DIR } from '../src/timeseries/timeseries.module';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
-import { probeResultRow } from './support/probe-result-rows';
+import { probeResultRow } from './fixtures';
 
 /**
  * Migration 0004 (hourly rollup only, 256-row granules) on a store that lived with 0001–0003:

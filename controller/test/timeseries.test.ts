@@ -7,8 +7,7 @@ import { CLICKHOUSE_MIGRATIONS_DIR } from '../src/timeseries/timeseries.module';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { ProbeResultsRepository } from '../src/probe-results/probe-results.repository';
 import type { ProbeResultRow } from '../src/probe-results/probe-result.row';
-import { startClickHouseHttpFixture } from './support/clickhouse-http-fixture';
-import { probeResultRow } from './support/probe-result-rows';
+import { probeResultRow, startClickHouseHttpFixture } from './fixtures';
 
 /** Yesterday at 00:00 UTC: inside the raw table's retention (older rows are removed by its TTL). */
 const BASE = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - 86_400_000;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { ProbeResult } from '@netwatcher/shared';
+import { waitUntil } from '@netwatcher/shared/testing';
 import { Spool } from '../spool/spool';
 import { ResultSender, type ResultChannel } from './result-sender';
 
@@ -23,14 +24,6 @@ class FakeChannel implements ResultChannel {
   }
 }
 
-/** Polls until the condition holds (a slow CI machine gets time, a fast one does not wait). */
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 const silent = pino({ level: 'silent' });
 let dir: string;
 let spool: Spool;
@@ -103,7 +96,7 @@ describe('ResultSender', () => {
     const ch = new FakeChannel();
     const sender = new ResultSender(spool, ch, silent, { ackTimeoutMs: 100 });
     sender.onConnected();
-    await until(() => ch.posts.length >= 2);
+    await waitUntil('two posts', () => ch.posts.length >= 2, { everyMs: 5 });
     expect(new Set(ch.sentIds).size).toBe(1);
     await sender.onAck({ ids: ch.sentIds.slice(0, 1), rejected: [] });
     expect(await sender.waitIdle(500)).toBe(true);
@@ -122,7 +115,7 @@ describe('ResultSender', () => {
     sender.pump();
     await sender.whenPumped();
     expect(ch.posts).toHaveLength(1); // holds back while the controller is busy
-    await until(() => ch.posts.length === 2);
+    await waitUntil('exactly two posts', () => ch.posts.length === 2, { everyMs: 5 });
     expect(ch.posts[1].slice(0, 3).map((r) => r.id)).toEqual(rs.map((r) => r.id));
     expect(ch.posts[1]).toHaveLength(4);
     expect(spool.size).toBe(4);
@@ -138,7 +131,7 @@ describe('ResultSender', () => {
     expect(ch.posts.map((p) => p[0].id)).toEqual(rs.map((r) => r.id));
     sender.onBusy(100, rs[1].id);
     expect(sender.inFlightCount).toBe(2);
-    await until(() => ch.posts.length === 4);
+    await waitUntil('exactly four posts', () => ch.posts.length === 4, { everyMs: 5 });
     expect(ch.posts[3].map((r) => r.id)).toEqual([rs[1].id]);
     await sender.whenPumped();
     expect(ch.posts).toHaveLength(4); // the other two stay in flight, not re-sent

@@ -45,14 +45,6 @@ export function startAgent(args: string[], env: Record<string, string> = {}): Ag
   };
 }
 
-export async function waitFor(what: string, check: () => boolean, timeoutMs: number, diag?: () => string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}${diag ? `\n${diag()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Waits for exit, failing (and killing the process) if it takes longer than `timeoutMs`. */
 export async function exitWithin(agent: AgentProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   let timer: NodeJS.Timeout | undefined;

@@ -5,7 +5,8 @@ import type { ProbeDataMessage, SocketErrorMessage } from '@netwatcher/shared';
 import { createAgent } from '../support/agents';
 import { createWorkspace, registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
-import { eventually, requireBuild, RunningProcess, startAgentProcess } from '../support/processes';
+import { waitUntil } from '@netwatcher/shared/testing';
+import { requireBuild, RunningProcess, startAgentProcess } from '../support/processes';
 import { collect, nextEvent, PanelClient, panelSocket } from '../support/sockets';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -76,13 +77,13 @@ describe('end to end: enrollment to live data', () => {
   });
 
   it('enrolls with the PIN and keeps the PSK in a 0600 config file', async () => {
-    const config = await eventually(async () => {
+    const config = await waitUntil('the agent config file', async () => {
       try {
         return JSON.parse(readFileSync(join(dir, 'agent.json'), 'utf8')) as { psk?: string };
       } catch {
         return undefined;
       }
-    }, 60_000, 'the agent config file');
+    }, { timeoutMs: 60_000 });
     expect(config.psk).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(statSync(join(dir, 'agent.json')).mode & 0o777).toBe(0o600);
     expect(agent.output()).not.toContain(config.psk);
@@ -91,10 +92,10 @@ describe('end to end: enrollment to live data', () => {
   }, 90_000);
 
   it('stores real ping results visible through every probe-data endpoint', async () => {
-    const found = await eventually(async () => {
+    const found = await waitUntil('a stored PING result', async () => {
       const res = await owner.http.get(`/workspaces/${ws}/probe-data/find?probeId=${pingProbe}&type=PING`);
       return res.body.total >= 1 ? res.body : undefined;
-    }, 90_000, 'a stored PING result');
+    }, { timeoutMs: 90_000 });
     const first = found.data[0];
     expect(first).toMatchObject({ workspace_id: ws, probe_id: pingProbe, agent_id: agentId, type: 'PING', target: '127.0.0.1' });
     expect(first.payload).toMatchObject({ sent: 3, received: 3, loss_pct: 0 });
@@ -119,7 +120,7 @@ describe('end to end: enrollment to live data', () => {
   }, 120_000);
 
   it('pushes each stored result to the subscribed panel', async () => {
-    const message = await eventually(async () => panelMessages.find((m) => m.probe_id === pingProbe), 10_000, 'probe_data on the panel');
+    const message = await waitUntil('probe_data on the panel', async () => panelMessages.find((m) => m.probe_id === pingProbe), { timeoutMs: 10_000 });
     expect(message).toMatchObject({ type: 'probe_data', workspace_id: ws, agent_id: agentId, probe_type: 'PING' });
     expect(message.data.type).toBe('PING');
   });

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Http } from '../support/http';
-import { ControllerProcess, eventually, requireBuild, startControllerProcess } from '../support/processes';
+import { waitUntil } from '@netwatcher/shared/testing';
+import { ControllerProcess, requireBuild, startControllerProcess } from '../support/processes';
 
 interface Row {
   id: string;
@@ -41,7 +42,7 @@ describe('npm start: controller with its local agent on the embedded default', (
   async function start(): Promise<{ http: Http; credentials: string }> {
     controller = await startControllerProcess({ DATA_DIR: dataDir, PORT: '0', NW_LOCAL_AGENT: '1' });
     const file = join(dataDir, 'admin-credentials.txt');
-    await eventually(async () => existsSync(file), 30_000, 'admin-credentials.txt');
+    await waitUntil('admin-credentials.txt', async () => existsSync(file), { timeoutMs: 30_000 });
     const credentials = readFileSync(file, 'utf8');
     const [, email] = /email: (\S+)/.exec(credentials) ?? [];
     const [, password] = /password: (\S+)/.exec(credentials) ?? [];
@@ -73,10 +74,10 @@ describe('npm start: controller with its local agent on the embedded default', (
   it('shows measured loopback results within seconds of the first start, from an agent it supervises', async () => {
     const { http } = await start();
     const { workspaceId, agentId, pingProbeId } = await localSetup(http);
-    const rows = await eventually(async () => {
+    const rows = await waitUntil('a PING result from the local agent', async () => {
       const found = await pingRows(http, workspaceId, pingProbeId);
       return found.length > 0 ? found : undefined;
-    }, 60_000, 'a PING result from the local agent');
+    }, { timeoutMs: 60_000 });
     expect(rows[0]).toMatchObject({ target: '127.0.0.1', loss_pct: 0 });
     expect(rows[0].rtt_avg_ms).toBeGreaterThan(0);
     const agent = await http.get(`/workspaces/${workspaceId}/agents/${agentId}`);
@@ -89,14 +90,14 @@ describe('npm start: controller with its local agent on the embedded default', (
     await controller!.stop('SIGTERM', 15_000);
     // Nest closes the app, then re-raises SIGTERM on itself; SIGKILL would mean it hung.
     expect(controller!.child.signalCode).toBe('SIGTERM');
-    await eventually(async () => processesUsing(dataDir).length === 0, 10_000, 'the local agent to exit with the controller');
+    await waitUntil('the local agent to exit with the controller', async () => processesUsing(dataDir).length === 0, { timeoutMs: 10_000 });
 
     const { http, credentials } = await start();
     expect(credentials).toBe(before);
     const { workspaceId, pingProbeId } = await localSetup(http);
     const earlier = new Set((await pingRows(http, workspaceId, pingProbeId)).map((r) => r.id));
     // The same agent, enrolled once, keeps measuring: a result that was not there before the restart.
-    await eventually(async () => (await pingRows(http, workspaceId, pingProbeId)).some((r) => !earlier.has(r.id)), 60_000, 'a new result after the restart');
+    await waitUntil('a new result after the restart', async () => (await pingRows(http, workspaceId, pingProbeId)).some((r) => !earlier.has(r.id)), { timeoutMs: 60_000 });
     expect(processesUsing(dataDir)).toHaveLength(1);
   });
 });

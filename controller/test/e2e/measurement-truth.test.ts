@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { createAgent } from '../support/agents';
 import { createWorkspace, registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
-import { canUseNetns, createLinearTopology, LinearTopology } from '../support/netns';
-import { ControllerProcess, eventually, requireBuild, RunningProcess, Spawner, startAgentProcess, startControllerProcess } from '../support/processes';
+import { canUseNetns, createLinearTopology, LinearTopology } from '../fixtures';
+import { waitUntil } from '@netwatcher/shared/testing';
+import { ControllerProcess, requireBuild, RunningProcess, Spawner, startAgentProcess, startControllerProcess } from '../support/processes';
 
 /** Inside the agent's namespace the controller has the port space to itself. */
 const CONTROLLER_PORT = 18080;
@@ -57,10 +58,10 @@ describe('measurement truth on real links', () => {
   });
 
   async function firstResult(probeId: number, timeoutMs: number) {
-    return eventually(async () => {
+    return waitUntil(`a result of probe ${probeId}`, async () => {
       const res = await owner.http.get(`/workspaces/${ws}/probe-data/probes/${probeId}/data?limit=1`);
       return res.body.data?.[0];
-    }, timeoutMs, `a result of probe ${probeId}`, 1000);
+    }, { timeoutMs, everyMs: 1000 });
   }
 
   it('PING reports the injected delay and exactly the injected loss', async () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { createAgent } from '../support/agents';
 import { createWorkspace, registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
-import { ControllerProcess, eventually, requireBuild, RunningProcess, startAgentProcess, startControllerProcess } from '../support/processes';
+import { waitUntil } from '@netwatcher/shared/testing';
+import { ControllerProcess, requireBuild, RunningProcess, startAgentProcess, startControllerProcess } from '../support/processes';
 import { createTestDatabase } from '../support/test-app';
 
 function freePort(): Promise<number> {
@@ -83,23 +84,23 @@ describe('no loss, no duplicates across a controller crash', () => {
   }
 
   it('stores exactly what the agent produced', async () => {
-    await eventually(async () => (await storedIds()).length >= 5, 90_000, 'the first results');
+    await waitUntil('the first results', async () => (await storedIds()).length >= 5, { timeoutMs: 90_000 });
 
     expect(controller.child.kill('SIGKILL')).toBe(true);
     await controller.stop();
     const producedBeforeOutage = producedIds(agent).length;
     // The agent keeps measuring into its spool while the controller is down.
-    await eventually(async () => producedIds(agent).length >= producedBeforeOutage + 5, 60_000, 'results produced during the outage');
+    await waitUntil('results produced during the outage', async () => producedIds(agent).length >= producedBeforeOutage + 5, { timeoutMs: 60_000 });
 
     controller = await startControllerProcess(env);
     // Stop producing (config push disables every probe), then let the spool drain.
     for (const id of probeIds) {
       expect((await owner.http.patch(`/workspaces/${ws}/agents/${agentId}/probes/${id}`, { enabled: false })).status).toBe(200);
     }
-    await eventually(async () => {
+    await waitUntil('the stored results to match the produced ones', async () => {
       const ids = producedIds(agent);
       return (await storedIds()).length === ids.length && ids.length > 0;
-    }, 120_000, 'the stored results to match the produced ones');
+    }, { timeoutMs: 120_000 });
     // A run that was in flight when its probe was disabled still reports: let it settle.
     await new Promise((r) => setTimeout(r, 4000));
 

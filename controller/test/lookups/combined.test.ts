@@ -6,7 +6,7 @@ import { Http } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { DnsStub, startDnsStub } from './support/dns-stub';
 import { cityRecord, writeMmdb } from './support/mmdb-writer';
-import { waitFor } from './support/wait-for';
+import { waitUntil } from '@netwatcher/shared/testing';
 import { registryAnswers, startWhoisStub, WhoisStub } from './support/whois-stub';
 
 const ERROR_SHAPE = { error: expect.any(String), code: expect.any(String), request_id: expect.any(String) };
@@ -201,7 +201,7 @@ describe('combined lookup', () => {
     const tmp = join(dir, 'city.mmdb.tmp');
     writeMmdb(tmp, citySpec('Reading'));
     renameSync(tmp, join(dir, 'city.mmdb'));
-    await waitFor(async () => (await user.http.get('/geoip/lookup?ip=81.2.69.142')).body.city?.name === 'Reading');
+    await waitUntil('the lookup to answer the new value', async () => (await user.http.get('/geoip/lookup?ip=81.2.69.142')).body.city?.name === 'Reading');
     const after = await user.http.get('/lookup/combined?ip=81.2.69.142');
     expect(after.body.geoip).toMatchObject({ cached: false, city: { name: 'Reading' } });
     // WHOIS is independent of the GeoIP files and stays cached.

@@ -5,7 +5,7 @@ import { registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { cityRecord, writeMmdb } from './support/mmdb-writer';
-import { waitFor } from './support/wait-for';
+import { waitUntil } from '@netwatcher/shared/testing';
 
 const ERROR_SHAPE = { error: expect.any(String), code: expect.any(String), request_id: expect.any(String) };
 
@@ -239,7 +239,7 @@ describe('GeoIP on operator-supplied GeoIP2 databases', () => {
 
   it('picks up a replaced database file without a restart', async () => {
     install(cityPath(), (tmp) => writeMmdb(tmp, citySpec('Burnaby', 7)));
-    await waitFor(async () => (await user.http.get('/geoip/lookup?ip=81.2.69.45')).body.city?.name === 'Burnaby');
+    await waitUntil('the lookup to answer the new value', async () => (await user.http.get('/geoip/lookup?ip=81.2.69.45')).body.city?.name === 'Burnaby');
     const res = await user.http.get('/geoip/lookup?ip=81.2.69.45');
     expect(res.body.coordinates.accuracy_radius).toBe(7);
   });
@@ -251,6 +251,6 @@ describe('GeoIP on operator-supplied GeoIP2 databases', () => {
     const res = await user.http.get('/geoip/lookup?ip=81.2.69.45');
     expect(res.body.city).toEqual({ name: 'Burnaby', subdivision: 'BC' });
     install(cityPath(), (tmp) => writeMmdb(tmp, citySpec('Surrey', 9)));
-    await waitFor(async () => (await user.http.get('/geoip/lookup?ip=81.2.69.45')).body.city?.name === 'Surrey');
+    await waitUntil('the lookup to answer the new value', async () => (await user.http.get('/geoip/lookup?ip=81.2.69.45')).body.city?.name === 'Surrey');
   });
 });

@@ -2,7 +2,7 @@ import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentArgs, type AgentLaunch as SupervisedLaunch } from '../../src/local-agent/local-agent.supervisor';
-import { waitForLine } from './netns';
+import { waitForLine } from '../fixtures';
 
 const ROOT = join(__dirname, '..', '..', '..');
 export const CONTROLLER_MAIN = join(ROOT, 'controller', 'dist', 'main.js');
@@ -66,21 +66,4 @@ export function startAgentProcess(launch: AgentLaunch, spawner: Spawner = plainS
   // The same command line the controller's local-agent supervisor uses.
   const args = [...agentArgs(launch), ...(launch.pin ? ['--pin', launch.pin] : [])];
   return track(spawner(process.execPath, args, { env: { ...process.env, NW_LOG_LEVEL: 'debug', ...launch.env }, stdio: ['ignore', 'pipe', 'pipe'] }));
-}
-
-/** Polls until `check` returns a value other than undefined/false, or fails with the last value seen. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-      last = value;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last)}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }

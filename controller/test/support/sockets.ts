@@ -6,6 +6,8 @@ import {
   PANEL_NAMESPACE,
   PanelClientToServerEvents,
   PanelServerToClientEvents,
+  ProbeDataMessage,
+  ProbePostOk,
   ProbeResultInput,
   SOCKET_PATH,
 } from '@netwatcher/shared';
@@ -80,4 +82,44 @@ export function pingResult(probeId: number, overrides: Partial<ProbeResultInput>
     },
     ...overrides,
   } as ProbeResultInput & { id: string };
+}
+
+/** Resolves with the first occurrence of `event` that satisfies `matches`. */
+export function nextMatching<T>(
+  socket: { on(event: string, fn: (arg: T) => void): unknown; off(event: string, fn: (arg: T) => void): unknown },
+  event: string,
+  matches: (arg: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onEvent = (arg: T): void => {
+      if (!matches(arg)) return;
+      clearTimeout(timer);
+      socket.off(event, onEvent);
+      resolve(arg);
+    };
+    const timer = setTimeout(() => {
+      socket.off(event, onEvent);
+      reject(new Error(`no matching '${event}' within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on(event, onEvent);
+  });
+}
+
+/**
+ * Proves "nothing more arrives on this panel" without sleeping. Posts a fresh result of
+ * `probeId` from `agent` and resolves with its id once `panel` has shown it. Everything an
+ * earlier, already-acked post still owes the panel (a late fan-out runs right after its ack)
+ * was emitted before this result's broadcast, and one socket delivers in order: once the
+ * sentinel is seen, whatever else was coming has come.
+ */
+export async function panelSentinel(agent: AgentClient, panel: PanelClient, probeId: number): Promise<string> {
+  const sentinel = pingResult(probeId);
+  const shown = nextMatching<ProbeDataMessage>(panel, 'probe_data', (m) => m.data.id === sentinel.id);
+  const acked = nextEvent<ProbePostOk>(agent, 'probe_post_ok');
+  agent.emit('probe_post', sentinel as never);
+  const ack = await acked;
+  if (!ack.ids.includes(sentinel.id)) throw new Error(`the sentinel result was not stored: ${JSON.stringify(ack)}`);
+  await shown;
+  return sentinel.id;
 }
