@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ProbeType } from '@netwatcher/shared';
 import { In, Repository } from 'typeorm';
+import { ApiError } from '../common/api-error';
 import { ProbeEntity } from '../probes/probe.entity';
 
 type ProbeTypes = Map<number, ProbeType>;
@@ -78,11 +79,19 @@ export class AgentProbeIndex {
     for (let i = 0; i < batch.length; i += LOAD_CHUNK) {
       const chunk = batch.slice(i, i + LOAD_CHUNK);
       try {
+        const agentIds = chunk.map(([agentId]) => agentId);
         const rows = await this.probes.find({
-          where: { agentId: In(chunk.map(([agentId]) => agentId)) },
+          where: { agentId: In(agentIds) },
           select: { id: true, type: true, agentId: true, workspaceId: true },
         });
-        for (const [agentId, { workspaceId, resolve }] of chunk) {
+        // Loaded with the probes, so a socket that outlived its agent's or workspace's deletion
+        // (deleted on another replica, or just as it posted) is refused as gone, not served.
+        const live = await this.liveAgents(agentIds);
+        for (const [agentId, { workspaceId, resolve, reject }] of chunk) {
+          if (!live.has(agentId)) {
+            reject(ApiError.gone('this agent or its workspace was deleted', 'agent_deleted'));
+            continue;
+          }
           // An agent id is global; the workspace check keeps a mismatched pair from seeing probes.
           resolve(new Map(rows.filter((p) => p.agentId === agentId && p.workspaceId === workspaceId).map((p) => [p.id, p.type])));
         }
@@ -90,5 +99,14 @@ export class AgentProbeIndex {
         for (const [, { reject }] of chunk) reject(e);
       }
     }
+  }
+
+  private async liveAgents(agentIds: number[]): Promise<Set<number>> {
+    const rows = await this.probes.manager.query<Array<{ id: number }>>(
+      `SELECT a.id FROM agents a JOIN workspaces w ON w.id = a.workspace_id
+        WHERE a.id = ANY($1::int[]) AND a.deleted_at IS NULL AND w.deleted_at IS NULL`,
+      [agentIds],
+    );
+    return new Set(rows.map((r) => Number(r.id)));
   }
 }

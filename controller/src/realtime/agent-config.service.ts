@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { ProbeConfig, ProbeConfigSet } from '@netwatcher/shared';
 import { In, Repository } from 'typeorm';
 import { AgentEntity } from '../agents/agent.entity';
+import { ApiError } from '../common/api-error';
 import { ProbeEntity } from '../probes/probe.entity';
 import { toProbeView } from '../probes/probe.view';
 import { TimeSeriesStore } from '../timeseries/timeseries.store';
@@ -17,7 +18,14 @@ export class AgentConfigService {
     private readonly store: TimeSeriesStore,
   ) {}
 
+  /** 410 when the agent or its workspace was deleted since the socket connected. */
   async configSet(workspaceId: number, agentId: number): Promise<ProbeConfigSet> {
+    const [live] = await this.agents.manager.query<Array<{ id: number }>>(
+      `SELECT a.id FROM agents a JOIN workspaces w ON w.id = a.workspace_id
+        WHERE a.id = $1 AND a.workspace_id = $2 AND a.deleted_at IS NULL AND w.deleted_at IS NULL`,
+      [agentId, workspaceId],
+    );
+    if (!live) throw ApiError.gone('this agent or its workspace was deleted', 'agent_deleted');
     const probes = await this.probes.find({ where: { workspaceId, agentId }, order: { id: 'ASC' } });
     const peerIds = [...new Set(probes.flatMap((p) => p.agentTargets))];
     const addresses = await this.peerAddresses(workspaceId, peerIds);

@@ -20,8 +20,10 @@ import { AgentProbeIndex } from '../ingest/agent-probe-index.service';
 import { WriterBusy } from '../ingest/batch-writer';
 import { BatchRefused, firstResultId } from '../ingest/result-validation';
 import { ProbeChange, ProbeChangeNotifier } from '../probes/probe-change.notifier';
+import { ApiError } from '../common/api-error';
+import { AccessChange, WorkspaceAccessEvents } from '../workspaces/workspace-access-events';
 import { AgentConfigService } from './agent-config.service';
-import { agentRoom } from './rooms';
+import { agentRoom, agentWorkspaceRoom } from './rooms';
 import { busyMessage, errorMessage, refusal, toRefusal } from './socket-errors';
 
 interface AgentSocketData {
@@ -65,6 +67,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   private seenTimer?: NodeJS.Timeout;
   private readonly seenSinceFlush = new Set<number>();
   private unsubscribe?: () => void;
+  private unsubscribeAccess?: () => void;
   private busySince = 0;
   private busyRefusals = 0;
 
@@ -74,6 +77,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     private readonly probeIndex: AgentProbeIndex,
     private readonly configs: AgentConfigService,
     private readonly notifier: ProbeChangeNotifier,
+    private readonly accessEvents: WorkspaceAccessEvents,
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
   ) {}
 
@@ -96,6 +100,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
       );
     });
     this.unsubscribe = this.notifier.subscribe((change) => this.pushConfig(change));
+    this.unsubscribeAccess = this.accessEvents.subscribe((change) => this.endDeletedWorkspace(change));
     this.presenceTimer = setInterval(() => this.refreshPresence(), PRESENCE_REFRESH_MS);
     this.presenceTimer.unref();
   }
@@ -104,11 +109,18 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     clearInterval(this.presenceTimer);
     clearTimeout(this.seenTimer);
     this.unsubscribe?.();
+    this.unsubscribeAccess?.();
+  }
+
+  /** A deleted workspace's agents are gone: drop their sockets; on reconnect they are told 410 and stop. */
+  private endDeletedWorkspace({ workspaceId, userId }: AccessChange): void {
+    if (userId !== null) return;
+    this.nsp.in(agentWorkspaceRoom(workspaceId)).disconnectSockets(true);
   }
 
   async handleConnection(socket: AgentSocket): Promise<void> {
     const { agentId, workspaceId } = socket.data;
-    await socket.join(agentRoom(agentId));
+    await socket.join([agentRoom(agentId), agentWorkspaceRoom(workspaceId)]);
     socket.on(AgentEvents.ProbeGet, () => this.safely(socket, AgentEvents.ProbeGet, () => this.sendConfig(socket)));
     socket.on(AgentEvents.ProbePost, (raw: unknown) => this.safely(socket, AgentEvents.ProbePost, () => this.receiveResults(socket, raw)));
     socket.on(AgentEvents.Version, (raw: unknown) => this.safely(socket, AgentEvents.Version, () => this.receiveVersion(socket, raw)));
@@ -199,6 +211,12 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     } catch (e) {
       if (e instanceof BatchRefused) {
         socket.emit(AgentEvents.Error, errorMessage(event, 'bad_request', e.message));
+        return;
+      }
+      if (e instanceof ApiError && e.getStatus() === 410) {
+        // Deleted (the agent or its workspace) while connected, e.g. on another replica: say so and hang up.
+        socket.emit(AgentEvents.Error, errorMessage(event, 'gone', e.message));
+        socket.disconnect(true);
         return;
       }
       this.logger.error({ err: e, agent_id: socket.data?.agentId, event }, 'agent message failed');

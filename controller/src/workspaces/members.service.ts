@@ -9,6 +9,7 @@ import { AcceptInviteDto, InviteMemberDto, TransferOwnershipDto, UpdateMemberDto
 import { MemberEntity, ROLE_RANK } from './member.entity';
 import { MemberView, toMemberView } from './member.view';
 import { assertNotLastOwner, reassignPrimaryOwner } from './owner-rules';
+import { WorkspaceAccessEvents } from './workspace-access-events';
 import { WorkspaceAccessService } from './workspace-access.service';
 import { WorkspaceLockService } from './workspace-lock.service';
 import { WorkspaceEntity } from './workspace.entity';
@@ -30,6 +31,7 @@ export class MembersService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly access: WorkspaceAccessService,
     private readonly locks: WorkspaceLockService,
+    private readonly accessEvents: WorkspaceAccessEvents,
   ) {}
 
   async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<MemberView>> {
@@ -95,12 +97,14 @@ export class MembersService {
         return saved;
       },
     );
+    // Live feeds re-check the member: a role change can only narrow what a member sees later.
+    if (member.userId !== null) this.accessEvents.changed({ workspaceId, userId: member.userId });
     return this.toView(member);
   }
 
   /** Admins remove others; anyone may remove themselves (leave). Owners stay at least one. */
   async remove(caller: AuthUser, workspaceId: number, memberId: number): Promise<void> {
-    await this.locks.withAccess(caller.id, workspaceId, 'USER', async ({ em, workspace, member: me }) => {
+    const removedUserId = await this.locks.withAccess(caller.id, workspaceId, 'USER', async ({ em, workspace, member: me }) => {
       const target = await this.findMember(em, workspaceId, memberId);
       if (target.id !== me.id) {
         if (ROLE_RANK[me.role] < ROLE_RANK.ADMIN) {
@@ -111,8 +115,11 @@ export class MembersService {
       await assertNotLastOwner(em, target, 'removed');
       await em.getRepository(MemberEntity).delete({ id: target.id });
       await reassignPrimaryOwner(em, workspace, target.userId);
+      return target.userId;
     });
     this.logger.log({ workspace_id: workspaceId, member_id: memberId, removed_by: caller.id }, 'member removed');
+    // After commit: the removed member's open panel subscriptions end now, not at their next subscribe.
+    if (removedUserId !== null) this.accessEvents.changed({ workspaceId, userId: removedUserId });
   }
 
   /**

@@ -7,6 +7,7 @@ import { containsPattern } from '../common/like-pattern';
 import { ListResponse, SearchPageQueryDto, toList } from '../common/pagination';
 import { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto';
 import { MemberEntity, WorkspaceRole } from './member.entity';
+import { WorkspaceAccessEvents } from './workspace-access-events';
 import { WorkspaceAccessService } from './workspace-access.service';
 import { WorkspaceLockService } from './workspace-lock.service';
 import { WorkspaceEntity } from './workspace.entity';
@@ -21,6 +22,7 @@ export class WorkspacesService {
     @InjectRepository(WorkspaceEntity) private readonly workspaces: Repository<WorkspaceEntity>,
     private readonly access: WorkspaceAccessService,
     private readonly locks: WorkspaceLockService,
+    private readonly accessEvents: WorkspaceAccessEvents,
   ) {}
 
   /** Only workspaces the caller has accepted membership of; soft-deleted ones are excluded by TypeORM. */
@@ -100,5 +102,6 @@ export class WorkspacesService {
       em.getRepository(WorkspaceEntity).softDelete({ id: workspaceId }),
     );
     this.logger.log({ workspace_id: workspaceId, user_id: userId }, 'workspace deleted');
+    this.accessEvents.changed({ workspaceId, userId: null });
   }
 }

@@ -1,0 +1,152 @@
+import type { ProbePostOk, SocketErrorMessage } from '@netwatcher/shared';
+import { agentRow, createAgent, db, enroll } from './support/agents';
+import { createWorkspace, registerUser, TestUser } from './support/factories';
+import { Http } from './support/http';
+import { agentSocket, AgentClient, connectOutcome, nextEvent, pingResult } from './support/sockets';
+import { startTestApp, TestApp } from './support/test-app';
+import { expectError } from './support/workspace-members';
+
+/**
+ * Regression tests for the hostile-input findings of issue 10: each `it` is one finding that
+ * once got through (a 500, a leak, a double write or a lock-out) and must not again.
+ */
+const MAX_ATTEMPTS = 3;
+
+function wrong(pin: string): string {
+  return (pin[0] === '0' ? '1' : '0') + pin.slice(1);
+}
+
+interface EnrolledAgent {
+  workspaceId: number;
+  agentId: number;
+  psk: string;
+}
+
+describe('hostile input (issue 10)', () => {
+  let t: TestApp;
+  let http: Http;
+  let owner: TestUser;
+  const open: AgentClient[] = [];
+
+  async function enrolled(workspaceId: number): Promise<EnrolledAgent> {
+    const { agent, pin } = await createAgent(owner, workspaceId);
+    return { workspaceId, agentId: agent.id, psk: await enroll(http, workspaceId, agent.id, pin) };
+  }
+
+  function connect(agent: EnrolledAgent): AgentClient {
+    const socket = agentSocket(t.url, agent);
+    open.push(socket);
+    return socket;
+  }
+
+  async function pingProbe(agent: EnrolledAgent): Promise<number> {
+    const res = await owner.http.post(`/workspaces/${agent.workspaceId}/agents/${agent.agentId}/probes`, { type: 'PING', targets: ['127.0.0.1'] });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  }
+
+  async function post(socket: AgentClient, payload: unknown): Promise<ProbePostOk> {
+    const ack = nextEvent<ProbePostOk>(socket, 'probe_post_ok');
+    socket.emit('probe_post', payload as never);
+    return ack;
+  }
+
+  beforeAll(async () => {
+    // Loopback is a trusted proxy here so X-Forwarded-For can play different source addresses.
+    t = await startTestApp('postgres', { PIN_MAX_ATTEMPTS: String(MAX_ATTEMPTS), PIN_LOCK_SECONDS: '300', TRUSTED_PROXIES: '127.0.0.1' });
+    http = new Http(t.url);
+    owner = await registerUser(http, 'owner');
+  });
+
+  afterAll(async () => {
+    for (const s of open) s.disconnect();
+    await t?.close();
+  });
+
+  describe('2: a soft-deleted workspace ends its agents', () => {
+    it('refuses PSK login, /agent/api, a new socket, and drops the open socket as gone', async () => {
+      const ws = (await createWorkspace(owner)).id;
+      const agent = await enrolled(ws);
+      const socket = connect(agent);
+      expect(await connectOutcome(socket)).toBe('connected');
+      const dropped = nextEvent<string>(socket, 'disconnect');
+
+      expect((await owner.http.delete(`/workspaces/${ws}`)).status).toBe(204);
+
+      expectError(await http.post('/agent', { workspace_id: ws, agent_id: agent.agentId, psk: agent.psk }), 410, 'workspace_deleted');
+      const headers = { 'X-Workspace-ID': String(ws), 'X-Agent-ID': String(agent.agentId), 'X-Agent-PSK': agent.psk };
+      expectError(await http.get('/agent/api/whoami', headers), 410, 'workspace_deleted');
+      expect(await dropped).toBe('io server disconnect');
+      const again = connect(agent);
+      expect(await connectOutcome(again)).toMatchObject({ code: 'gone' });
+    });
+
+    it('refuses probe_get and probe_post of a socket that raced the deletion', async () => {
+      const ws = (await createWorkspace(owner)).id;
+      const agent = await enrolled(ws);
+      const probeId = await pingProbe(agent);
+      const asker = connect(agent);
+      const poster = connect(agent);
+      expect(await connectOutcome(asker)).toBe('connected');
+      expect(await connectOutcome(poster)).toBe('connected');
+      // The deletion is written behind the service's back, as another replica would: no event reaches this process.
+      await db(t).query('UPDATE workspaces SET deleted_at = now() WHERE id = $1', [ws]);
+      const askRefused = nextEvent<SocketErrorMessage>(asker, 'error_message');
+      asker.emit('probe_get');
+      expect(await askRefused).toMatchObject({ event: 'probe_get', code: 'gone' });
+      const postRefused = nextEvent<SocketErrorMessage>(poster, 'error_message');
+      poster.emit('probe_post', pingResult(probeId) as never);
+      expect(await postRefused).toMatchObject({ event: 'probe_post', code: 'gone' });
+    });
+  });
+
+  describe('7: enrollment', () => {
+    it('locks the guessing source, not the operator typing the right PIN elsewhere; the bound holds', async () => {
+      const ws = (await createWorkspace(owner)).id;
+      const { agent, pin } = await createAgent(owner, ws);
+      const from = (ip: string) => ({ 'X-Forwarded-For': ip });
+      for (let i = 0; i < MAX_ATTEMPTS; i++) {
+        expectError(await http.post('/agent', { workspace_id: ws, agent_id: agent.id, pin: wrong(pin) }, from('203.0.113.7')), 401);
+      }
+      expect((await agentRow(t, agent.id)).pin_locked_until).not.toBeNull();
+      // The guessing source is locked even for the right PIN.
+      expectError(await http.post('/agent', { workspace_id: ws, agent_id: agent.id, pin }, from('203.0.113.7')), 429, 'pin_locked');
+      // Fresh sources share one allowance of MAX_ATTEMPTS per lock: the brute-force bound stays 2 × MAX_ATTEMPTS.
+      for (let i = 0; i < MAX_ATTEMPTS; i++) {
+        expectError(await http.post('/agent', { workspace_id: ws, agent_id: agent.id, pin: wrong(pin) }, from(`198.51.100.${i + 1}`)), 401);
+      }
+      expectError(await http.post('/agent', { workspace_id: ws, agent_id: agent.id, pin: wrong(pin) }, from('198.51.100.99')), 429, 'pin_locked');
+      expect((await agentRow(t, agent.id)).psk_hash).toBeNull();
+    });
+
+    it('lets the right PIN from another source through while the agent is locked', async () => {
+      const ws = (await createWorkspace(owner)).id;
+      const { agent, pin } = await createAgent(owner, ws);
+      for (let i = 0; i < MAX_ATTEMPTS; i++) {
+        await http.post('/agent', { workspace_id: ws, agent_id: agent.id, pin: wrong(pin) }, { 'X-Forwarded-For': '203.0.113.8' });
+      }
+      const res = await http.post('/agent', { workspace_id: ws, agent_id: agent.id, pin }, { 'X-Forwarded-For': '192.0.2.10' });
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('success');
+      expect(await agentRow(t, agent.id)).toMatchObject({ pin_failed_attempts: 0, pin_locked_until: null, initialized: true });
+    });
+
+    it('answers a deleted agent, an agent of a deleted workspace and an unknown agent alike until the PSK is right', async () => {
+      const ws = (await createWorkspace(owner)).id;
+      const deletedAgent = await createAgent(owner, ws);
+      const deletedWs = (await createWorkspace(owner)).id;
+      const orphan = await createAgent(owner, deletedWs);
+      expect((await owner.http.delete(`/workspaces/${ws}/agents/${deletedAgent.agent.id}`)).status).toBe(204);
+      expect((await owner.http.delete(`/workspaces/${deletedWs}`)).status).toBe(204);
+      const answers = await Promise.all([
+        http.post('/agent', { workspace_id: ws, agent_id: deletedAgent.agent.id, pin: deletedAgent.pin }),
+        http.post('/agent', { workspace_id: deletedWs, agent_id: orphan.agent.id, pin: orphan.pin }),
+        http.post('/agent', { workspace_id: ws, agent_id: 2_000_000_002, pin: deletedAgent.pin }),
+        http.post('/agent', { workspace_id: ws, agent_id: deletedAgent.agent.id, psk: 'x'.repeat(43) }),
+        http.post('/agent', { workspace_id: ws, agent_id: 2_000_000_002, psk: 'x'.repeat(43) }),
+      ]);
+      for (const res of answers) expectError(res, 401, 'invalid_agent_credentials');
+      expect(new Set(answers.map((r) => r.body.error)).size).toBe(1);
+    });
+  });
+});
