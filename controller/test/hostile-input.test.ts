@@ -1,9 +1,14 @@
 import type { ProbePostOk, SocketErrorMessage } from '@netwatcher/shared';
+import { rmSync } from 'node:fs';
+import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
+import { createApp } from '../src/app.factory';
+import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { agentRow, createAgent, db, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
 import { agentSocket, AgentClient, connectOutcome, nextEvent, pingResult } from './support/sockets';
-import { startTestApp, TestApp } from './support/test-app';
+import { ADMIN_DATABASE_URL, startTestApp, TestApp } from './support/test-app';
 import { expectError } from './support/workspace-members';
 
 /**
@@ -58,10 +63,22 @@ describe('hostile input (issue 10)', () => {
     owner = await registerUser(http, 'owner');
   });
 
+  let closed = false;
   afterAll(async () => {
     for (const s of open) s.disconnect();
-    await t?.close();
+    if (closed) await dropDatabase();
+    else await t?.close();
   });
+
+  /** What TestApp.close() does besides closing the app, for the test that closed the app itself. */
+  async function dropDatabase(): Promise<void> {
+    const name = new URL(t.config.databaseUrl as string).pathname.slice(1);
+    const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    rmSync(t.config.dataDir, { recursive: true, force: true });
+  }
 
   describe('2: a soft-deleted workspace ends its agents', () => {
     it('refuses PSK login, /agent/api, a new socket, and drops the open socket as gone', async () => {
@@ -97,6 +114,51 @@ describe('hostile input (issue 10)', () => {
       const postRefused = nextEvent<SocketErrorMessage>(poster, 'error_message');
       poster.emit('probe_post', pingResult(probeId) as never);
       expect(await postRefused).toMatchObject({ event: 'probe_post', code: 'gone' });
+    });
+  });
+
+  describe('3 and 4: results', () => {
+    async function stored(app: INestApplication, probeId: number): Promise<number> {
+      const [row] = await app.get(TimeSeriesStore).query<{ n: string }>('SELECT count() AS n FROM probe_results FINAL WHERE probe_id = {p:UInt32}', { p: probeId });
+      return Number(row.n);
+    }
+
+    it('stores an id once whatever its case, acking it as sent', async () => {
+      const ws = (await createWorkspace(owner)).id;
+      const agent = await enrolled(ws);
+      const probeId = await pingProbe(agent);
+      const socket = connect(agent);
+      expect(await connectOutcome(socket)).toBe('connected');
+      const result = pingResult(probeId);
+      const upper = { ...result, id: result.id.toUpperCase() };
+      expect((await post(socket, upper)).ids).toEqual([upper.id]);
+      expect((await post(socket, result)).ids).toEqual([result.id]);
+      expect((await post(socket, [upper, result])).ids).toEqual([upper.id, result.id]);
+      expect(await stored(t.app, probeId)).toBe(1);
+    });
+
+    it('refuses impossible and out-of-retention timestamps for their sender alone; a 90-day post fails nobody', async () => {
+      const ws = (await createWorkspace(owner)).id;
+      const [a, b] = [await enrolled(ws), await enrolled(ws)];
+      const [pa, pb] = [await pingProbe(a), await pingProbe(b)];
+      const [sa, sb] = [connect(a), connect(b)];
+      expect(await connectOutcome(sa)).toBe('connected');
+      expect(await connectOutcome(sb)).toBe('connected');
+      const day = 86_400_000;
+      const now = Date.now();
+      // One result a day across the whole retention: 90 partitions in one post.
+      const spanning = Array.from({ length: 90 }, (_, i) => pingResult(pa, { created_at: new Date(now - i * day - 60_000).toISOString() }));
+      const impossible = ['2024-02-30T00:00:00.000Z', '2025-13-01T00:00:00.000Z', `${new Date(now).toISOString().slice(0, 10)}T25:00:00.000Z`];
+      const bad = [...impossible.map((created_at) => pingResult(pa, { created_at })), pingResult(pa, { created_at: new Date(now - 120 * day).toISOString() })];
+      const other = pingResult(pb);
+      const [ackA, ackB] = await Promise.all([post(sa, [...spanning, ...bad]), post(sb, other)]);
+      expect(ackB).toEqual({ ids: [other.id], rejected: [] });
+      expect(ackA.ids).toEqual(spanning.map((r) => r.id));
+      expect(ackA.rejected.map((r) => r.id)).toEqual(bad.map((r) => r.id));
+      expect(ackA.rejected[0].error).toMatch(/not a real date/);
+      expect(ackA.rejected[3].error).toMatch(/retention/);
+      expect(await stored(t.app, pa)).toBe(90);
+      expect(await stored(t.app, pb)).toBe(1);
     });
   });
 
@@ -147,6 +209,38 @@ describe('hostile input (issue 10)', () => {
       ]);
       for (const res of answers) expectError(res, 401, 'invalid_agent_credentials');
       expect(new Set(answers.map((r) => r.body.error)).size).toBe(1);
+    });
+  });
+
+  // Last: this one restarts the controller on the same databases.
+  describe('3: after a restart', () => {
+    it('still recognises a re-delivered id in another case, so it is stored once', async () => {
+      const ws = (await createWorkspace(owner)).id;
+      const agent = await enrolled(ws);
+      const probeId = await pingProbe(agent);
+      const first = connect(agent);
+      expect(await connectOutcome(first)).toBe('connected');
+      // Measured a minute ago: after the restart it cannot count as fresh, so the store is asked.
+      const result = pingResult(probeId, { created_at: new Date(Date.now() - 60_000).toISOString() });
+      expect((await post(first, result)).ids).toEqual([result.id]);
+      first.disconnect();
+      closed = true;
+      await t.app.close();
+
+      const restarted = await createApp(t.config);
+      try {
+        await restarted.listen(0, '127.0.0.1');
+        const again = agentSocket((await restarted.getUrl()).replace('[::1]', '127.0.0.1'), agent);
+        open.push(again);
+        expect(await connectOutcome(again)).toBe('connected');
+        const upper = { ...result, id: result.id.toUpperCase() };
+        expect((await post(again, upper)).ids).toEqual([upper.id]);
+        const [row] = await restarted.get(TimeSeriesStore).query<{ n: string }>('SELECT count() AS n FROM probe_results WHERE probe_id = {p:UInt32}', { p: probeId });
+        expect(Number(row.n)).toBe(1);
+        again.disconnect();
+      } finally {
+        await restarted.close();
+      }
     });
   });
 });

@@ -77,7 +77,7 @@ export class IngestService implements OnApplicationBootstrap {
       .map((r) => (r as { probe_id?: unknown } | null)?.probe_id)
       .filter((id): id is number => typeof id === 'number');
     const ownedType = await this.probeIndex.resolver(agent.workspaceId, agent.agentId, probeIds);
-    const { accepted, rejected } = validateBatch(raw, ownedType);
+    const { accepted, sentIds, rejected } = validateBatch(raw, ownedType);
     if (rejected.length > 0) {
       this.logger.warn({ agent_id: agent.agentId, rejected: rejected.slice(0, 5), rejected_count: rejected.length }, 'results rejected');
     }
@@ -90,7 +90,7 @@ export class IngestService implements OnApplicationBootstrap {
     // Ack first, fan out after: the caller emits the ack as soon as this resolves, and the
     // broadcast runs on the next turn, so its cost never delays an agent's ack.
     if (late.size > 0) setImmediate(() => this.fanOut(agent, accepted, late));
-    return { ids: accepted.map((r) => r.id), rejected };
+    return { ids: sentIds, rejected };
   }
 
   private fanOut(agent: { workspaceId: number; agentId: number }, results: ProbeResult[], ids: ReadonlySet<string>): void {
