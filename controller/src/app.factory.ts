@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { InputSanityPipe } from './common/input-sanity.pipe';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
 import { NetWatcherIoAdapter } from './realtime/socket-io.adapter';
@@ -15,7 +16,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(createValidationPipe());
+  // Sanity first: the validator's own recursion is what deep nesting attacks.
+  app.useGlobalPipes(new InputSanityPipe(), createValidationPipe());
   app.useWebSocketAdapter(new NetWatcherIoAdapter(app));
   app.useBodyParser('json', { limit: '1mb' });
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);

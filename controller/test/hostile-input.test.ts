@@ -162,6 +162,76 @@ describe('hostile input (issue 10)', () => {
     });
   });
 
+  describe('5: inputs that used to be 500s are 400s in the error shape, and change nothing', () => {
+    const nested = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const rows = async (): Promise<number> => {
+      const [row] = await db(t).query('SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM workspaces) + (SELECT count(*) FROM agents) AS n');
+      return Number(row.n);
+    };
+    let ws: number;
+    let agentId: number;
+    let probeId: number;
+    beforeAll(async () => {
+      ws = (await createWorkspace(owner)).id;
+      const agent = await enrolled(ws);
+      agentId = agent.agentId;
+      probeId = await pingProbe(agent);
+    });
+
+    it('refuses unbounded offsets on every list', async () => {
+      const lists = ['/workspaces', `/workspaces/${ws}/members`, `/workspaces/${ws}/agents`, `/workspaces/${ws}/agents/${agentId}/probes`, `/workspaces/${ws}/probe-data/find`, `/workspaces/${ws}/probe-data/overview`];
+      for (const path of lists) {
+        for (const offset of ['1e20', '9223372036854775808', '4294967296', '0x10', '+1', '1.0']) {
+          expectError(await owner.http.get(`${path}?offset=${offset}`), 400, 'validation_failed');
+        }
+        expect((await owner.http.get(`${path}?offset=2147483647`)).status).toBe(200);
+      }
+    });
+
+    it('refuses NUL in text and JSON fields', async () => {
+      const before = await rows();
+      expectError(await owner.http.post('/workspaces', { name: 'a\u0000b' }), 400, 'invalid_input');
+      expectError(await owner.http.post('/workspaces', { name: 'ok', settings: { note: 'x\u0000' } }), 400, 'invalid_input');
+      expectError(await owner.http.post('/workspaces', { name: 'ok', settings: { 'k\u0000': 1 } }), 400, 'invalid_input');
+      expectError(await owner.http.patch(`/workspaces/${ws}/agents/${agentId}`, { name: '\u0000' }), 400, 'invalid_input');
+      expectError(await http.post('/auth/register', { email: 'nul@example.test', password: 'correct-horse\u0000battery', name: 'n' }), 400, 'invalid_input');
+      expectError(await owner.http.get(`/workspaces?q=%00`), 400, 'invalid_input');
+      expect(await rows()).toBe(before);
+    });
+
+    it('refuses deeply nested bodies, also on the unauthenticated routes', async () => {
+      const before = await rows();
+      for (const path of ['/auth/register', '/auth/login', '/agent']) {
+        expectError(await http.post(path, `{"email":${nested(2000)}}`), 400, 'invalid_input');
+      }
+      expectError(await owner.http.post('/workspaces', `{"name":"deep","settings":${nested(2000)}}`), 400, 'invalid_input');
+      expect(await rows()).toBe(before);
+    });
+
+    it('refuses a lone surrogate in an e-mail', async () => {
+      const before = await rows();
+      expectError(await http.post('/auth/register', `{"email":"a\\ud800@example.test","password":"correct-horse-battery","name":"x"}`), 400, 'invalid_input');
+      expectError(await http.post('/auth/login', `{"email":"a\\udc00@example.test","password":"correct-horse-battery"}`), 400, 'invalid_input');
+      expect(await rows()).toBe(before);
+    });
+
+    it('refuses years 0000 and 9999 and impossible dates on chart and overview', async () => {
+      for (const path of [`/workspaces/${ws}/probe-data/probes/${probeId}/chart`, `/workspaces/${ws}/probe-data/overview`]) {
+        for (const q of ['from=0000-01-01T00:00:00Z', 'to=9999-12-31T23:59:59Z', 'from=0000-01-01T00:00:00Z&to=9999-12-31T23:59:59Z', 'from=2024-02-30T00:00:00Z']) {
+          expectError(await owner.http.get(`${path}?${q}`), 400, 'invalid_time');
+        }
+        expect((await owner.http.get(`${path}?from=1970-01-01T00:00:00Z&to=2105-12-31T00:00:00Z`)).status).toBe(200);
+      }
+    });
+
+    it('refuses path ids that only look like numbers', async () => {
+      for (const id of ['0x1', '1e0', '%2B1', '1.0', '%201', '01e0']) {
+        expectError(await owner.http.get(`/workspaces/${id}`), 400, 'invalid_id');
+        expectError(await owner.http.get(`/workspaces/${ws}/agents/${id}`), 400, 'invalid_id');
+      }
+    });
+  });
+
   describe('7: enrollment', () => {
     it('locks the guessing source, not the operator typing the right PIN elsewhere; the bound holds', async () => {
       const ws = (await createWorkspace(owner)).id;
