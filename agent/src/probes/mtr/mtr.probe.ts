@@ -1,4 +1,5 @@
 import type { MtrPayload } from '@netwatcher/shared';
+import { unsafeTargetReason } from '../../exec/command-target';
 import { finishedCommand, type CommandRunner } from '../../exec/run-command';
 import { buildMtrArgs, type MtrOptions } from './mtr.args';
 import { parseMtrOutput } from './mtr.parser';
@@ -10,6 +11,8 @@ export async function runMtrProbe(
   run: CommandRunner,
   signal?: AbortSignal,
 ): Promise<MtrPayload> {
+  const unsafe = unsafeTargetReason(target);
+  if (unsafe) return parseMtrOutput({ target, stdout: '', spawnError: `refused to run mtr: ${unsafe}` });
   const out = await run('mtr', buildMtrArgs(target, options), { timeoutMs: options.timeoutSec * 1000, signal });
   return parseMtrOutput({
     target,

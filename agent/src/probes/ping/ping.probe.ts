@@ -1,4 +1,5 @@
 import type { PingPayload } from '@netwatcher/shared';
+import { unsafeTargetReason } from '../../exec/command-target';
 import { finishedCommand, type CommandRunner } from '../../exec/run-command';
 import { buildPingArgs, type PingOptions } from './ping.args';
 import { parsePingOutput } from './ping.parser';
@@ -16,6 +17,9 @@ export async function runPingProbe(
   run: CommandRunner,
   signal?: AbortSignal,
 ): Promise<PingPayload> {
+  const unsafe = unsafeTargetReason(target);
+  // Reported like a tool that could not start; nothing is spawned.
+  if (unsafe) return parsePingOutput({ target, count: options.count, stdout: '', spawnError: `refused to run ping: ${unsafe}` });
   const out = await run('ping', buildPingArgs(target, options), {
     timeoutMs: options.timeoutSec * 1000,
     killSignal: 'SIGINT',
