@@ -22,7 +22,6 @@ export const HostName = z
   .string()
   .min(1)
   .max(253)
-  // eslint-disable-next-line no-control-regex
   .regex(/^(?!-)[^\s\u0000-\u001f\u007f-\u009f]+$/u, 'a host must not start with "-" or contain whitespace or control characters');
 
 export function nowIso(): string {

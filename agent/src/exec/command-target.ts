@@ -6,7 +6,6 @@
  */
 export class UnsafeTargetError extends Error {}
 
-// eslint-disable-next-line no-control-regex
 const UNSAFE_CHARACTER = /[\s\u0000-\u001f\u007f-\u009f]/u;
 
 export function unsafeTargetReason(target: string): string | null {
