@@ -1,12 +1,20 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { InputSanityPipe } from './common/input-sanity.pipe';
+import { OriginPolicy } from './common/origin-policy';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
 import { NetWatcherIoAdapter } from './realtime/socket-io.adapter';
+
+/** Largest JSON body: a 1,000-address lookup or a full probe copy fit well within it. */
+export const MAX_JSON_BODY = '1mb';
+/** No route takes forms; kept small so a form post cannot cost more than its refusal. */
+const MAX_FORM_BODY = '16kb';
 
 /** Builds the fully configured app; `main.ts` and the tests share it so tests run what ships. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
@@ -15,9 +23,17 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(createValidationPipe());
-  app.useWebSocketAdapter(new NetWatcherIoAdapter(app));
-  app.useBodyParser('json', { limit: '1mb' });
+  // Browser-facing defaults: only allowed origins, no CORS unless configured, security headers.
+  const origins = new OriginPolicy([...config.allowedOrigins, ...config.corsOrigins]);
+  app.use(origins.middleware());
+  app.use(helmet());
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
+  // Sanity first: the validator's own recursion is what deep nesting attacks.
+  app.useGlobalPipes(new InputSanityPipe(), createValidationPipe());
+  app.useWebSocketAdapter(new NetWatcherIoAdapter(app, origins, config.corsOrigins));
+  // Every body the app parses is bounded; other content types are never read at all.
+  app.useBodyParser('json', { limit: MAX_JSON_BODY });
+  app.useBodyParser('urlencoded', { limit: MAX_FORM_BODY, extended: false });
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.enableShutdownHooks();
   return app;

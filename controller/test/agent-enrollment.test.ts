@@ -105,10 +105,14 @@ describe.each<DbMode>(['postgres', 'pglite'])('agent enrollment on %s', (mode) =
       expect((await login({ workspace_id: f.ws, agent_id: agent.id, pin })).status).toBe(200);
     });
 
-    it('answers 410 for a deleted agent', async () => {
+    it('answers a PIN for a deleted agent exactly like one for an unknown agent (ids cannot be enumerated)', async () => {
       const { agent, pin } = await createAgent(f.user, f.ws);
       expect((await f.admin.http.delete(`/workspaces/${f.ws}/agents/${agent.id}`)).status).toBe(204);
-      expectError(await login({ workspace_id: f.ws, agent_id: agent.id, pin }), 410, 'agent_deleted');
+      const deleted = await login({ workspace_id: f.ws, agent_id: agent.id, pin });
+      const unknown = await login({ workspace_id: f.ws, agent_id: 2_000_000_001, pin });
+      expectError(deleted, 401, 'invalid_agent_credentials');
+      expectError(unknown, 401, 'invalid_agent_credentials');
+      expect(deleted.body.error).toBe(unknown.body.error);
     });
 
     it('refuses an expired PIN', async () => {

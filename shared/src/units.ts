@@ -13,5 +13,13 @@ export const IsoTimestamp = z
 export const Id = z.number().int().positive().max(2_147_483_647);
 export const Uuid = z.string().uuid();
 
-/** A host as typed by an operator: IPv4, IPv6 or a hostname. Bounded so it cannot carry payloads. */
-export const HostName = z.string().min(1).max(253);
+/**
+ * A host as typed by an operator: IPv4, IPv6 or a hostname. Bounded so it cannot carry payloads,
+ * and never something ping or mtr could read as a flag or as several arguments: no leading '-',
+ * no whitespace or control characters (the agent checks again before it spawns anything).
+ */
+export const HostName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^(?!-)[^\s\u0000-\u001f\u007f-\u009f]+$/u, 'a host must not start with "-" or contain whitespace or control characters');

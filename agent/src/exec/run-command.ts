@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { isAbsolute } from 'node:path';
+import { SYSTEM_BIN_DIRS, systemBinary } from './system-binaries';
 
 export interface RunOptions {
   /** Hard limit for the whole command; the process (group) is signalled when it is reached. */
@@ -54,7 +56,9 @@ const DEFAULT_GRACE_MS = 2000;
 const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
 
 /**
- * Spawns a command in its own process group and always settles: on timeout or abort the whole
+ * Spawns a command by absolute path: a bare name (`ping`) is resolved once from the fixed
+ * system directories, never through PATH; one that is not there fails like a missing tool.
+ * Spawns in its own process group and always settles: on timeout or abort the whole
  * group gets `killSignal` (SIGTERM by default) and, if still alive after the grace period,
  * SIGKILL. Killing the group rather than the pid also stops grandchildren that would otherwise
  * keep the output pipes open and hang the probe.
@@ -62,6 +66,20 @@ const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
 export const runCommand: CommandRunner = (command, args, options) =>
   new Promise<CommandOutput>((resolve) => {
     const started = Date.now();
+    const path = isAbsolute(command) ? command : systemBinary(command);
+    if (path === null) {
+      resolve({
+        stdout: '',
+        stderr: '',
+        exitCode: null,
+        signal: null,
+        timedOut: false,
+        aborted: false,
+        spawnError: `${command}: not found in ${SYSTEM_BIN_DIRS.join(', ')}`,
+        durationMs: 0,
+      });
+      return;
+    }
     const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -72,7 +90,7 @@ export const runCommand: CommandRunner = (command, args, options) =>
     let settled = false;
     let killTimer: NodeJS.Timeout | undefined;
 
-    const child = spawn(command, [...args], {
+    const child = spawn(path, [...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
       env: options.env ?? process.env,

@@ -4,7 +4,8 @@ import { DataSource, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { generatePsk, hashPsk, pskMatches, verifyPin } from './agent-credentials';
+import { generatePsk, hashPin, hashPsk, pskMatches, verifyPin } from './agent-credentials';
+import { PinSourceLocks } from './pin-source-locks';
 import { AgentEntity } from './agent.entity';
 import { AgentView, toAgentView } from './agent.view';
 import { AgentLoginDto } from './dto/agent.dto';
@@ -30,6 +31,12 @@ export class PinLockedError extends ApiError {
 
 const BAD_CREDENTIALS = 'invalid agent credentials';
 
+/**
+ * Checked against a PIN when there is no agent to check it against, so an unknown or deleted
+ * agent costs the same scrypt time as a known one and the answer time reveals nothing.
+ */
+const DECOY_PIN_HASH = hashPin('decoy');
+
 interface ClaimedAttempt {
   pin_hash: string | null;
   pin_live: boolean;
@@ -43,19 +50,22 @@ interface ClaimedAttempt {
 @Injectable()
 export class AgentAuthService {
   private readonly logger = new Logger(AgentAuthService.name);
+  private readonly sourceLocks: PinSourceLocks;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.sourceLocks = new PinSourceLocks(config.pinMaxAttempts);
+  }
 
-  /** POST /agent: exactly one of pin or psk. */
-  async login(dto: AgentLoginDto): Promise<PinBootstrapResult | PskLoginResult> {
+  /** POST /agent: exactly one of pin or psk. `source` is the caller's address (per-source PIN lock). */
+  async login(dto: AgentLoginDto, source = 'unknown'): Promise<PinBootstrapResult | PskLoginResult> {
     const hasPin = typeof dto.pin === 'string';
     const hasPsk = typeof dto.psk === 'string';
     if (hasPin === hasPsk) throw ApiError.badRequest('send exactly one of pin or psk', 'pin_or_psk');
-    if (hasPin) return this.bootstrapWithPin(dto.workspace_id, dto.agent_id, dto.pin as string);
+    if (hasPin) return this.bootstrapWithPin(dto.workspace_id, dto.agent_id, dto.pin as string, source);
     const agent = await this.authenticatePsk(dto.workspace_id, dto.agent_id, dto.psk as string);
     const rows = await writeReturning<{ last_seen_at: Date }>(
       this.db.manager,
@@ -77,8 +87,10 @@ export class AgentAuthService {
       .createQueryBuilder('a')
       .withDeleted()
       .addSelect('a.psk_hash', 'credential_psk_hash')
+      // The workspace's own soft delete ends its agents too, not only the agent's.
+      .addSelect('(SELECT w.deleted_at IS NOT NULL FROM workspaces w WHERE w.id = a.workspace_id)', 'workspace_deleted')
       .where('a.id = :agentId', { agentId })
-      .getRawAndEntities<{ credential_psk_hash: string | null }>();
+      .getRawAndEntities<{ credential_psk_hash: string | null; workspace_deleted: boolean | null }>();
     const agent = entities[0];
     const storedHash = raw[0]?.credential_psk_hash ?? null;
     if (!agent || agent.workspaceId !== workspaceId || !pskMatches(psk, storedHash)) {
@@ -86,6 +98,7 @@ export class AgentAuthService {
       throw ApiError.unauthorized(BAD_CREDENTIALS, 'invalid_agent_credentials');
     }
     if (agent.deletedAt) throw ApiError.gone('this agent was deleted', 'agent_deleted');
+    if (raw[0]?.workspace_deleted !== false) throw ApiError.gone("this agent's workspace was deleted", 'workspace_deleted');
     return agent;
   }
 
@@ -95,15 +108,23 @@ export class AgentAuthService {
    * pinMaxAttempts; a success resets the counter. The PIN is consumed by a conditional UPDATE
    * on the exact hash that was verified, so two concurrent uses of one PIN cannot both win.
    */
-  private async bootstrapWithPin(workspaceId: number, agentId: number, pin: string): Promise<PinBootstrapResult> {
-    const agent = await this.agents.findOne({ where: { id: agentId }, withDeleted: true });
-    if (!agent || agent.workspaceId !== workspaceId) {
-      this.logger.warn({ workspace_id: workspaceId, agent_id: agentId }, 'agent PIN rejected: no such agent in this workspace');
+  private async bootstrapWithPin(workspaceId: number, agentId: number, pin: string, source: string): Promise<PinBootstrapResult> {
+    const cleanSource = this.sourceLocks.noteAttempt(agentId, source);
+    const [agent] = await this.db.query<Array<{ workspace_id: number; gone: boolean }>>(
+      `SELECT a.workspace_id, (a.deleted_at IS NOT NULL OR w.id IS NULL OR w.deleted_at IS NOT NULL) AS gone
+         FROM agents a LEFT JOIN workspaces w ON w.id = a.workspace_id WHERE a.id = $1`,
+      [agentId],
+    );
+    // Unknown, another workspace's, deleted, or of a deleted workspace: one answer for all, at
+    // the same cost, so agent ids cannot be enumerated. A deleted agent's PIN was cleared with
+    // it, so no PIN can prove it; its PSK still can (authenticatePsk answers 410 then).
+    if (!agent || agent.workspace_id !== workspaceId || agent.gone) {
+      await verifyPin(pin, await DECOY_PIN_HASH);
+      this.logger.warn({ workspace_id: workspaceId, agent_id: agentId }, 'agent PIN rejected: no such live agent in this workspace');
       throw ApiError.unauthorized(BAD_CREDENTIALS, 'invalid_agent_credentials');
     }
-    if (agent.deletedAt) throw ApiError.gone('this agent was deleted', 'agent_deleted');
 
-    const attempt = await this.claimAttempt(agentId);
+    const attempt = await this.claimAttempt(agentId, cleanSource);
     const valid = attempt.pin_live && attempt.pin_hash !== null && (await verifyPin(pin, attempt.pin_hash));
     if (!valid) return this.failPin(workspaceId, agentId, attempt.pin_failed_attempts);
 
@@ -120,13 +141,14 @@ export class AgentAuthService {
       this.logger.warn({ workspace_id: workspaceId, agent_id: agentId }, 'agent PIN rejected: used concurrently');
       throw ApiError.unauthorized(BAD_CREDENTIALS, 'invalid_agent_credentials');
     }
+    this.sourceLocks.reset(agentId);
     const enrolled = await this.agents.findOneOrFail({ where: { id: agentId } });
     this.logger.log({ workspace_id: workspaceId, agent_id: agentId }, 'agent enrolled with PIN');
     return { status: 'success', psk, agent: toAgentView(enrolled) };
   }
 
   /** Counts the attempt before verifying it; a lock that has run out starts a fresh count. */
-  private async claimAttempt(agentId: number): Promise<ClaimedAttempt> {
+  private async claimAttempt(agentId: number, cleanSource: boolean): Promise<ClaimedAttempt> {
     const rows = await writeReturning<ClaimedAttempt>(
       this.db.manager,
       `UPDATE agents SET
@@ -139,17 +161,24 @@ export class AgentAuthService {
       [agentId, this.config.pinMaxAttempts],
     );
     if (rows[0]) return rows[0];
-    return this.refuseLocked(agentId);
+    return this.claimDuringLock(agentId, cleanSource);
   }
 
-  private async refuseLocked(agentId: number): Promise<never> {
-    const [state] = await this.db.query<Array<{ deleted: boolean; seconds: number | string | null }>>(
+  /** The agent is locked: 429, unless this source had not tried before and the lock's allowance lasts. */
+  private async claimDuringLock(agentId: number, cleanSource: boolean): Promise<ClaimedAttempt> {
+    const [state] = await this.db.query<Array<ClaimedAttempt & { deleted: boolean; seconds: number | string | null; locked_until: string | null }>>(
       `SELECT deleted_at IS NOT NULL AS deleted,
-              CEIL(EXTRACT(EPOCH FROM (pin_locked_until - now()))) AS seconds
+              CEIL(EXTRACT(EPOCH FROM (pin_locked_until - now()))) AS seconds,
+              pin_locked_until::text AS locked_until,
+              pin_hash, COALESCE(pin_expires_at > now(), false) AS pin_live, pin_failed_attempts
          FROM agents WHERE id = $1`,
       [agentId],
     );
-    if (!state || state.deleted) throw ApiError.gone('this agent was deleted', 'agent_deleted');
+    if (!state || state.deleted) throw ApiError.unauthorized(BAD_CREDENTIALS, 'invalid_agent_credentials');
+    // Only a lock that is set: without one, the last allowed attempts are still being checked.
+    if (cleanSource && state.locked_until !== null && this.sourceLocks.claimDuringLock(agentId, state.locked_until)) {
+      return { pin_hash: state.pin_hash, pin_live: state.pin_live, pin_failed_attempts: state.pin_failed_attempts };
+    }
     // No lock row yet means the last allowed attempts are still being checked; they lock on failure.
     const seconds = state.seconds === null ? this.config.pinLockSeconds : Math.max(1, Number(state.seconds));
     this.logger.warn({ agent_id: agentId, retry_after_s: seconds }, 'agent PIN refused: locked after too many wrong PINs');

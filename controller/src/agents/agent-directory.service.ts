@@ -21,6 +21,26 @@ export class AgentDirectory {
     return (await this.agents.count({ where: { id: agentId, workspaceId } })) > 0;
   }
 
+  /** The agent and its workspace both exist (neither soft-deleted): it may still run probes. */
+  async isServing(workspaceId: number, agentId: number): Promise<boolean> {
+    const rows = await this.agents.manager.query<Array<{ id: number }>>(
+      `SELECT a.id FROM agents a JOIN workspaces w ON w.id = a.workspace_id
+        WHERE a.id = $1 AND a.workspace_id = $2 AND a.deleted_at IS NULL AND w.deleted_at IS NULL`,
+      [agentId, workspaceId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Which of `agentIds` are serving (see isServing), whatever their workspace. */
+  async servingAgentIds(agentIds: readonly number[]): Promise<Set<number>> {
+    const rows = await this.agents.manager.query<Array<{ id: number }>>(
+      `SELECT a.id FROM agents a JOIN workspaces w ON w.id = a.workspace_id
+        WHERE a.id = ANY($1::int[]) AND a.deleted_at IS NULL AND w.deleted_at IS NULL`,
+      [[...agentIds]],
+    );
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+
   /** Which of `ids` are live agents of the workspace. */
   liveAgentIds(workspaceId: number, ids: readonly number[], em?: EntityManager): Promise<Set<number>> {
     return liveAgentIds(em ?? this.agents, workspaceId, ids);

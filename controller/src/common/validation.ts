@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError } from './api-error';
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
@@ -12,9 +12,20 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
   });
 }
 
+/**
+ * Path parameters reach their own pipes (idParam) as the client wrote them. The stock pipe runs
+ * first and would turn '0x1', '1e0', '+1' and '1.0' into 1 with Number(), so the strict id
+ * check downstream never saw them.
+ */
+class StrictParamValidationPipe extends ValidationPipe {
+  protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
+    return metadata.type === 'param' ? value : super.transformPrimitive(value, metadata);
+  }
+}
+
 /** One pipe for every body and query: unknown fields rejected, types converted, one clear message. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictParamValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

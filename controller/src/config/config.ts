@@ -21,8 +21,22 @@ export interface AppConfig {
   localAgent: boolean;
   /** Proxies whose X-Forwarded-For is believed (whoami). */
   trustedProxies: string[];
+  /** Wrong PINs from one source address for one agent before that source is locked out. */
   pinMaxAttempts: number;
+  /**
+   * Wrong PINs for one agent from all sources together before the agent itself is locked: the
+   * brute-force bound, kept above the per-source one so one noisy source cannot lock out the
+   * operator enrolling from elsewhere.
+   */
+  pinMaxAttemptsPerAgent: number;
   pinLockSeconds: number;
+  /**
+   * Browser origins allowed to call REST and open sockets (`scheme://host[:port]`). Requests
+   * without Origin (agents, curl) are unaffected; empty means only the controller's own origin.
+   */
+  allowedOrigins: string[];
+  /** Origins that get CORS headers; empty means CORS is off. */
+  corsOrigins: string[];
   /**
    * Results waiting for the time-series store, at most; beyond it agents are told `busy` and
    * keep their results until the queue drains. A safety valve for memory, set well above the
@@ -161,6 +175,26 @@ function urlSetting(env: Env, name: string, protocols: string[]): string | undef
   return raw;
 }
 
+/** Comma-separated browser origins, each normalised to `scheme://host[:port]` as browsers send it. */
+function originsSetting(env: Env, name: string): string[] {
+  const entries = (env[name] || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return entries.map((entry) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(entry);
+    } catch {
+      throw new ConfigError(`${name}: "${entry}" is not an origin like https://panel.example.com`);
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== entry.replace(/\/$/, '')) {
+      throw new ConfigError(`${name}: "${entry}" is not an origin like https://panel.example.com (no path)`);
+    }
+    return parsed.origin;
+  });
+}
+
 /**
  * In embedded mode an operator should not have to invent a secret, but tokens must survive a
  * restart, so a generated secret is kept (0600) inside the data directory.
@@ -182,6 +216,7 @@ function resolveJwtSecret(env: Env, dataDir: string): string {
 export function loadConfig(env: Env = process.env): AppConfig {
   const dataDirRaw = env.DATA_DIR || './data';
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw);
+  const pinMaxAttempts = intSetting(env, 'PIN_MAX_ATTEMPTS', 5, 1, 1000);
   return {
     port: intSetting(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -196,9 +231,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    pinMaxAttempts: intSetting(env, 'PIN_MAX_ATTEMPTS', 5, 1, 1000),
+    pinMaxAttempts,
+    pinMaxAttemptsPerAgent: intSetting(env, 'PIN_MAX_ATTEMPTS_PER_AGENT', Math.max(20, pinMaxAttempts), pinMaxAttempts, 100_000),
     pinLockSeconds: intSetting(env, 'PIN_LOCK_SECONDS', 300, 1, 86400),
     ingestMaxQueuedResults: intSetting(env, 'INGEST_MAX_QUEUED_RESULTS', 500_000, 1, 10_000_000),
+    allowedOrigins: originsSetting(env, 'ALLOWED_ORIGINS'),
+    corsOrigins: originsSetting(env, 'CORS_ORIGINS'),
     lookups: loadLookupSettings(env),
     agentApi: loadAgentApiSettings(env),
   };

@@ -92,7 +92,7 @@ export class IngestService implements OnApplicationBootstrap {
       .map((r) => (r as { probe_id?: unknown } | null)?.probe_id)
       .filter((id): id is number => typeof id === 'number');
     const ownedType = await this.probeIndex.resolver(agent.workspaceId, agent.agentId, probeIds);
-    const { accepted, rejected } = validateBatch(raw, ownedType);
+    const { accepted, sentIds, rejected } = validateBatch(raw, ownedType);
     if (rejected.length > 0) {
       this.logger.warn({ agent_id: agent.agentId, rejected: rejected.slice(0, 5), rejected_count: rejected.length }, 'results rejected');
     }
@@ -104,7 +104,7 @@ export class IngestService implements OnApplicationBootstrap {
     // Ack first, fan out after: the caller emits the ack as soon as this resolves, and the
     // broadcast runs on the next turn, so its cost never delays an agent's ack.
     setImmediate(() => this.afterAck(agent, accepted, shown, written));
-    return { ids: accepted.map((r) => r.id), rejected };
+    return { ids: sentIds, rejected };
   }
 
   /** The live feed gets what it has not seen yet; evaluators get everything this call stored. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ProbeType } from '@netwatcher/shared';
-import { BatchRefused, validateBatch } from './result-validation';
+import { BatchRefused, isRealInstant, validateBatch } from './result-validation';
 
 function ping(probeId: number, extra: Record<string, unknown> = {}) {
   return {
@@ -35,29 +35,31 @@ const owned = new Map<number, ProbeType>([
   [3, 'SYSINFO'],
 ]);
 const lookup = (id: number) => owned.get(id);
+/** The fixtures' clock: results are measured at 2026-01-01T00:00Z, a few minutes before. */
+const NOW = Date.parse('2026-01-01T00:05:00Z');
 
 describe('validateBatch', () => {
   it('accepts a single result or an array', () => {
-    expect(validateBatch(ping(1), lookup).accepted).toHaveLength(1);
-    expect(validateBatch([ping(1), ping(1)], lookup).accepted).toHaveLength(2);
+    expect(validateBatch(ping(1), lookup, NOW).accepted).toHaveLength(1);
+    expect(validateBatch([ping(1), ping(1)], lookup, NOW).accepted).toHaveLength(2);
   });
 
   it('lets an AGENT probe report PING results but not a SYSINFO probe', () => {
-    const r = validateBatch([ping(2), ping(3)], lookup);
+    const r = validateBatch([ping(2), ping(3)], lookup, NOW);
     expect(r.accepted.map((x) => x.probe_id)).toEqual([2]);
     expect(r.rejected[0].error).toMatch(/SYSINFO probe cannot report a PING/);
   });
 
   it('rejects results for probes the agent does not own, keeping the good ones', () => {
     const foreign = ping(99);
-    const r = validateBatch([ping(1), foreign], lookup);
+    const r = validateBatch([ping(1), foreign], lookup, NOW);
     expect(r.accepted).toHaveLength(1);
     expect(r.rejected).toEqual([{ id: foreign.id, error: 'probe 99 does not belong to this agent' }]);
   });
 
   it('names the failing field of a malformed result', () => {
     const bad = ping(1, { created_at: 'yesterday' });
-    const r = validateBatch([bad, { nonsense: true }, 'text'], lookup);
+    const r = validateBatch([bad, { nonsense: true }, 'text'], lookup, NOW);
     expect(r.accepted).toHaveLength(0);
     expect(r.rejected[0]).toEqual({ id: bad.id, error: expect.stringMatching(/^invalid result: created_at/) });
     expect(r.rejected[1].id).toBeNull();
@@ -69,8 +71,30 @@ describe('validateBatch', () => {
     expect(r.rejected[0].error).toMatch(/future/);
   });
 
+  it('refuses impossible dates that fit the pattern, each for itself', () => {
+    const bad = ['2025-02-29T00:00:00.000Z', '2025-13-01T00:00:00.000Z', '2025-12-31T25:00:00.000Z', '2025-12-31T24:00:00.000Z', '2025-12-31T23:60:00.000Z'];
+    const r = validateBatch([ping(1), ...bad.map((created_at) => ping(1, { created_at }))], lookup, NOW);
+    expect(r.accepted).toHaveLength(1);
+    expect(r.rejected.map((x) => x.error)).toEqual(bad.map((t) => `created_at is not a real date and time: ${t}`));
+    expect(isRealInstant('2024-02-29T12:00:00.000Z')).toBe(true);
+  });
+
+  it('refuses results older than the retention instead of acking what the TTL would drop', () => {
+    const r = validateBatch([ping(1, { created_at: '2025-10-03T00:04:59.999Z' }), ping(1, { created_at: '2025-10-03T00:05:00.000Z' })], lookup, NOW);
+    expect(r.rejected).toEqual([{ id: expect.any(String), error: expect.stringMatching(/older than the 90-day retention/) }]);
+    expect(r.accepted).toHaveLength(1);
+  });
+
+  it('stores ids in lower case and acks them as sent', () => {
+    const upper = ping(1);
+    upper.id = upper.id.toUpperCase();
+    const r = validateBatch(upper, lookup, NOW);
+    expect(r.accepted[0].id).toBe(upper.id.toLowerCase());
+    expect(r.sentIds).toEqual([upper.id]);
+  });
+
   it('refuses empty and oversized batches outright', () => {
-    expect(() => validateBatch([], lookup)).toThrow(BatchRefused);
-    expect(() => validateBatch(Array.from({ length: 501 }, () => ping(1)), lookup)).toThrow(/at most 500/);
+    expect(() => validateBatch([], lookup, NOW)).toThrow(BatchRefused);
+    expect(() => validateBatch(Array.from({ length: 501 }, () => ping(1)), lookup, NOW)).toThrow(/at most 500/);
   });
 });

@@ -1,7 +1,10 @@
 import { MAX_RESULTS_PER_POST, parseProbeResult, ProbeResult, ProbeType, RejectedResult, resultTypesOf } from '@netwatcher/shared';
 
 export interface ValidatedBatch {
+  /** Accepted results with their ids normalised to lower case, the one spelling stored. */
   accepted: ProbeResult[];
+  /** The ids of `accepted` as the agent sent them (same order), for the ack it matches its spool against. */
+  sentIds: string[];
   rejected: RejectedResult[];
 }
 
@@ -24,6 +27,24 @@ export function firstResultId(raw: unknown): string | null {
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
+ * How long raw results are kept (the TTL of probe_results, 0001_probe_results.sql). An older
+ * result would be acked and then dropped by the TTL unseen, so it is refused instead: an ack
+ * means the result is queryable. The bound also keeps one insert within ClickHouse's
+ * 100-partitions-per-insert limit (one partition per day: at most 91 days plus the skew).
+ */
+export const RESULT_RETENTION_DAYS = 90;
+const RETENTION_MS = RESULT_RETENTION_DAYS * 86_400_000;
+
+/**
+ * The schema's pattern admits impossible dates (2024-02-30, month 13, hour 25, 24:00); only a
+ * text that is its own canonical rendering names a real instant.
+ */
+export function isRealInstant(text: string): boolean {
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === text;
+}
+
+/**
  * Checks one `probe_post` message: a single result or an array of at most MAX_RESULTS_PER_POST.
  * Each result is validated on its own so one bad result never costs the good ones; a result
  * for a probe the agent does not own is refused.
@@ -39,6 +60,7 @@ export function validateBatch(
     throw new BatchRefused(`probe_post carries at most ${MAX_RESULTS_PER_POST} results, got ${items.length}`);
   }
   const accepted: ProbeResult[] = [];
+  const sentIds: string[] = [];
   const rejected: RejectedResult[] = [];
   for (const item of items) {
     const parsed = parseProbeResult(item);
@@ -54,11 +76,17 @@ export function validateBatch(
     } else if (!resultTypesOf(probeType).includes(result.type)) {
       // The catalogue says which results a type reports: its own, or for a plan (AGENT) those it runs.
       rejected.push({ id: result.id, error: `a ${probeType} probe cannot report a ${result.type} result` });
+    } else if (!isRealInstant(result.created_at)) {
+      rejected.push({ id: result.id, error: `created_at is not a real date and time: ${result.created_at}` });
     } else if (Date.parse(result.created_at) > now + MAX_CLOCK_SKEW_MS) {
       rejected.push({ id: result.id, error: 'created_at is in the future: check the agent clock' });
+    } else if (Date.parse(result.created_at) < now - RETENTION_MS) {
+      rejected.push({ id: result.id, error: `created_at is older than the ${RESULT_RETENTION_DAYS}-day retention: it would not be kept` });
     } else {
-      accepted.push(result);
+      // Ids are UUIDs in any case; one spelling stored keeps a re-delivery in another case a duplicate.
+      accepted.push({ ...result, id: result.id.toLowerCase() });
+      sentIds.push(result.id);
     }
   }
-  return { accepted, rejected };
+  return { accepted, sentIds, rejected };
 }

@@ -13,6 +13,9 @@ describe('time parameters', () => {
     for (const bad of ['yesterday', '2026-13-45', '1e9', '-5', "2026-01-01' OR 1=1"]) {
       expect(() => parseTimeParam(bad, 'to')).toThrow(/to must be/);
     }
+    for (const bad of ['2024-02-30T00:00:00Z', '2024-01-01T25:00:00Z', '2024-01-01T24:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '1969-12-31T23:59:59Z']) {
+      expect(() => parseTimeParam(bad, 'from')).toThrow(/from (is not a valid time|must lie between)/);
+    }
     expect(() => parseTimeRange('2026-01-02T00:00:00Z', '2026-01-01T00:00:00Z')).toThrow(/from must not be after to/);
   });
 });

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { ProbeConfig, ProbeConfigSet } from '@netwatcher/shared';
 import { Repository } from 'typeorm';
 import { AgentDirectory } from '../agents/agent-directory.service';
+import { ApiError } from '../common/api-error';
 import { LatestReportsRepository } from '../probe-results/latest-reports.repository';
 import { ProbeEntity } from './probe.entity';
 import { toProbeView } from './probe.view';
@@ -17,7 +18,9 @@ export class AgentConfigService {
     private readonly reports: LatestReportsRepository,
   ) {}
 
+  /** 410 when the agent or its workspace was deleted since the socket connected. */
   async configSet(workspaceId: number, agentId: number): Promise<ProbeConfigSet> {
+    if (!(await this.agents.isServing(workspaceId, agentId))) throw ApiError.gone('this agent or its workspace was deleted', 'agent_deleted');
     const probes = await this.probes.find({ where: { workspaceId, agentId }, order: { id: 'ASC' } });
     const peerIds = [...new Set(probes.flatMap((p) => p.agentTargets))];
     const addresses = await this.peerAddresses(workspaceId, peerIds);

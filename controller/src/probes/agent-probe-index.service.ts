@@ -2,6 +2,8 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ProbeType } from '@netwatcher/shared';
 import { In, Repository } from 'typeorm';
+import { AgentDirectory } from '../agents/agent-directory.service';
+import { ApiError } from '../common/api-error';
 import { DomainEventBus } from '../events/event-bus';
 import { ProbeEntity } from './probe.entity';
 
@@ -39,6 +41,7 @@ export class AgentProbeIndex implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>,
+    private readonly agents: AgentDirectory,
     private readonly events: DomainEventBus,
   ) {}
 
@@ -92,11 +95,19 @@ export class AgentProbeIndex implements OnModuleInit, OnModuleDestroy {
     for (let i = 0; i < batch.length; i += LOAD_CHUNK) {
       const chunk = batch.slice(i, i + LOAD_CHUNK);
       try {
+        const agentIds = chunk.map(([agentId]) => agentId);
         const rows = await this.probes.find({
-          where: { agentId: In(chunk.map(([agentId]) => agentId)) },
+          where: { agentId: In(agentIds) },
           select: { id: true, type: true, agentId: true, workspaceId: true },
         });
-        for (const [agentId, { workspaceId, resolve }] of chunk) {
+        // Loaded with the probes, so a socket that outlived its agent's or workspace's deletion
+        // (deleted on another replica, or just as it posted) is refused as gone, not served.
+        const live = await this.agents.servingAgentIds(agentIds);
+        for (const [agentId, { workspaceId, resolve, reject }] of chunk) {
+          if (!live.has(agentId)) {
+            reject(ApiError.gone('this agent or its workspace was deleted', 'agent_deleted'));
+            continue;
+          }
           // An agent id is global; the workspace check keeps a mismatched pair from seeing probes.
           resolve(new Map(rows.filter((p) => p.agentId === agentId && p.workspaceId === workspaceId).map((p) => [p.id, p.type])));
         }

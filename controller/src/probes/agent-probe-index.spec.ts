@@ -7,6 +7,11 @@ import { AgentProbeIndex, MISS_RELOAD_INTERVAL_MS } from './agent-probe-index.se
 class FakeProbes {
   rows: { id: number; type: string; agentId: number; workspaceId: number }[] = [{ id: 1, type: 'PING', agentId: 7, workspaceId: 1 }];
   queries = 0;
+  /** Agents deleted (or of a deleted workspace): the liveness query leaves them out. */
+  dead = new Set<number>();
+  manager = {
+    query: async (_sql: string, [ids]: [number[]]) => ids.filter((id) => !this.dead.has(id)).map((id) => ({ id })),
+  };
   async find(options: { where: { agentId: FindOperator<number[]> } }) {
     this.queries++;
     const ids = options.where.agentId.value as number[];
@@ -27,6 +32,11 @@ describe('AgentProbeIndex', () => {
   it('answers from memory once loaded', async () => {
     for (let i = 0; i < 5; i++) expect((await index.resolver(1, 7, [1]))(1)).toBe('PING');
     expect(probes.queries).toBe(1);
+  });
+
+  it('refuses an agent deleted (or whose workspace was deleted) since it connected as gone', async () => {
+    probes.dead.add(7);
+    await expect(index.resolver(1, 7, [1])).rejects.toMatchObject({ code: 'agent_deleted', status: 410 });
   });
 
   it('reloads on a miss, so a probe created elsewhere a moment ago is accepted', async () => {

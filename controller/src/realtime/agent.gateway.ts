@@ -17,8 +17,9 @@ import { CONTROLLER_VERSION } from '../config/version';
 import type { AgentRef, ProbeChange } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
 import { IngestService } from '../ingest/ingest.service';
+import { ApiError } from '../common/api-error';
 import { AgentConfigService } from '../probes/agent-config.service';
-import { agentRoom } from './rooms';
+import { agentRoom, agentWorkspaceRoom } from './rooms';
 import { busyMessage, errorMessage, refusal, toRefusal } from './socket-errors';
 
 interface AgentSocketData {
@@ -86,6 +87,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     this.unsubscribe.push(
       this.events.on('probe.changed', (change) => this.pushConfig(change)),
       this.events.on('agent.deleted', (agent) => this.disconnect(agent)),
+      this.events.on('workspace.deleted', ({ workspaceId }) => this.endDeletedWorkspace(workspaceId)),
     );
   }
 
@@ -93,9 +95,14 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     for (const off of this.unsubscribe) off();
   }
 
+  /** A deleted workspace's agents are gone: drop their sockets; on reconnect they are told 410 and stop. */
+  private endDeletedWorkspace(workspaceId: number): void {
+    this.nsp.in(agentWorkspaceRoom(workspaceId)).disconnectSockets(true);
+  }
+
   async handleConnection(socket: AgentSocket): Promise<void> {
     const { agentId, workspaceId } = socket.data;
-    await socket.join(agentRoom(agentId));
+    await socket.join([agentRoom(agentId), agentWorkspaceRoom(workspaceId)]);
     socket.on(AgentEvents.ProbeGet, () => this.safely(socket, AgentEvents.ProbeGet, () => this.sendConfig(socket)));
     socket.on(AgentEvents.ProbePost, (raw: unknown) => this.safely(socket, AgentEvents.ProbePost, () => this.receiveResults(socket, raw)));
     socket.on(AgentEvents.Version, (raw: unknown) => this.safely(socket, AgentEvents.Version, () => this.receiveVersion(socket, raw)));
@@ -140,7 +147,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
 
   /** Config is pushed, not polled: the agent hears about a change as soon as it commits. */
   private async pushConfig({ workspaceId, agentId }: ProbeChange): Promise<void> {
-    if (!(await this.agents.isLive(workspaceId, agentId))) {
+    if (!(await this.agents.isServing(workspaceId, agentId))) {
       this.disconnect({ workspaceId, agentId });
       return;
     }
@@ -156,6 +163,12 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     try {
       await handler();
     } catch (e) {
+      if (e instanceof ApiError && e.getStatus() === 410) {
+        // Deleted (the agent or its workspace) while connected, e.g. on another replica: say so and hang up.
+        socket.emit(AgentEvents.Error, errorMessage(event, 'gone', e.message));
+        socket.disconnect(true);
+        return;
+      }
       this.logger.error({ err: e, agent_id: socket.data?.agentId, event }, 'agent message failed');
       socket.emit(AgentEvents.Error, errorMessage(event, 'internal_error', 'the controller could not handle this message; retry later'));
     }

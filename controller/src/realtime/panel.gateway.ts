@@ -17,7 +17,7 @@ import { ApiError } from '../common/api-error';
 import type { NewResult } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
-import { probeRoom, workspaceRoom } from './rooms';
+import { isWorkspaceDataRoom, probeRoom, userRoom, workspaceRoom } from './rooms';
 import { errorMessage, refusal } from './socket-errors';
 
 interface PanelSocketData {
@@ -26,6 +26,9 @@ interface PanelSocketData {
 
 type PanelNamespace = Namespace<PanelClientToServerEvents, PanelServerToClientEvents, Record<string, never>, PanelSocketData>;
 type PanelSocket = Socket<PanelClientToServerEvents, PanelServerToClientEvents, Record<string, never>, PanelSocketData>;
+
+/** A refusal whose message may be shown to the client; anything else is reported generically. */
+class PanelAuthError extends Error {}
 
 function bearer(socket: PanelSocket): string | undefined {
   const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -42,7 +45,7 @@ function bearer(socket: PanelSocket): string | undefined {
 export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayConnection<PanelSocket>, OnModuleDestroy {
   private readonly logger = new Logger(PanelGateway.name);
   @WebSocketServer() private nsp!: PanelNamespace;
-  private unsubscribe?: () => void;
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
     private readonly jwt: JwtService,
@@ -55,32 +58,48 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     nsp.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
-        (e: unknown) => next(refusal('unauthorized', 401, (e as Error).message)),
+        (e: unknown) => {
+          if (e instanceof PanelAuthError) {
+            next(refusal('unauthorized', 401, e.message));
+            return;
+          }
+          // Database trouble and the like: logged here, never passed on to the client.
+          this.logger.error({ err: e }, 'panel authentication failed');
+          next(new Error('controller temporarily unavailable'));
+        },
       );
     });
-    this.unsubscribe = this.events.on('results.new', (results) => this.broadcast(results));
+    this.unsubscribe.push(
+      this.events.on('results.new', (results) => this.broadcast(results)),
+      this.events.on('member.changed', ({ workspaceId, userId }) => (userId === null ? undefined : this.revoke(workspaceId, userId))),
+      this.events.on('workspace.deleted', ({ workspaceId }) => this.revoke(workspaceId, null)),
+    );
   }
 
   onModuleDestroy(): void {
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe) off();
   }
 
   handleConnection(socket: PanelSocket): void {
+    void socket.join(userRoom(socket.data.userId));
     socket.on(PanelEvents.Subscribe, (raw: unknown) => void this.subscribe(socket, raw, true));
     socket.on(PanelEvents.Unsubscribe, (raw: unknown) => void this.subscribe(socket, raw, false));
   }
 
   private async authenticate(socket: PanelSocket): Promise<void> {
     const token = bearer(socket);
-    if (!token) throw new Error('a JWT is required (Authorization: Bearer … or auth.token)');
+    if (!token) throw new PanelAuthError('a JWT is required (Authorization: Bearer … or auth.token)');
     let claims: JwtClaims;
     try {
       claims = this.jwt.verify<JwtClaims>(token, { algorithms: ['HS256'] });
     } catch {
-      throw new Error('invalid or expired token');
+      throw new PanelAuthError('invalid or expired token');
     }
-    if (!(await this.users.exists(claims.sub))) throw new Error('invalid or expired token');
-    socket.data = { userId: claims.sub };
+    // A signed token can still carry a subject that is no user id (null would match the first user).
+    const sub: unknown = claims.sub;
+    if (typeof sub !== 'number' || !Number.isInteger(sub) || sub < 1 || sub > 2_147_483_647) throw new PanelAuthError('invalid or expired token');
+    if (!(await this.users.exists(sub))) throw new PanelAuthError('invalid or expired token');
+    socket.data = { userId: sub };
   }
 
   private async subscribe(socket: PanelSocket, raw: unknown, join: boolean): Promise<void> {
@@ -106,6 +125,36 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     }
     await socket.join(room);
     socket.emit(PanelEvents.Subscribed, { workspace_id, probe_id });
+  }
+
+  /**
+   * Ends subscriptions that a committed change took away: every one of a deleted workspace
+   * (`userId` null), or those of one user who is no longer a member. The bus carries these
+   * events to every replica, and each ends the subscriptions of its own sockets.
+   */
+  private async revoke(workspaceId: number, userId: number | null): Promise<void> {
+    const sockets = userId === null ? [...this.nsp.sockets.values()] : await this.nsp.in(userRoom(userId)).fetchSockets();
+    const affected = sockets
+      .map((socket) => ({ socket, rooms: [...socket.rooms].filter((room) => isWorkspaceDataRoom(room, workspaceId)) }))
+      .filter(({ rooms }) => rooms.length > 0);
+    if (affected.length === 0) return;
+    if (userId !== null && (await this.stillMember(userId, workspaceId))) return;
+    for (const { socket, rooms } of affected) {
+      for (const room of rooms) void socket.leave(room);
+      socket.emit(PanelEvents.Error, errorMessage(PanelEvents.Subscribe, 'access_revoked', `access to workspace ${workspaceId} ended; subscriptions to it were removed`));
+    }
+    this.logger.log({ workspace_id: workspaceId, user_id: userId, sockets: affected.length }, 'panel subscriptions revoked');
+  }
+
+  private async stillMember(userId: number, workspaceId: number): Promise<boolean> {
+    try {
+      await this.access.require(userId, workspaceId);
+      return true;
+    } catch (e) {
+      // Fail closed: a panel can subscribe again once the database answers.
+      if (!(e instanceof ApiError)) this.logger.error({ err: e }, 'membership re-check failed; revoking');
+      return false;
+    }
   }
 
   private broadcast(stored: NewResult[]): void {

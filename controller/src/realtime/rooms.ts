@@ -2,3 +2,12 @@
 export const agentRoom = (agentId: number): string => `agent:${agentId}`;
 export const workspaceRoom = (workspaceId: number): string => `ws:${workspaceId}`;
 export const probeRoom = (workspaceId: number, probeId: number): string => `probe:${workspaceId}:${probeId}`;
+/** Every agent socket of a workspace, so deleting the workspace can end them all at once. */
+export const agentWorkspaceRoom = (workspaceId: number): string => `agent-ws:${workspaceId}`;
+/** Every panel socket of a user, so a change of their access reaches all their tabs. */
+export const userRoom = (userId: number): string => `user:${userId}`;
+
+/** Whether a panel room carries data of this workspace (its workspace room or one of its probe rooms). */
+export function isWorkspaceDataRoom(room: string, workspaceId: number): boolean {
+  return room === workspaceRoom(workspaceId) || room.startsWith(`probe:${workspaceId}:`);
+}

@@ -1,6 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
+import type { OriginPolicy } from '../common/origin-policy';
 
 /** Largest single Socket.IO message: 500 results with MTR payloads fit well below it. */
 export const MAX_SOCKET_MESSAGE_BYTES = 2 * 1024 * 1024;
@@ -11,7 +13,11 @@ export const MAX_SOCKET_MESSAGE_BYTES = 2 * 1024 * 1024;
  * connection (engine.io's rule), never another client's.
  */
 export class NetWatcherIoAdapter extends IoAdapter {
-  constructor(app: INestApplicationContext) {
+  constructor(
+    app: INestApplicationContext,
+    private readonly origins: OriginPolicy,
+    private readonly corsOrigins: readonly string[],
+  ) {
     super(app);
   }
 
@@ -21,7 +27,12 @@ export class NetWatcherIoAdapter extends IoAdapter {
       maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
       pingInterval: 20_000,
       pingTimeout: 20_000,
-      cors: { origin: false },
+      cors: { origin: this.corsOrigins.length > 0 ? [...this.corsOrigins] : false },
+      // Checked on the handshake of every transport, before any namespace middleware runs.
+      allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => {
+        const allowed = this.origins.allowsRequest(req);
+        callback(allowed ? null : 'origin not allowed', allowed);
+      },
       serveClient: false,
     }) as Server;
   }

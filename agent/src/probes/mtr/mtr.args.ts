@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { assertSafeTarget } from '../../exec/command-target';
 
 export interface MtrOptions {
   count: number;
@@ -13,6 +14,7 @@ export interface MtrOptions {
 export function buildMtrArgs(target: string, options: MtrOptions): string[] {
   const args = ['-j', '-n', '-c', String(options.count), '--gracetime', '1'];
   if (isIPv6(target)) args.push('-6');
-  args.push(target);
+  // Throws rather than build an argument list where the target could act as a flag.
+  args.push(assertSafeTarget(target));
   return args;
 }

@@ -1,4 +1,5 @@
 import type { MtrPayload, ProbeConfig } from '@netwatcher/shared';
+import { unsafeTargetReason } from '../../exec/command-target';
 import { finishedCommand, type CommandRunner } from '../../exec/run-command';
 import type { MeasurementInput } from '../probe-result';
 import { effectiveCount, mapLimit, type ProbeRunner, type RunnerDeps, TARGET_CONCURRENCY, targetSteps } from '../probe-runner';
@@ -12,6 +13,8 @@ export async function runMtrProbe(
   run: CommandRunner,
   signal?: AbortSignal,
 ): Promise<MtrPayload> {
+  const unsafe = unsafeTargetReason(target);
+  if (unsafe) return parseMtrOutput({ target, stdout: '', spawnError: `refused to run mtr: ${unsafe}` });
   const out = await run('mtr', buildMtrArgs(target, options), { timeoutMs: options.timeoutSec * 1000, signal });
   return parseMtrOutput({
     target,

@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { assertSafeTarget } from '../../exec/command-target';
 
 export interface PingOptions {
   count: number;
@@ -34,6 +35,7 @@ export function buildPingArgs(target: string, options: PingOptions): string[] {
   const args = ['-n', '-c', String(options.count), '-i', String(pingIntervalSec(options.count, options.timeoutSec))];
   args.push('-W', String(pingReplyWaitSec(options.timeoutSec)));
   if (isIPv6(target)) args.push('-6');
-  args.push(target);
+  // Throws rather than build an argument list where the target could act as a flag.
+  args.push(assertSafeTarget(target));
   return args;
 }

@@ -1,4 +1,5 @@
 import { PROBE_CATALOGUE, type PingPayload, type ProbeConfig } from '@netwatcher/shared';
+import { unsafeTargetReason } from '../../exec/command-target';
 import { finishedCommand, type CommandRunner } from '../../exec/run-command';
 import type { MeasurementInput } from '../probe-result';
 import { effectiveCount, mapLimit, type ProbeRunner, type RunnerDeps, TARGET_CONCURRENCY, targetSteps } from '../probe-runner';
@@ -18,6 +19,9 @@ export async function runPingProbe(
   run: CommandRunner,
   signal?: AbortSignal,
 ): Promise<PingPayload> {
+  const unsafe = unsafeTargetReason(target);
+  // Reported like a tool that could not start; nothing is spawned.
+  if (unsafe) return parsePingOutput({ target, count: options.count, stdout: '', spawnError: `refused to run ping: ${unsafe}` });
   const out = await run('ping', buildPingArgs(target, options), {
     timeoutMs: options.timeoutSec * 1000,
     killSignal: 'SIGINT',

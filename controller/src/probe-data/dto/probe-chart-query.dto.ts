@@ -1,6 +1,6 @@
 import { RESULT_TYPES, resultSpec, type ResultType } from '@netwatcher/shared';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_OFFSET, QueryInt } from '../../common/pagination';
 import { TimeRangeQuery } from './probe-data-query.dto';
 
 export const MAX_CHART_POINTS = 2000;
@@ -11,7 +11,7 @@ export type ChartResultType = ResultType;
 
 export class ProbeChartQuery extends TimeRangeQuery {
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt({ message: `points must be a whole number between 2 and ${MAX_CHART_POINTS}` })
   @Min(2, { message: `points must be a whole number between 2 and ${MAX_CHART_POINTS}` })
   @Max(MAX_CHART_POINTS, { message: `points must be a whole number between 2 and ${MAX_CHART_POINTS}` })
@@ -31,15 +31,16 @@ export class ProbeChartQuery extends TimeRangeQuery {
 
 export class ProbeOverviewQuery extends TimeRangeQuery {
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt({ message: `limit must be between 1 and ${MAX_OVERVIEW_PROBES}` })
   @Min(1, { message: `limit must be between 1 and ${MAX_OVERVIEW_PROBES}` })
   @Max(MAX_OVERVIEW_PROBES, { message: `limit must be between 1 and ${MAX_OVERVIEW_PROBES}` })
   limit: number = 100;
 
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt({ message: 'offset must be a whole number' })
   @Min(0, { message: 'offset must be 0 or more' })
+  @Max(MAX_OFFSET, { message: `offset must be between 0 and ${MAX_OFFSET}` })
   offset: number = 0;
 }

@@ -1,6 +1,7 @@
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PROBE_TYPES, ProbeType } from '@netwatcher/shared';
+import { MAX_OFFSET, QueryInt } from '../../common/pagination';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
 const MAX_ID = 2_147_483_647;
@@ -32,16 +33,16 @@ export class FindProbeDataQuery extends SortedRangeQuery {
   @IsIn(PROBE_TYPES, { message: `type must be one of ${PROBE_TYPES.join(', ')}` })
   type?: ProbeType;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ID)
+  @IsOptional() @QueryInt() @IsInt() @Min(1) @Max(MAX_ID)
   probeId?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ID)
+  @IsOptional() @QueryInt() @IsInt() @Min(1) @Max(MAX_ID)
   agentId?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ID)
+  @IsOptional() @QueryInt() @IsInt() @Min(1) @Max(MAX_ID)
   probeAgentId?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ID)
+  @IsOptional() @QueryInt() @IsInt() @Min(1) @Max(MAX_ID)
   targetAgent?: number;
 
   @IsOptional()
@@ -54,16 +55,16 @@ export class FindProbeDataQuery extends SortedRangeQuery {
   @IsBoolean({ message: 'triggered must be true or false' })
   triggered?: boolean;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ROWS)
+  @IsOptional() @QueryInt() @IsInt() @Min(1) @Max(MAX_ROWS)
   limit: number = 100;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @QueryInt() @IsInt() @Min(0) @Max(MAX_OFFSET, { message: `offset must be between 0 and ${MAX_OFFSET}` })
   offset: number = 0;
 }
 
 export class ProbeSeriesQuery extends SortedRangeQuery {
   /** 0 means "no limit" in the seed; the controller still caps a response at MAX_ROWS. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_ROWS)
+  @IsOptional() @QueryInt() @IsInt() @Min(0) @Max(MAX_ROWS)
   limit: number = 0;
 }
 
@@ -71,13 +72,13 @@ export class LatestProbeDataQuery {
   @IsIn(PROBE_TYPES, { message: `type is required and must be one of ${PROBE_TYPES.join(', ')}` })
   type!: ProbeType;
 
-  @Type(() => Number)
+  @QueryInt()
   @IsInt({ message: 'agentId is required and must be a positive integer' })
   @Min(1)
   @Max(MAX_ID)
   agentId!: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ID)
+  @IsOptional() @QueryInt() @IsInt() @Min(1) @Max(MAX_ID)
   probeId?: number;
 }
 
@@ -90,7 +91,7 @@ export class ByTargetQuery extends SortedRangeQuery {
   @IsIn(PROBE_TYPES, { message: `type must be one of ${PROBE_TYPES.join(', ')}` })
   type?: ProbeType;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_ROWS)
+  @IsOptional() @QueryInt() @IsInt() @Min(1) @Max(MAX_ROWS)
   limit: number = 100;
 
   @IsOptional()
