@@ -7,7 +7,7 @@ import { ApiError } from '../common/api-error';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { LoginDto, RegisterDto } from './dto/auth.dto';
-import type { JwtClaims } from './jwt.strategy';
+import type { JwtClaims } from './authenticate.service';
 import { UserEntity } from './user.entity';
 import { toUserView, UserView } from './user.view';
 

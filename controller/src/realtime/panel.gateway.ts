@@ -1,7 +1,5 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   PANEL_NAMESPACE,
   PanelClientToServerEvents,
@@ -12,9 +10,8 @@ import {
   SOCKET_PATH,
 } from '@netwatcher/shared';
 import type { Namespace, Socket } from 'socket.io';
-import { Repository } from 'typeorm';
-import type { JwtClaims } from '../auth/jwt.strategy';
-import { UserEntity } from '../auth/user.entity';
+import { AuthenticateService } from '../auth/authenticate.service';
+import { bearerCredential, Caller } from '../auth/caller';
 import { ApiError } from '../common/api-error';
 import { IngestService, NewResult } from '../ingest/ingest.service';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
@@ -23,16 +20,17 @@ import { errorMessage, refusal } from './socket-errors';
 
 interface PanelSocketData {
   userId: number;
+  caller: Caller;
 }
 
 type PanelNamespace = Namespace<PanelClientToServerEvents, PanelServerToClientEvents, Record<string, never>, PanelSocketData>;
 type PanelSocket = Socket<PanelClientToServerEvents, PanelServerToClientEvents, Record<string, never>, PanelSocketData>;
 
-function bearer(socket: PanelSocket): string | undefined {
+/** `auth.token` (with or without the `Bearer ` prefix) for browsers, else the Authorization header. */
+function credential(socket: PanelSocket): string | undefined {
   const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-  if (typeof fromAuth === 'string') return fromAuth.replace(/^Bearer\s+/i, '');
-  const header = socket.handshake.headers.authorization;
-  return typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '') : undefined;
+  if (typeof fromAuth === 'string') return bearerCredential(/^Bearer\s/i.test(fromAuth) ? fromAuth : `Bearer ${fromAuth}`);
+  return bearerCredential(socket.handshake.headers.authorization);
 }
 
 /**
@@ -46,10 +44,9 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
   private unsubscribe?: () => void;
 
   constructor(
-    private readonly jwt: JwtService,
+    private readonly auth: AuthenticateService,
     private readonly access: WorkspaceAccessService,
     private readonly ingest: IngestService,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
   ) {}
 
   afterInit(nsp: PanelNamespace): void {
@@ -72,17 +69,15 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
   }
 
   private async authenticate(socket: PanelSocket): Promise<void> {
-    const token = bearer(socket);
+    const token = credential(socket);
     if (!token) throw new Error('a JWT is required (Authorization: Bearer … or auth.token)');
-    let claims: JwtClaims;
+    let caller: Caller;
     try {
-      claims = this.jwt.verify<JwtClaims>(token, { algorithms: ['HS256'] });
+      caller = await this.auth.authenticate(token);
     } catch {
       throw new Error('invalid or expired token');
     }
-    const user = await this.users.findOne({ where: { id: claims.sub }, select: { id: true } });
-    if (!user) throw new Error('invalid or expired token');
-    socket.data = { userId: user.id };
+    socket.data = { userId: caller.userId, caller };
   }
 
   private async subscribe(socket: PanelSocket, raw: unknown, join: boolean): Promise<void> {
