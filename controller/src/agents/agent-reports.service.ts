@@ -31,7 +31,7 @@ export class AgentReportsService {
   ) {}
 
   async latest(userId: number, workspaceId: number, agentId: number, type: AgentReportType): Promise<AgentReportView> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId, 'VIEWER');
     await findWorkspaceAgent(this.agents, workspaceId, agentId);
     const rows = await this.store.query<LatestRow>(
       `SELECT toUnixTimestamp64Milli(created_at) AS ts_ms, payload

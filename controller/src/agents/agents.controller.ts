@@ -14,7 +14,7 @@ export class AgentsController {
   ) {}
 
   @Get()
-  @WorkspaceRoute('USER', 'agents:read')
+  @WorkspaceRoute('VIEWER', 'agents:read')
   list(@InWorkspace() at: WorkspaceTarget, @Query() page: PageQueryDto): Promise<ListResponse<AgentView>> {
     return this.agents.list(at.user.id, at.workspaceId, page);
   }
@@ -26,7 +26,7 @@ export class AgentsController {
   }
 
   @Get(':agentID')
-  @WorkspaceRoute('USER', 'agents:read')
+  @WorkspaceRoute('VIEWER', 'agents:read')
   get(@InAgent() at: AgentTarget): Promise<AgentView> {
     return this.agents.get(at.user.id, at.workspaceId, at.agentId);
   }
@@ -59,13 +59,13 @@ export class AgentsController {
   }
 
   @Get(':agentID/netinfo')
-  @WorkspaceRoute('USER', 'agents:read')
+  @WorkspaceRoute('VIEWER', 'agents:read')
   netinfo(@InAgent() at: AgentTarget): Promise<AgentReportView> {
     return this.reports.latest(at.user.id, at.workspaceId, at.agentId, 'NETINFO');
   }
 
   @Get(':agentID/sysinfo')
-  @WorkspaceRoute('USER', 'agents:read')
+  @WorkspaceRoute('VIEWER', 'agents:read')
   sysinfo(@InAgent() at: AgentTarget): Promise<AgentReportView> {
     return this.reports.latest(at.user.id, at.workspaceId, at.agentId, 'SYSINFO');
   }

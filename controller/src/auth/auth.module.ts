@@ -8,6 +8,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthGuard } from './auth.guard';
 import { AuthenticateService } from './authenticate.service';
+import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [
@@ -18,7 +19,7 @@ import { AuthenticateService } from './authenticate.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AuthenticateService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, AuthenticateService, SessionsService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, AuthenticateService],
 })
 export class AuthModule {}

@@ -1,15 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import type { Caller } from './caller';
 import { ALL_SCOPES } from './scopes';
-import { UserEntity } from './user.entity';
+import type { JwtClaims } from './sessions.service';
 
-export interface JwtClaims {
-  sub: number;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface SessionRow {
+  id: number;
   email: string;
+  session_epoch: number;
+  revoked: boolean;
+}
+
+function refused(): ApiError {
+  return ApiError.unauthorized('missing or invalid token');
 }
 
 /**
@@ -20,26 +28,37 @@ export interface JwtClaims {
 export class AuthenticateService {
   constructor(
     private readonly jwt: JwtService,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  /** Throws 401 `ApiError` for a missing, forged, expired or orphaned credential. */
+  /** Throws 401 `ApiError` for a missing, forged, expired, revoked or orphaned credential. */
   async authenticate(credential: string | undefined): Promise<Caller> {
-    if (!credential) throw ApiError.unauthorized('missing or invalid token');
+    if (!credential) throw refused();
     return this.fromJwt(credential);
   }
 
   private async fromJwt(token: string): Promise<Caller> {
-    let claims: JwtClaims;
+    let claims: Partial<JwtClaims>;
     try {
       claims = this.jwt.verify<JwtClaims>(token, { algorithms: ['HS256'] });
     } catch {
-      throw ApiError.unauthorized('missing or invalid token');
+      throw refused();
     }
-    // A token outlives nothing: a deleted user's token stops working at once.
-    if (!Number.isSafeInteger(claims.sub) || claims.sub < 1) throw ApiError.unauthorized('missing or invalid token');
-    const user = await this.users.findOne({ where: { id: claims.sub }, select: { id: true, email: true } });
-    if (!user) throw ApiError.unauthorized('missing or invalid token');
-    return { userId: user.id, email: user.email, scopes: ALL_SCOPES };
+    const { sub, jti, ep } = claims;
+    // Every session names itself (jti) so it can be revoked; a token without one is not ours.
+    if (!Number.isSafeInteger(sub) || (sub as number) < 1 || typeof jti !== 'string' || !UUID.test(jti))
+      throw refused();
+    // One query per request answers all three: does the user exist (a deleted user's token dies
+    // at once), is the session epoch current (password change), is this session revoked
+    // (logout). It replaces the user lookup every request made before, so nothing is cached.
+    const rows: SessionRow[] = await this.db.query(
+      `SELECT u.id, u.email, u.session_epoch,
+              EXISTS (SELECT 1 FROM revoked_sessions r WHERE r.jti = $2) AS revoked
+         FROM users u WHERE u.id = $1`,
+      [sub, jti],
+    );
+    const user = rows[0];
+    if (!user || user.revoked || user.session_epoch !== (ep ?? 0)) throw refused();
+    return { userId: user.id, email: user.email, scopes: ALL_SCOPES, sessionId: jti };
   }
 }

@@ -8,10 +8,13 @@ import { ProbeEntity } from '../probes/probe.entity';
 import { MemberEntity } from '../workspaces/member.entity';
 import { WorkspaceEntity } from '../workspaces/workspace.entity';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-InitialSchema';
+import { ViewerRole1764460800000 } from './migrations/1764460800000-ViewerRole';
+import { AuthSessions1764547200000 } from './migrations/1764547200000-AuthSessions';
+import { RevokedSessionEntity } from '../auth/revoked-session.entity';
 import { withTransactionGate } from './pglite-transactions';
 
-export const ENTITIES = [UserEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity];
-export const MIGRATIONS = [InitialSchema1763856000000];
+export const ENTITIES = [UserEntity, RevokedSessionEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity];
+export const MIGRATIONS = [InitialSchema1763856000000, ViewerRole1764460800000, AuthSessions1764547200000];
 
 export type StorageMode = 'postgres' | 'pglite';
 

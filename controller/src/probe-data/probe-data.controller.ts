@@ -25,16 +25,13 @@ export class ProbeDataController {
   ) {}
 
   @Get('find')
-  @WorkspaceRoute('USER', 'probe-data:read')
-  find(
-    @InWorkspace() at: WorkspaceTarget,
-    @Query() q: FindProbeDataQuery,
-  ): Promise<ListResponse<ProbeDataView>> {
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
+  find(@InWorkspace() at: WorkspaceTarget, @Query() q: FindProbeDataQuery): Promise<ListResponse<ProbeDataView>> {
     return this.probeData.find(at.user.id, at.workspaceId, q);
   }
 
   @Get('probes/:probeId/data')
-  @WorkspaceRoute('USER', 'probe-data:read')
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
   series(
     @InWorkspace() at: WorkspaceTarget,
     @Param('probeId', PROBE) probeId: number,
@@ -44,25 +41,19 @@ export class ProbeDataController {
   }
 
   @Get('latest')
-  @WorkspaceRoute('USER', 'probe-data:read')
-  latest(
-    @InWorkspace() at: WorkspaceTarget,
-    @Query() q: LatestProbeDataQuery,
-  ): Promise<ProbeDataView> {
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
+  latest(@InWorkspace() at: WorkspaceTarget, @Query() q: LatestProbeDataQuery): Promise<ProbeDataView> {
     return this.probeData.latest(at.user.id, at.workspaceId, q);
   }
 
   @Get('by-target/data')
-  @WorkspaceRoute('USER', 'probe-data:read')
-  byTarget(
-    @InWorkspace() at: WorkspaceTarget,
-    @Query() q: ByTargetQuery,
-  ): Promise<ListResponse<ProbeDataView>> {
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
+  byTarget(@InWorkspace() at: WorkspaceTarget, @Query() q: ByTargetQuery): Promise<ListResponse<ProbeDataView>> {
     return this.probeData.byTarget(at.user.id, at.workspaceId, q);
   }
 
   @Get('probes/:probeId/similar')
-  @WorkspaceRoute('USER', 'probe-data:read')
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
   similar(
     @InWorkspace() at: WorkspaceTarget,
     @Param('probeId', PROBE) probeId: number,
@@ -72,7 +63,7 @@ export class ProbeDataController {
   }
 
   @Get('probes/:probeId/chart')
-  @WorkspaceRoute('USER', 'probe-data:read')
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
   chart(
     @InWorkspace() at: WorkspaceTarget,
     @Param('probeId', PROBE) probeId: number,
@@ -82,11 +73,8 @@ export class ProbeDataController {
   }
 
   @Get('overview')
-  @WorkspaceRoute('USER', 'probe-data:read')
-  overview(
-    @InWorkspace() at: WorkspaceTarget,
-    @Query() q: ProbeOverviewQuery,
-  ): Promise<ProbeOverviewList> {
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
+  overview(@InWorkspace() at: WorkspaceTarget, @Query() q: ProbeOverviewQuery): Promise<ProbeOverviewList> {
     return this.charts.overview(at.user.id, at.workspaceId, q);
   }
 }

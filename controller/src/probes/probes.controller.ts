@@ -14,7 +14,7 @@ export class ProbesController {
   ) {}
 
   @Get()
-  @WorkspaceRoute('USER', 'probes:read')
+  @WorkspaceRoute('VIEWER', 'probes:read')
   list(@InAgent() at: AgentTarget, @Query() page: PageQueryDto): Promise<ListResponse<ProbeView>> {
     return this.probes.list(at.user.id, at.workspaceId, at.agentId, page);
   }
@@ -34,7 +34,7 @@ export class ProbesController {
   }
 
   @Get(':probeID')
-  @WorkspaceRoute('USER', 'probes:read')
+  @WorkspaceRoute('VIEWER', 'probes:read')
   get(@InProbe() at: ProbeTarget): Promise<ProbeView> {
     return this.probes.get(at.user.id, at.workspaceId, at.agentId, at.probeId);
   }

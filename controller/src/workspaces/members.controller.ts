@@ -16,7 +16,7 @@ export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Get('members')
-  @WorkspaceRoute('USER', 'workspaces:read')
+  @WorkspaceRoute('VIEWER', 'workspaces:read')
   list(@InWorkspace() at: WorkspaceTarget, @Query() page: PageQueryDto): Promise<ListResponse<MemberView>> {
     return this.members.list(at.user.id, at.workspaceId, page);
   }
@@ -40,7 +40,7 @@ export class MembersController {
   /** Any member may remove themselves (leave); removing someone else needs ADMIN (checked by the service). */
   @Delete('members/:memberId')
   @HttpCode(204)
-  @WorkspaceRoute('USER', 'workspaces:write')
+  @WorkspaceRoute('VIEWER', 'workspaces:write')
   remove(@InWorkspace() at: WorkspaceTarget, @Param('memberId', MEMBER) memberId: number): Promise<void> {
     return this.members.remove(at.user, at.workspaceId, memberId);
   }

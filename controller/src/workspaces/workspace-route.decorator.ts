@@ -40,18 +40,19 @@ function workspaceTarget(ctx: ExecutionContext): WorkspaceTarget {
 }
 
 /** The caller and the validated `:id` (400 for a malformed id), in one parameter. */
-export const InWorkspace = createParamDecorator((_: unknown, ctx: ExecutionContext): WorkspaceTarget => workspaceTarget(ctx));
+export const InWorkspace = createParamDecorator((_: unknown, ctx: ExecutionContext): WorkspaceTarget =>
+  workspaceTarget(ctx),
+);
 
 /** As InWorkspace, plus the validated `:agentID`. */
-export const InAgent = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): AgentTarget => ({ ...workspaceTarget(ctx), agentId: pathId(ctx, 'agentID', 'agent id') }),
-);
+export const InAgent = createParamDecorator((_: unknown, ctx: ExecutionContext): AgentTarget => ({
+  ...workspaceTarget(ctx),
+  agentId: pathId(ctx, 'agentID', 'agent id'),
+}));
 
 /** As InAgent, plus the validated `:probeID`. */
-export const InProbe = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): ProbeTarget => ({
-    ...workspaceTarget(ctx),
-    agentId: pathId(ctx, 'agentID', 'agent id'),
-    probeId: pathId(ctx, 'probeID', 'probe id'),
-  }),
-);
+export const InProbe = createParamDecorator((_: unknown, ctx: ExecutionContext): ProbeTarget => ({
+  ...workspaceTarget(ctx),
+  agentId: pathId(ctx, 'agentID', 'agent id'),
+  probeId: pathId(ctx, 'probeID', 'probe id'),
+}));

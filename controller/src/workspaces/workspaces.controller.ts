@@ -24,7 +24,7 @@ export class WorkspacesController {
   }
 
   @Get(':id')
-  @WorkspaceRoute('USER', 'workspaces:read')
+  @WorkspaceRoute('VIEWER', 'workspaces:read')
   get(@InWorkspace() at: WorkspaceTarget): Promise<WorkspaceView> {
     return this.workspaces.get(at.user.id, at.workspaceId);
   }
