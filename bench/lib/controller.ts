@@ -71,6 +71,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       HOST: '127.0.0.1',
       DATA_DIR: opts.dataDir,
       NW_LOCAL_AGENT: '0',
+      REGISTRATION: 'open',
       LOG_LEVEL: opts.logLevel ?? 'warn',
       ...opts.env,
     },

@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { AgentEntity } from './agents/agent.entity';
+import { RevokedSessionEntity } from './auth/revoked-session.entity';
 import { UserEntity } from './auth/user.entity';
 import { loadConfig } from './config/config';
 import { buildDataSourceOptions } from './database/database.options';
@@ -11,6 +12,6 @@ import { ProbeEntity } from './probes/probe.entity';
 import { MemberEntity } from './workspaces/member.entity';
 import { WorkspaceEntity } from './workspaces/workspace.entity';
 
-export const ENTITIES = [UserEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity];
+export const ENTITIES = [UserEntity, RevokedSessionEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity];
 
 export default new DataSource(buildDataSourceOptions(loadConfig(), ENTITIES));

@@ -3,8 +3,60 @@ import { createAgent, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
 import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { addMember } from './support/workspace-members';
 
 type Call = [method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown];
+
+/** Every read of one workspace's API (GET), for the role and token matrices. */
+function readsOf(w: string, agent: number, probe: number): Call[] {
+  return [
+    ['GET', w],
+    ['GET', `${w}/members`],
+    ['GET', `${w}/agents`],
+    ['GET', `${w}/agents/${agent}`],
+    ['GET', `${w}/agents/${agent}/netinfo`],
+    ['GET', `${w}/agents/${agent}/sysinfo`],
+    ['GET', `${w}/agents/${agent}/probes`],
+    ['GET', `${w}/agents/${agent}/probes/${probe}`],
+    ['GET', `${w}/probe-data/find`],
+    ['GET', `${w}/probe-data/probes/${probe}/data`],
+    ['GET', `${w}/probe-data/latest?type=PING&agentId=${agent}`],
+    ['GET', `${w}/probe-data/by-target/data?target=192.0.2.1`],
+    ['GET', `${w}/probe-data/probes/${probe}/similar`],
+    ['GET', `${w}/probe-data/probes/${probe}/chart`],
+    ['GET', `${w}/probe-data/overview`],
+  ];
+}
+
+/** Every change to one workspace (bodies valid, so only the role or scope can refuse them). */
+function writesOf(w: string, agent: number, probe: number, member: number, someUserId: number): Call[] {
+  return [
+    ['PATCH', w, { name: 'hijacked' }],
+    ['DELETE', w],
+    ['POST', `${w}/members`, { email: 'someone@example.test', role: 'USER' }],
+    ['PATCH', `${w}/members/${member}`, { role: 'USER' }],
+    ['DELETE', `${w}/members/${member}`],
+    ['POST', `${w}/transfer-ownership`, { newOwnerUserId: someUserId }],
+    ['POST', `${w}/agents`, { name: 'intruder' }],
+    ['PATCH', `${w}/agents/${agent}`, { name: 'hijacked' }],
+    ['DELETE', `${w}/agents/${agent}`],
+    ['POST', `${w}/agents/${agent}/heartbeat`],
+    ['POST', `${w}/agents/${agent}/issue-pin`, {}],
+    ['POST', `${w}/agents/${agent}/probes`, { type: 'PING', targets: ['192.0.2.9'] }],
+    ['PATCH', `${w}/agents/${agent}/probes/${probe}`, { enabled: false }],
+    ['DELETE', `${w}/agents/${agent}/probes/${probe}`],
+    ['POST', `${w}/agents/${agent}/probes/copy`, { source_agent_id: agent, dest_agent_ids: [agent] }],
+  ];
+}
+
+async function statuses(http: Http, calls: Call[]): Promise<string[]> {
+  const answers: string[] = [];
+  for (const [method, path, body] of calls) {
+    const res = await http.request(method, path, body);
+    answers.push(`${method} ${path} → ${res.status}`);
+  }
+  return answers;
+}
 
 /**
  * The isolation matrix: a member (even the OWNER) of workspace A calls every endpoint of
@@ -21,6 +73,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
   let agentA: number;
   let probeB: number;
   let memberB: number;
+  let viewerB: TestUser;
 
   beforeAll(async () => {
     t = await startTestApp(mode);
@@ -33,9 +86,13 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
     agentB = b.agent.id;
     await enroll(http, wsB, agentB, b.pin);
     agentA = (await createAgent(memberA, wsA)).agent.id;
-    probeB = (await ownerB.http.post(`/workspaces/${wsB}/agents/${agentB}/probes`, { type: 'PING', targets: ['192.0.2.1'] })).body.id;
+    probeB = (
+      await ownerB.http.post(`/workspaces/${wsB}/agents/${agentB}/probes`, { type: 'PING', targets: ['192.0.2.1'] })
+    ).body.id;
     const members = await ownerB.http.get(`/workspaces/${wsB}/members`);
     memberB = members.body.data[0].id;
+    viewerB = await registerUser(http, 'viewer-b');
+    await addMember(ownerB, wsB, viewerB, 'VIEWER');
   });
 
   afterAll(async () => {
@@ -106,7 +163,10 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
       await memberA.http.delete(`/workspaces/${wsA}/agents/${agentA}/probes/${probeB}`),
       await memberA.http.get(`/workspaces/${wsA}/probe-data/probes/${probeB}/data`),
       await memberA.http.post(`/workspaces/${wsA}/agents/${agentA}/probes`, { type: 'AGENT', agent_targets: [agentB] }),
-      await memberA.http.post(`/workspaces/${wsA}/agents/${agentA}/probes/copy`, { source_agent_id: agentA, dest_agent_ids: [agentB] }),
+      await memberA.http.post(`/workspaces/${wsA}/agents/${agentA}/probes/copy`, {
+        source_agent_id: agentA,
+        dest_agent_ids: [agentB],
+      }),
     ].map((r) => r.status);
     expect(res.slice(0, 5)).toEqual([404, 404, 404, 404, 404]);
     // Naming a foreign agent as a target or copy destination is refused (400 or 404), never done.
@@ -115,6 +175,25 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
     expect(await snapshotOfB()).toEqual(before);
     const probesOfA = await memberA.http.get(`/workspaces/${wsA}/agents/${agentA}/probes`);
     expect(probesOfA.body.data.every((p: { agent_targets: number[] }) => !p.agent_targets.includes(agentB))).toBe(true);
+  });
+
+  it('lets a VIEWER of B read everything of B (as the owner does) and change nothing (403)', async () => {
+    const w = `/workspaces/${wsB}`;
+    const reads = readsOf(w, agentB, probeB);
+    const ownerReads = await statuses(ownerB.http, reads);
+    // No agent has reported yet, so the owner too gets 404 for the latest report and result.
+    const noData = new Set([
+      `${w}/agents/${agentB}/netinfo`,
+      `${w}/agents/${agentB}/sysinfo`,
+      `${w}/probe-data/latest?type=PING&agentId=${agentB}`,
+    ]);
+    expect(ownerReads).toEqual(reads.map(([method, path]) => `${method} ${path} → ${noData.has(path) ? 404 : 200}`));
+    expect(await statuses(viewerB.http, reads)).toEqual(ownerReads);
+
+    const before = await snapshotOfB();
+    const writes = writesOf(w, agentB, probeB, memberB, viewerB.id);
+    expect(await statuses(viewerB.http, writes)).toEqual(writes.map(([method, path]) => `${method} ${path} → 403`));
+    expect(await snapshotOfB()).toEqual(before);
   });
 
   it('does not list B anywhere A can look', async () => {

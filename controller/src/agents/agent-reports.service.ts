@@ -26,7 +26,7 @@ export class AgentReportsService {
   ) {}
 
   async latest(userId: number, workspaceId: number, agentId: number, type: AgentReportType): Promise<AgentReportView> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId, 'VIEWER');
     await findWorkspaceAgent(this.agents, workspaceId, agentId);
     const report = (await this.reports.latest(workspaceId, [agentId], type)).get(agentId);
     if (!report) return { agent_id: agentId, reported_at: null, data: null };

@@ -1,14 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
-import { idParam } from '../common/id-param';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ListResponse, PageQueryDto } from '../common/pagination';
+import { AgentTarget, InAgent, InWorkspace, WorkspaceRoute, WorkspaceTarget } from '../workspaces/workspace-route.decorator';
 import { AgentReportsService, AgentReportView } from './agent-reports.service';
 import { AgentView } from './agent.view';
 import { AgentsService, CreatedAgent, Heartbeat } from './agents.service';
 import { CreateAgentDto, IssuePinDto, UpdateAgentDto } from './dto/agent.dto';
-
-const WS = idParam('workspace id');
-const AGENT = idParam('agent id');
 
 @Controller('workspaces/:id/agents')
 export class AgentsController {
@@ -18,60 +14,59 @@ export class AgentsController {
   ) {}
 
   @Get()
-  list(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Query() page: PageQueryDto): Promise<ListResponse<AgentView>> {
-    return this.agents.list(user.id, ws, page);
+  @WorkspaceRoute('VIEWER', 'agents:read')
+  list(@InWorkspace() at: WorkspaceTarget, @Query() page: PageQueryDto): Promise<ListResponse<AgentView>> {
+    return this.agents.list(at.user.id, at.workspaceId, page);
   }
 
   @Post()
-  create(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Body() dto: CreateAgentDto): Promise<CreatedAgent> {
-    return this.agents.create(user.id, ws, dto);
+  @WorkspaceRoute('USER', 'agents:write')
+  create(@InWorkspace() at: WorkspaceTarget, @Body() dto: CreateAgentDto): Promise<CreatedAgent> {
+    return this.agents.create(at.user.id, at.workspaceId, dto);
   }
 
   @Get(':agentID')
-  get(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('agentID', AGENT) agentId: number): Promise<AgentView> {
-    return this.agents.get(user.id, ws, agentId);
+  @WorkspaceRoute('VIEWER', 'agents:read')
+  get(@InAgent() at: AgentTarget): Promise<AgentView> {
+    return this.agents.get(at.user.id, at.workspaceId, at.agentId);
   }
 
   @Patch(':agentID')
-  update(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Param('agentID', AGENT) agentId: number,
-    @Body() dto: UpdateAgentDto,
-  ): Promise<AgentView> {
-    return this.agents.update(user.id, ws, agentId, dto);
+  @WorkspaceRoute('USER', 'agents:write')
+  update(@InAgent() at: AgentTarget, @Body() dto: UpdateAgentDto): Promise<AgentView> {
+    return this.agents.update(at.user.id, at.workspaceId, at.agentId, dto);
   }
 
   @Delete(':agentID')
   @HttpCode(204)
-  remove(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('agentID', AGENT) agentId: number): Promise<void> {
-    return this.agents.remove(user.id, ws, agentId);
+  @WorkspaceRoute('ADMIN', 'agents:write')
+  remove(@InAgent() at: AgentTarget): Promise<void> {
+    return this.agents.remove(at.user.id, at.workspaceId, at.agentId);
   }
 
   @Post(':agentID/heartbeat')
   @HttpCode(200)
-  heartbeat(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('agentID', AGENT) agentId: number): Promise<Heartbeat> {
-    return this.agents.heartbeat(user.id, ws, agentId);
+  @WorkspaceRoute('USER', 'agents:write')
+  heartbeat(@InAgent() at: AgentTarget): Promise<Heartbeat> {
+    return this.agents.heartbeat(at.user.id, at.workspaceId, at.agentId);
   }
 
   @Post(':agentID/issue-pin')
   @HttpCode(200)
-  issuePin(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Param('agentID', AGENT) agentId: number,
-    @Body() dto: IssuePinDto,
-  ): Promise<{ pin: string }> {
-    return this.agents.issuePin(user.id, ws, agentId, dto);
+  @WorkspaceRoute('ADMIN', 'agents:write')
+  issuePin(@InAgent() at: AgentTarget, @Body() dto: IssuePinDto): Promise<{ pin: string }> {
+    return this.agents.issuePin(at.user.id, at.workspaceId, at.agentId, dto);
   }
 
   @Get(':agentID/netinfo')
-  netinfo(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('agentID', AGENT) agentId: number): Promise<AgentReportView> {
-    return this.reports.latest(user.id, ws, agentId, 'NETINFO');
+  @WorkspaceRoute('VIEWER', 'agents:read')
+  netinfo(@InAgent() at: AgentTarget): Promise<AgentReportView> {
+    return this.reports.latest(at.user.id, at.workspaceId, at.agentId, 'NETINFO');
   }
 
   @Get(':agentID/sysinfo')
-  sysinfo(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('agentID', AGENT) agentId: number): Promise<AgentReportView> {
-    return this.reports.latest(user.id, ws, agentId, 'SYSINFO');
+  @WorkspaceRoute('VIEWER', 'agents:read')
+  sysinfo(@InAgent() at: AgentTarget): Promise<AgentReportView> {
+    return this.reports.latest(at.user.id, at.workspaceId, at.agentId, 'SYSINFO');
   }
 }

@@ -43,7 +43,7 @@ export class AgentsService {
   ) {}
 
   async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<AgentView>> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId, 'VIEWER');
     const [rows, total] = await this.agents.findAndCount({
       where: { workspaceId },
       order: { id: 'ASC' },
@@ -54,7 +54,7 @@ export class AgentsService {
   }
 
   async get(userId: number, workspaceId: number, agentId: number): Promise<AgentView> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId, 'VIEWER');
     return toAgentView(await findWorkspaceAgent(this.agents, workspaceId, agentId));
   }
 

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+/** ADMIN is the instance administrator (the first-start admin), not a workspace role. */
 export type SystemRole = 'USER' | 'ADMIN';
 
 @Entity({ name: 'users' })
@@ -22,6 +23,17 @@ export class UserEntity {
 
   @Column({ type: 'boolean', default: false })
   verified!: boolean;
+
+  /** Carried in every JWT as `ep`; raising it (password change) ends every earlier session. */
+  @Column({ name: 'session_epoch', type: 'integer', default: 0 })
+  sessionEpoch!: number;
+
+  /** Consecutive failed logins since the last success or lock. */
+  @Column({ name: 'failed_logins', type: 'integer', default: 0 })
+  failedLogins!: number;
+
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
+  lockedUntil!: Date | null;
 
   @Column({ type: 'jsonb', default: {} })
   labels!: Record<string, unknown>;

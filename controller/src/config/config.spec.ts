@@ -15,6 +15,13 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir, localAgent: true, databaseUrl: undefined, clickhouseUrl: undefined });
   });
 
+  it('registers by invitation unless REGISTRATION opens or closes it, and refuses other values', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).registration).toBe('invite');
+    expect(loadConfig({ DATA_DIR: dataDir, REGISTRATION: 'open' }).registration).toBe('open');
+    expect(loadConfig({ DATA_DIR: dataDir, REGISTRATION: 'closed' }).registration).toBe('closed');
+    expect(() => loadConfig({ DATA_DIR: dataDir, REGISTRATION: 'sometimes' })).toThrow(/REGISTRATION must be one of open, invite, closed/);
+  });
+
   it('generates a JWT secret once, keeps it 0600 in DATA_DIR and reuses it', () => {
     const first = loadConfig({ DATA_DIR: dataDir }).jwtSecret;
     expect(first).toMatch(/^[0-9a-f]{64}$/);

@@ -44,8 +44,22 @@ export interface AppConfig {
    * earlier throttles agents below what the store can take (BENCHMARKS.md).
    */
   ingestMaxQueuedResults: number;
+  /** Who may create an account through POST /auth/register. */
+  registration: RegistrationMode;
+  login: LoginSettings;
   lookups: LookupSettings;
   agentApi: AgentApiSettings;
+}
+
+/** `invite`: only e-mail addresses with a pending workspace invitation may register. */
+export const REGISTRATION_MODES = ['open', 'invite', 'closed'] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+
+/** Failed logins, counted per account (in PostgreSQL) and per source address (per replica). */
+export interface LoginSettings {
+  maxFailuresPerAccount: number;
+  maxFailuresPerSource: number;
+  lockSeconds: number;
 }
 
 /** GeoIP, OUI, WHOIS and the combined lookup (controller/src/lookups, /agent/api). */
@@ -112,7 +126,8 @@ function fileSetting(env: Env, name: string): string | undefined {
 function hostSetting(env: Env, name: string): string | undefined {
   const raw = env[name];
   if (!raw) return undefined;
-  if (!isIP(raw) && !parseHostname(raw)) throw new ConfigError(`${name} must be a host name or IP address, got "${raw}"`);
+  if (!isIP(raw) && !parseHostname(raw))
+    throw new ConfigError(`${name} must be a host name or IP address, got "${raw}"`);
   return raw;
 }
 
@@ -130,6 +145,13 @@ function dnsServersSetting(env: Env, name: string): string[] {
     }
   }
   return entries;
+}
+
+function registrationSetting(env: Env): RegistrationMode {
+  const raw = env.REGISTRATION || 'invite';
+  const mode = REGISTRATION_MODES.find((m) => m === raw.toLowerCase());
+  if (!mode) throw new ConfigError(`REGISTRATION must be one of ${REGISTRATION_MODES.join(', ')}, got "${raw}"`);
+  return mode;
 }
 
 function rateLimitSetting(env: Env, prefix: string, perMinute: number, burst: number): RateLimitSetting {
@@ -237,6 +259,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ingestMaxQueuedResults: intSetting(env, 'INGEST_MAX_QUEUED_RESULTS', 500_000, 1, 10_000_000),
     allowedOrigins: originsSetting(env, 'ALLOWED_ORIGINS'),
     corsOrigins: originsSetting(env, 'CORS_ORIGINS'),
+    registration: registrationSetting(env),
+    login: {
+      maxFailuresPerAccount: intSetting(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      maxFailuresPerSource: intSetting(env, 'LOGIN_SOURCE_MAX_FAILURES', 20, 1, 100_000),
+      lockSeconds: intSetting(env, 'LOGIN_LOCK_SECONDS', 900, 1, 86400),
+    },
     lookups: loadLookupSettings(env),
     agentApi: loadAgentApiSettings(env),
   };

@@ -51,7 +51,7 @@ export class LocalAgentProvisioner {
       return { state: existing, pin };
     }
     const password = randomBytes(12).toString('base64url');
-    const { data: user } = await this.auth.register({ email: LOCAL_ADMIN_EMAIL, password, name: 'Administrator' });
+    const { data: user } = await this.auth.createAdmin({ email: LOCAL_ADMIN_EMAIL, password, name: 'Administrator' });
     writeFileAtomicSync(this.credentialsFile(), `email: ${LOCAL_ADMIN_EMAIL}\npassword: ${password}\n`);
     const workspace = await this.workspaces.create(
       { id: user.id, email: user.email },

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { idParam } from '../common/id-param';
 import type { ListResponse } from '../common/pagination';
+import { InWorkspace, WorkspaceRoute, WorkspaceTarget } from '../workspaces/workspace-route.decorator';
 import {
   ByTargetQuery,
   FindProbeDataQuery,
@@ -15,6 +15,8 @@ import type { ProbeChartView } from './probe-chart.view';
 import { ProbeDataService, SimilarProbeView } from './probe-data.service';
 import type { ProbeDataView } from '../probe-results/stored-result';
 
+const PROBE = idParam('probe id');
+
 @Controller('workspaces/:id/probe-data')
 export class ProbeDataController {
   constructor(
@@ -23,68 +25,56 @@ export class ProbeDataController {
   ) {}
 
   @Get('find')
-  find(
-    @CurrentUser() user: AuthUser,
-    @Param('id', idParam('workspace id')) workspaceId: number,
-    @Query() q: FindProbeDataQuery,
-  ): Promise<ListResponse<ProbeDataView>> {
-    return this.probeData.find(user.id, workspaceId, q);
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
+  find(@InWorkspace() at: WorkspaceTarget, @Query() q: FindProbeDataQuery): Promise<ListResponse<ProbeDataView>> {
+    return this.probeData.find(at.user.id, at.workspaceId, q);
   }
 
   @Get('probes/:probeId/data')
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
   series(
-    @CurrentUser() user: AuthUser,
-    @Param('id', idParam('workspace id')) workspaceId: number,
-    @Param('probeId', idParam('probe id')) probeId: number,
+    @InWorkspace() at: WorkspaceTarget,
+    @Param('probeId', PROBE) probeId: number,
     @Query() q: ProbeSeriesQuery,
   ): Promise<ListResponse<ProbeDataView>> {
-    return this.probeData.series(user.id, workspaceId, probeId, q);
+    return this.probeData.series(at.user.id, at.workspaceId, probeId, q);
   }
 
   @Get('latest')
-  latest(
-    @CurrentUser() user: AuthUser,
-    @Param('id', idParam('workspace id')) workspaceId: number,
-    @Query() q: LatestProbeDataQuery,
-  ): Promise<ProbeDataView> {
-    return this.probeData.latest(user.id, workspaceId, q);
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
+  latest(@InWorkspace() at: WorkspaceTarget, @Query() q: LatestProbeDataQuery): Promise<ProbeDataView> {
+    return this.probeData.latest(at.user.id, at.workspaceId, q);
   }
 
   @Get('by-target/data')
-  byTarget(
-    @CurrentUser() user: AuthUser,
-    @Param('id', idParam('workspace id')) workspaceId: number,
-    @Query() q: ByTargetQuery,
-  ): Promise<ListResponse<ProbeDataView>> {
-    return this.probeData.byTarget(user.id, workspaceId, q);
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
+  byTarget(@InWorkspace() at: WorkspaceTarget, @Query() q: ByTargetQuery): Promise<ListResponse<ProbeDataView>> {
+    return this.probeData.byTarget(at.user.id, at.workspaceId, q);
   }
 
   @Get('probes/:probeId/similar')
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
   similar(
-    @CurrentUser() user: AuthUser,
-    @Param('id', idParam('workspace id')) workspaceId: number,
-    @Param('probeId', idParam('probe id')) probeId: number,
+    @InWorkspace() at: WorkspaceTarget,
+    @Param('probeId', PROBE) probeId: number,
     @Query() q: SimilarProbesQuery,
   ): Promise<ListResponse<SimilarProbeView>> {
-    return this.probeData.similar(user.id, workspaceId, probeId, q);
+    return this.probeData.similar(at.user.id, at.workspaceId, probeId, q);
   }
 
   @Get('probes/:probeId/chart')
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
   chart(
-    @CurrentUser() user: AuthUser,
-    @Param('id', idParam('workspace id')) workspaceId: number,
-    @Param('probeId', idParam('probe id')) probeId: number,
+    @InWorkspace() at: WorkspaceTarget,
+    @Param('probeId', PROBE) probeId: number,
     @Query() q: ProbeChartQuery,
   ): Promise<ProbeChartView> {
-    return this.charts.chart(user.id, workspaceId, probeId, q);
+    return this.charts.chart(at.user.id, at.workspaceId, probeId, q);
   }
 
   @Get('overview')
-  overview(
-    @CurrentUser() user: AuthUser,
-    @Param('id', idParam('workspace id')) workspaceId: number,
-    @Query() q: ProbeOverviewQuery,
-  ): Promise<ProbeOverviewList> {
-    return this.charts.overview(user.id, workspaceId, q);
+  @WorkspaceRoute('VIEWER', 'probe-data:read')
+  overview(@InWorkspace() at: WorkspaceTarget, @Query() q: ProbeOverviewQuery): Promise<ProbeOverviewList> {
+    return this.charts.overview(at.user.id, at.workspaceId, q);
   }
 }

@@ -1,15 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
-import { idParam } from '../common/id-param';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ListResponse, PageQueryDto } from '../common/pagination';
+import { AgentTarget, InAgent, InProbe, ProbeTarget, WorkspaceRoute } from '../workspaces/workspace-route.decorator';
 import { CopyProbesDto, CreateProbeDto, UpdateProbeDto } from './dto/probe.dto';
 import { CopyReport, ProbeCopyService } from './probe-copy.service';
 import { CreatedProbeView, ProbeView } from './probe.view';
 import { ProbesService } from './probes.service';
-
-const WS = idParam('workspace id');
-const AGENT = idParam('agent id');
-const PROBE = idParam('probe id');
 
 @Controller('workspaces/:id/agents/:agentID/probes')
 export class ProbesController {
@@ -19,66 +14,41 @@ export class ProbesController {
   ) {}
 
   @Get()
-  list(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Param('agentID', AGENT) agentId: number,
-    @Query() page: PageQueryDto,
-  ): Promise<ListResponse<ProbeView>> {
-    return this.probes.list(user.id, ws, agentId, page);
+  @WorkspaceRoute('VIEWER', 'probes:read')
+  list(@InAgent() at: AgentTarget, @Query() page: PageQueryDto): Promise<ListResponse<ProbeView>> {
+    return this.probes.list(at.user.id, at.workspaceId, at.agentId, page);
   }
 
   @Post()
-  create(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Param('agentID', AGENT) agentId: number,
-    @Body() dto: CreateProbeDto,
-  ): Promise<CreatedProbeView> {
-    return this.probes.create(user.id, ws, agentId, dto);
+  @WorkspaceRoute('USER', 'probes:write')
+  create(@InAgent() at: AgentTarget, @Body() dto: CreateProbeDto): Promise<CreatedProbeView> {
+    return this.probes.create(at.user.id, at.workspaceId, at.agentId, dto);
   }
 
   /** Declared before ':probeID' routes; POST …/copy cannot collide with them anyway (they are GET/PATCH/DELETE). */
   @Post('copy')
   @HttpCode(200)
-  copy(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Param('agentID', AGENT) agentId: number,
-    @Body() dto: CopyProbesDto,
-  ): Promise<CopyReport> {
-    return this.copier.copy(user.id, ws, agentId, dto);
+  @WorkspaceRoute('USER', 'probes:write')
+  copy(@InAgent() at: AgentTarget, @Body() dto: CopyProbesDto): Promise<CopyReport> {
+    return this.copier.copy(at.user.id, at.workspaceId, at.agentId, dto);
   }
 
   @Get(':probeID')
-  get(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Param('agentID', AGENT) agentId: number,
-    @Param('probeID', PROBE) probeId: number,
-  ): Promise<ProbeView> {
-    return this.probes.get(user.id, ws, agentId, probeId);
+  @WorkspaceRoute('VIEWER', 'probes:read')
+  get(@InProbe() at: ProbeTarget): Promise<ProbeView> {
+    return this.probes.get(at.user.id, at.workspaceId, at.agentId, at.probeId);
   }
 
   @Patch(':probeID')
-  update(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Param('agentID', AGENT) agentId: number,
-    @Param('probeID', PROBE) probeId: number,
-    @Body() dto: UpdateProbeDto,
-  ): Promise<ProbeView> {
-    return this.probes.update(user.id, ws, agentId, probeId, dto);
+  @WorkspaceRoute('USER', 'probes:write')
+  update(@InProbe() at: ProbeTarget, @Body() dto: UpdateProbeDto): Promise<ProbeView> {
+    return this.probes.update(at.user.id, at.workspaceId, at.agentId, at.probeId, dto);
   }
 
   @Delete(':probeID')
   @HttpCode(204)
-  remove(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Param('agentID', AGENT) agentId: number,
-    @Param('probeID', PROBE) probeId: number,
-  ): Promise<void> {
-    return this.probes.remove(user.id, ws, agentId, probeId);
+  @WorkspaceRoute('USER', 'probes:write')
+  remove(@InProbe() at: ProbeTarget): Promise<void> {
+    return this.probes.remove(at.user.id, at.workspaceId, at.agentId, at.probeId);
   }
 }

@@ -57,7 +57,7 @@ export class ProbesService {
   ) {}
 
   async list(userId: number, workspaceId: number, agentId: number, page: PageQueryDto): Promise<ListResponse<ProbeView>> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId, 'VIEWER');
     await this.agents.requireAgent(workspaceId, agentId);
     const [rows, total] = await this.probes.findAndCount({
       where: { workspaceId, agentId },
@@ -69,7 +69,7 @@ export class ProbesService {
   }
 
   async get(userId: number, workspaceId: number, agentId: number, probeId: number): Promise<ProbeView> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId, 'VIEWER');
     await this.agents.requireAgent(workspaceId, agentId);
     return toProbeView(await this.findProbe(this.db.manager, workspaceId, agentId, probeId));
   }

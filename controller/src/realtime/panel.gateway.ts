@@ -1,5 +1,4 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import {
   PANEL_NAMESPACE,
@@ -11,8 +10,8 @@ import {
   SOCKET_PATH,
 } from '@netwatcher/shared';
 import type { Namespace, Socket } from 'socket.io';
-import type { JwtClaims } from '../auth/jwt.strategy';
-import { UserDirectory } from '../auth/user-directory.service';
+import { AuthenticateService } from '../auth/authenticate.service';
+import { bearerCredential, Caller } from '../auth/caller';
 import { ApiError } from '../common/api-error';
 import type { NewResult } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
@@ -22,6 +21,7 @@ import { errorMessage, refusal } from './socket-errors';
 
 interface PanelSocketData {
   userId: number;
+  caller: Caller;
 }
 
 type PanelNamespace = Namespace<PanelClientToServerEvents, PanelServerToClientEvents, Record<string, never>, PanelSocketData>;
@@ -30,11 +30,11 @@ type PanelSocket = Socket<PanelClientToServerEvents, PanelServerToClientEvents, 
 /** A refusal whose message may be shown to the client; anything else is reported generically. */
 class PanelAuthError extends Error {}
 
-function bearer(socket: PanelSocket): string | undefined {
+/** `auth.token` (with or without the `Bearer ` prefix) for browsers, else the Authorization header. */
+function credential(socket: PanelSocket): string | undefined {
   const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-  if (typeof fromAuth === 'string') return fromAuth.replace(/^Bearer\s+/i, '');
-  const header = socket.handshake.headers.authorization;
-  return typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '') : undefined;
+  if (typeof fromAuth === 'string') return bearerCredential(/^Bearer\s/i.test(fromAuth) ? fromAuth : `Bearer ${fromAuth}`);
+  return bearerCredential(socket.handshake.headers.authorization);
 }
 
 /**
@@ -48,10 +48,9 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
-    private readonly jwt: JwtService,
+    private readonly auth: AuthenticateService,
     private readonly access: WorkspaceAccessService,
     private readonly events: DomainEventBus,
-    private readonly users: UserDirectory,
   ) {}
 
   afterInit(nsp: PanelNamespace): void {
@@ -87,19 +86,15 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
   }
 
   private async authenticate(socket: PanelSocket): Promise<void> {
-    const token = bearer(socket);
+    const token = credential(socket);
     if (!token) throw new PanelAuthError('a JWT is required (Authorization: Bearer … or auth.token)');
-    let claims: JwtClaims;
+    let caller: Caller;
     try {
-      claims = this.jwt.verify<JwtClaims>(token, { algorithms: ['HS256'] });
+      caller = await this.auth.authenticate(token);
     } catch {
       throw new PanelAuthError('invalid or expired token');
     }
-    // A signed token can still carry a subject that is no user id (null would match the first user).
-    const sub: unknown = claims.sub;
-    if (typeof sub !== 'number' || !Number.isInteger(sub) || sub < 1 || sub > 2_147_483_647) throw new PanelAuthError('invalid or expired token');
-    if (!(await this.users.exists(sub))) throw new PanelAuthError('invalid or expired token');
-    socket.data = { userId: sub };
+    socket.data = { userId: caller.userId, caller };
   }
 
   private async subscribe(socket: PanelSocket, raw: unknown, join: boolean): Promise<void> {

@@ -1,10 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { WorkspaceRole } from '../common/roles';
 
-export const WORKSPACE_ROLES = ['USER', 'ADMIN', 'OWNER'] as const;
-export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
-
-/** USER < ADMIN < OWNER: a rank lets guards compare roles without a table of cases. */
-export const ROLE_RANK: Record<WorkspaceRole, number> = { USER: 1, ADMIN: 2, OWNER: 3 };
+export { ROLE_RANK, WORKSPACE_ROLES, type WorkspaceRole } from '../common/roles';
 
 @Entity({ name: 'workspace_members' })
 export class MemberEntity {

@@ -35,7 +35,7 @@ export class MembersService {
   ) {}
 
   async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<MemberView>> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId, 'VIEWER');
     const [rows, total] = await this.members.findAndCount({
       where: { workspaceId },
       order: { id: 'ASC' },
@@ -105,7 +105,7 @@ export class MembersService {
 
   /** Admins remove others; anyone may remove themselves (leave). Owners stay at least one. */
   async remove(caller: AuthUser, workspaceId: number, memberId: number): Promise<void> {
-    const removed = await this.locks.withAccess(caller.id, workspaceId, 'USER', async ({ em, workspace, member: me }) => {
+    const removed = await this.locks.withAccess(caller.id, workspaceId, 'VIEWER', async ({ em, workspace, member: me }) => {
       const target = await this.findMember(em, workspaceId, memberId);
       if (target.id !== me.id) {
         if (ROLE_RANK[me.role] < ROLE_RANK.ADMIN) {

@@ -29,7 +29,7 @@ export class WorkspaceAccessService {
   async require(
     userId: number,
     workspaceId: number,
-    minRole: WorkspaceRole = 'USER',
+    minRole: WorkspaceRole = 'VIEWER',
     manager?: EntityManager,
   ): Promise<WorkspaceAccess> {
     const members = manager ? manager.getRepository(MemberEntity) : this.members;

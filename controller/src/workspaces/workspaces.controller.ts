@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
-import { idParam } from '../common/id-param';
+import { RequireScope } from '../auth/require-scope.decorator';
 import { ListResponse, SearchPageQueryDto } from '../common/pagination';
 import { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto';
+import { InWorkspace, WorkspaceRoute, WorkspaceTarget } from './workspace-route.decorator';
 import { WorkspacesService } from './workspaces.service';
 import { WorkspaceView } from './workspace.view';
 
@@ -11,32 +12,33 @@ export class WorkspacesController {
   constructor(private readonly workspaces: WorkspacesService) {}
 
   @Get()
+  @RequireScope('workspaces:read')
   list(@CurrentUser() user: AuthUser, @Query() query: SearchPageQueryDto): Promise<ListResponse<WorkspaceView>> {
     return this.workspaces.list(user.id, query);
   }
 
   @Post()
+  @RequireScope('workspaces:write')
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateWorkspaceDto): Promise<WorkspaceView> {
     return this.workspaces.create(user, dto);
   }
 
   @Get(':id')
-  get(@CurrentUser() user: AuthUser, @Param('id', idParam('workspace id')) id: number): Promise<WorkspaceView> {
-    return this.workspaces.get(user.id, id);
+  @WorkspaceRoute('VIEWER', 'workspaces:read')
+  get(@InWorkspace() at: WorkspaceTarget): Promise<WorkspaceView> {
+    return this.workspaces.get(at.user.id, at.workspaceId);
   }
 
   @Patch(':id')
-  update(
-    @CurrentUser() user: AuthUser,
-    @Param('id', idParam('workspace id')) id: number,
-    @Body() dto: UpdateWorkspaceDto,
-  ): Promise<WorkspaceView> {
-    return this.workspaces.update(user.id, id, dto);
+  @WorkspaceRoute('ADMIN', 'workspaces:write')
+  update(@InWorkspace() at: WorkspaceTarget, @Body() dto: UpdateWorkspaceDto): Promise<WorkspaceView> {
+    return this.workspaces.update(at.user.id, at.workspaceId, dto);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@CurrentUser() user: AuthUser, @Param('id', idParam('workspace id')) id: number): Promise<void> {
-    return this.workspaces.remove(user.id, id);
+  @WorkspaceRoute('OWNER', 'workspaces:write')
+  remove(@InWorkspace() at: WorkspaceTarget): Promise<void> {
+    return this.workspaces.remove(at.user.id, at.workspaceId);
   }
 }

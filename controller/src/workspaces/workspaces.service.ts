@@ -81,7 +81,7 @@ export class WorkspacesService {
   }
 
   async get(userId: number, workspaceId: number): Promise<WorkspaceView> {
-    const { workspace, member } = await this.access.require(userId, workspaceId, 'USER');
+    const { workspace, member } = await this.access.require(userId, workspaceId, 'VIEWER');
     return toWorkspaceView(workspace, member.role);
   }
 

@@ -50,7 +50,7 @@ export interface ControllerProcess extends RunningProcess {
 
 export async function startControllerProcess(env: Record<string, string>, spawner: Spawner = plainSpawn): Promise<ControllerProcess> {
   const child = spawner(process.execPath, [CONTROLLER_MAIN], {
-    env: { ...process.env, NW_LOCAL_AGENT: '0', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+    env: { ...process.env, NW_LOCAL_AGENT: '0', LOG_LEVEL: 'info', HOST: '127.0.0.1', REGISTRATION: 'open', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tracked = track(child);

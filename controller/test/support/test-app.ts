@@ -55,6 +55,8 @@ export async function startTestApp(mode: DbMode = 'postgres', env: Record<string
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     NW_LOCAL_AGENT: '0',
     JWT_SECRET: 'test-secret-that-is-long-enough',
+    // Most suites register their users freely; registration modes have tests of their own.
+    REGISTRATION: 'open',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...env,
   });

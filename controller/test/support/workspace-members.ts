@@ -1,7 +1,7 @@
 import type { Http, HttpResult } from './http';
 import type { TestUser } from './factories';
 
-export type Role = 'USER' | 'ADMIN' | 'OWNER';
+export type Role = 'VIEWER' | 'USER' | 'ADMIN' | 'OWNER';
 
 /** Invites `user` into the workspace as `role` and accepts on their behalf: an active member. */
 export async function addMember(inviter: TestUser, workspaceId: number, user: TestUser, role: Role): Promise<number> {

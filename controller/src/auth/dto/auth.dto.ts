@@ -38,3 +38,20 @@ export class LoginDto {
   @MaxLength(256)
   password!: string;
 }
+
+export class ChangePasswordDto {
+  @IsString()
+  @MaxLength(256)
+  current_password!: string;
+
+  @IsString()
+  @MinLength(8, { message: 'new_password must be at least 8 characters' })
+  @MaxLength(256)
+  new_password!: string;
+}
+
+export class UnlockDto {
+  @IsString()
+  @MaxLength(254)
+  email!: string;
+}

@@ -45,7 +45,9 @@ export class InitialSchema1763856000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE UNIQUE INDEX workspace_members_user_uq ON workspace_members (workspace_id, user_id) WHERE user_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX workspace_members_user_uq ON workspace_members (workspace_id, user_id) WHERE user_id IS NOT NULL`,
+    );
     await q.query(`CREATE UNIQUE INDEX workspace_members_email_uq ON workspace_members (workspace_id, email)`);
     await q.query(`CREATE INDEX workspace_members_user_idx ON workspace_members (user_id)`);
 

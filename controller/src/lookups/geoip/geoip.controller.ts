@@ -1,9 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { RequireScope } from '../../auth/require-scope.decorator';
 import { LookupRateLimit } from '../lookup-rate-limit';
 import { GeoIpBulkLookupDto, GeoIpLookupQueryDto } from './dto/geoip-lookup.dto';
 import { GeoIpService, requireIp } from './geoip.service';
 import type { GeoIpListView, GeoIpStatusView, GeoIpView } from './geoip.view';
 
+/** Every lookup, bulk POSTs included, only reads. */
+@RequireScope('lookups:read')
 @LookupRateLimit()
 @Controller('geoip')
 export class GeoIpController {

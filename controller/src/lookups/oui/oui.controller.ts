@@ -1,9 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { RequireScope } from '../../auth/require-scope.decorator';
 import { LookupRateLimit } from '../lookup-rate-limit';
 import { OuiBulkLookupDto } from './dto/oui-lookup.dto';
 import { OuiService } from './oui.service';
 import type { OuiListView, OuiStatusView, OuiView } from './oui.view';
 
+/** Every lookup, bulk POSTs included, only reads. */
+@RequireScope('lookups:read')
 @LookupRateLimit()
 @Controller('lookup/oui')
 export class OuiController {
