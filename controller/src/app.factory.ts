@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
+import { FrameworkChatterLogger } from './logging/framework-chatter.logger';
 import { NetWatcherIoAdapter } from './realtime/socket-io.adapter';
 
 /** Builds the fully configured app; `main.ts` and the tests share it so tests run what ships. */
@@ -14,7 +15,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkChatterLogger(app.get(Logger)));
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new NetWatcherIoAdapter(app));
   app.useBodyParser('json', { limit: '1mb' });

@@ -9,6 +9,7 @@ import { MemberEntity } from '../workspaces/member.entity';
 import { WorkspaceEntity } from '../workspaces/workspace.entity';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-InitialSchema';
 import { withTransactionGate } from './pglite-transactions';
+import { TypeOrmLogger } from './typeorm.logger';
 
 export const ENTITIES = [UserEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity];
 export const MIGRATIONS = [InitialSchema1763856000000];
@@ -31,7 +32,8 @@ export function buildDataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | '
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: ['error' as const],
+    logging: ['error' as const, 'warn' as const, 'migration' as const],
+    logger: new TypeOrmLogger(),
   };
   if (config.databaseUrl) {
     return { ...common, url: config.databaseUrl, extra: { max: 10 } };

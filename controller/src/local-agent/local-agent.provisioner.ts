@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { writeFileAtomicSync } from '@netwatcher/shared/node';
 import { AgentsService } from '../agents/agents.service';
@@ -9,7 +8,7 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProbesService } from '../probes/probes.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
-import { agentHasPsk, LocalAgentState, readLocalAgentState, writeLocalAgentState } from './local-agent.state';
+import { adminCredentialsFile, agentHasPsk, LocalAgentState, readLocalAgentState, writeLocalAgentState } from './local-agent.state';
 
 export const LOCAL_ADMIN_EMAIL = 'admin@netwatcher.local';
 
@@ -37,7 +36,7 @@ export class LocalAgentProvisioner {
   ) {}
 
   credentialsFile(): string {
-    return join(this.config.dataDir, 'admin-credentials.txt');
+    return adminCredentialsFile(this.config.dataDir);
   }
 
   async provision(): Promise<Provisioned> {
