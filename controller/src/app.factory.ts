@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { PaginationHeadersInterceptor } from './common/pagination-headers.interceptor';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
 import { FrameworkChatterLogger } from './logging/framework-chatter.logger';
@@ -17,6 +18,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   });
   app.useLogger(new FrameworkChatterLogger(app.get(Logger)));
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new PaginationHeadersInterceptor());
   app.useWebSocketAdapter(new NetWatcherIoAdapter(app));
   app.useBodyParser('json', { limit: '1mb' });
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
