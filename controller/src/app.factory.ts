@@ -7,8 +7,10 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { InputSanityPipe } from './common/input-sanity.pipe';
 import { OriginPolicy } from './common/origin-policy';
+import { PaginationHeadersInterceptor } from './common/pagination-headers.interceptor';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
+import { FrameworkChatterLogger } from './logging/framework-chatter.logger';
 import { NetWatcherIoAdapter } from './realtime/socket-io.adapter';
 
 /** Largest JSON body: a 1,000-address lookup or a full probe copy fit well within it. */
@@ -22,14 +24,15 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkChatterLogger(app.get(Logger)));
   // Browser-facing defaults: only allowed origins, no CORS unless configured, security headers.
   const origins = new OriginPolicy([...config.allowedOrigins, ...config.corsOrigins]);
   app.use(origins.middleware());
   app.use(helmet());
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600, exposedHeaders: ['X-Total-Count', 'Link'] });
   // Sanity first: the validator's own recursion is what deep nesting attacks.
   app.useGlobalPipes(new InputSanityPipe(), createValidationPipe());
+  app.useGlobalInterceptors(new PaginationHeadersInterceptor());
   app.useWebSocketAdapter(new NetWatcherIoAdapter(app, origins, config.corsOrigins));
   // Every body the app parses is bounded; other content types are never read at all.
   app.useBodyParser('json', { limit: MAX_JSON_BODY });

@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { TimeSeriesModule } from './timeseries/timeseries.module';
 import { WorkspaceAccessModule } from './workspaces/workspace-access.module';
 import { FEATURE_MODULES } from './feature-modules';
+import { logDestination } from './logging/boot-logger';
 
 @Module({})
 export class AppModule {
@@ -28,6 +29,7 @@ export class AppModule {
             // Health probes every few seconds would drown everything else.
             autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
             redact: ['req.headers.authorization', 'req.headers["x-agent-psk"]'],
+            stream: logDestination(),
           },
         }),
         DatabaseModule,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
@@ -43,9 +43,35 @@ describe('loadConfig', () => {
     [{ CLICKHOUSE_URL: 'tcp://ch:9000' }, /CLICKHOUSE_URL must use http: or https:/],
     [{ NW_LOCAL_AGENT: 'maybe' }, /NW_LOCAL_AGENT must be true\/false/],
     [{ PIN_MAX_ATTEMPTS: '0' }, /PIN_MAX_ATTEMPTS must be between 1 and 1000/],
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent/],
+    [{ HOST: 'bad host!' }, /HOST must be an IP address or a host name/],
+    [{ TRUSTED_PROXIES: '10.0.0.1,10.0.0.0/33' }, /TRUSTED_PROXIES .*"10.0.0.0\/33" is not/],
+    [{ TRUSTED_PROXIES: 'proxy.example.com' }, /TRUSTED_PROXIES must be a comma-separated list/],
   ])('refuses %j at boot with a message naming the setting', (env, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(message);
+  });
+
+  it('names the setting and what is allowed on the error itself', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ setting: 'LOG_LEVEL', problem: expect.stringContaining('"loud"') });
+  });
+
+  it('refuses a DATA_DIR that is not a writable directory', () => {
+    const file = join(dataDir, 'a-file');
+    writeFileSync(file, 'x');
+    expect(() => loadConfig({ DATA_DIR: file })).toThrow(/DATA_DIR must be a directory .*: a file is in the way/);
+    expect(() => loadConfig({ DATA_DIR: join(file, 'data') })).toThrow(/DATA_DIR must be a directory .*: a file is in the way/);
+  });
+
+  it('accepts proxy names, CIDRs and IPv6 that Express understands', () => {
+    expect(loadConfig({ DATA_DIR: dataDir, TRUSTED_PROXIES: 'loopback,fd00::/8,192.168.0.0/16' }).trustedProxies).toEqual(['loopback', 'fd00::/8', '192.168.0.0/16']);
   });
 
   it('reads servers, booleans and proxy lists', () => {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '@netwatcher/shared/node';
+import { z } from 'zod';
 import { parseHostname } from '../common/hostname';
 
 /** Every setting the controller reads, validated once at boot. */
@@ -94,107 +95,281 @@ export interface RateLimitSetting {
   burst: number;
 }
 
-export class ConfigError extends Error {}
+/** A bad setting: names it and says what is allowed, so the operator can fix it at once. */
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    readonly problem: string,
+  ) {
+    super(`${setting} ${problem}`);
+  }
+}
 
 type Env = Record<string, string | undefined>;
 
-function intSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
-  return value;
+/** Unset and empty both mean "use the default", as a systemd `Environment=X=` line gives "". */
+const blank = (v: string | undefined): v is undefined | '' => v === undefined || v === '';
+
+function intVar(fallback: number, min: number, max: number) {
+  return z
+    .string()
+    .optional()
+    .superRefine((raw, ctx) => {
+      if (blank(raw)) return;
+      if (!/^\d+$/.test(raw)) ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got "${raw}"` });
+      else if (Number(raw) < min || Number(raw) > max) ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max}, got ${raw}` });
+    })
+    .transform((raw) => (blank(raw) ? fallback : Number(raw)));
 }
 
-function boolSetting(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
-  throw new ConfigError(`${name} must be true/false (or 1/0), got "${raw}"`);
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off'];
+function boolVar(fallback: boolean) {
+  return z
+    .string()
+    .optional()
+    .superRefine((raw, ctx) => {
+      if (!blank(raw) && ![...TRUE, ...FALSE].includes(raw.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', message: `must be true/false (or 1/0, yes/no, on/off), got "${raw}"` });
+      }
+    })
+    .transform((raw) => (blank(raw) ? fallback : TRUE.includes(raw.toLowerCase())));
 }
 
-function fileSetting(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (!raw) return undefined;
-  const path = isAbsolute(raw) ? raw : resolve(process.cwd(), raw);
-  if (!existsSync(path)) throw new ConfigError(`${name}: no file at ${path}`);
-  return path;
+/** Refuses a malformed name before anything could try to resolve it. */
+function hostVar() {
+  return z
+    .string()
+    .optional()
+    .superRefine((raw, ctx) => {
+      if (!blank(raw) && !isIP(raw) && !parseHostname(raw)) {
+        ctx.addIssue({ code: 'custom', message: `must be an IP address or a host name (letters, digits, hyphens, dots), got "${raw}"` });
+      }
+    })
+    .transform((raw) => (blank(raw) ? undefined : raw));
 }
 
-function hostSetting(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (!raw) return undefined;
-  if (!isIP(raw) && !parseHostname(raw))
-    throw new ConfigError(`${name} must be a host name or IP address, got "${raw}"`);
-  return raw;
+function fileVar() {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (blank(raw)) return undefined;
+      const path = isAbsolute(raw) ? raw : resolve(process.cwd(), raw);
+      if (!existsSync(path)) ctx.addIssue({ code: 'custom', message: `must name an existing file, but there is none at ${path}` });
+      return path;
+    });
+}
+
+function urlVar(protocols: string[], example: string) {
+  return z
+    .string()
+    .optional()
+    .superRefine((raw, ctx) => {
+      if (blank(raw)) return;
+      let protocol: string;
+      try {
+        protocol = new URL(raw).protocol;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `is not a valid URL; expected e.g. ${example}` });
+        return;
+      }
+      if (!protocols.includes(protocol)) {
+        ctx.addIssue({ code: 'custom', message: `must use ${protocols.join(' or ')}, got ${protocol} (e.g. ${example})` });
+      }
+    })
+    .transform((raw) => (blank(raw) ? undefined : raw));
+}
+
+function listVar(check: (entry: string) => boolean, allowed: string) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const entries = (raw ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const bad = entries.find((e) => !check(e));
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of ${allowed}; "${bad}" is not` });
+      return entries;
+    });
 }
 
 /** `host` or `host:port` / `[v6]:port` entries, as `dns.Resolver#setServers` takes them. */
-function dnsServersSetting(env: Env, name: string): string[] {
-  const entries = (env[name] || '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const entry of entries) {
-    const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(entry);
-    const host = m?.[1] ?? m?.[2] ?? (isIP(entry) === 6 ? entry : undefined);
-    if (!host || !isIP(host) || (m?.[3] !== undefined && Number(m[3]) > 65535)) {
-      throw new ConfigError(`${name}: "${entry}" is not an IP address with an optional port`);
-    }
+function isDnsServer(entry: string): boolean {
+  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(entry);
+  const host = m?.[1] ?? m?.[2] ?? (isIP(entry) === 6 ? entry : undefined);
+  return !!host && isIP(host) !== 0 && (m?.[3] === undefined || Number(m[3]) <= 65535);
+}
+
+/** What Express's `trust proxy` (proxy-addr) accepts: addresses, CIDRs and its named ranges. */
+function isProxy(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/**
+ * Every environment variable the controller reads, in one schema: a value it refuses never
+ * reaches the code that would have crashed on it later (pino on a bad level, proxy-addr on a bad
+ * proxy, getaddrinfo on a bad host).
+ */
+export const settingsSchema = z.object({
+  PORT: intVar(8080, 0, 65535),
+  HOST: hostVar(),
+  DATA_DIR: z.string().optional(),
+  DATABASE_URL: urlVar(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/db'),
+  CLICKHOUSE_URL: urlVar(['http:', 'https:'], 'http://user:pass@host:8123/db'),
+  JWT_SECRET: z
+    .string()
+    .optional()
+    .superRefine((raw, ctx) => {
+      if (!blank(raw) && raw.length < 16) ctx.addIssue({ code: 'custom', message: 'must be at least 16 characters (unset: one is generated into DATA_DIR)' });
+    }),
+  JWT_TTL_SECONDS: intVar(86400, 60, 60 * 86400),
+  LOG_LEVEL: z
+    .string()
+    .optional()
+    .superRefine((raw, ctx) => {
+      if (!blank(raw) && !(LOG_LEVELS as readonly string[]).includes(raw)) {
+        ctx.addIssue({ code: 'custom', message: `must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"` });
+      }
+    })
+    .transform((raw) => (blank(raw) ? 'info' : raw)),
+  NW_LOCAL_AGENT: boolVar(true),
+  TRUSTED_PROXIES: listVar(isProxy, 'IP addresses, CIDRs (10.0.0.0/8) or loopback/linklocal/uniquelocal'),
+  PIN_MAX_ATTEMPTS: intVar(5, 1, 1000),
+  /** Unset: max(20, PIN_MAX_ATTEMPTS); never below PIN_MAX_ATTEMPTS (checked in loadConfig). */
+  PIN_MAX_ATTEMPTS_PER_AGENT: intVar(0, 1, 100_000),
+  PIN_LOCK_SECONDS: intVar(300, 1, 86400),
+  INGEST_MAX_QUEUED_RESULTS: intVar(500_000, 1, 10_000_000),
+  GEOIP_CITY_DB: fileVar(),
+  GEOIP_COUNTRY_DB: fileVar(),
+  GEOIP_ASN_DB: fileVar(),
+  GEOIP_RELOAD_INTERVAL_MS: intVar(10_000, 50, 86_400_000),
+  WHOIS_SERVER: hostVar(),
+  WHOIS_PORT: intVar(43, 1, 65535),
+  WHOIS_TIMEOUT_MS: intVar(5_000, 100, 120_000),
+  LOOKUP_DNS_SERVERS: listVar(isDnsServer, 'IP addresses with an optional port (10.0.0.53, 127.0.0.1:5353, [::1]:53)'),
+  LOOKUP_DNS_TIMEOUT_MS: intVar(2_000, 100, 60_000),
+  GEOIP_CACHE_DAYS: intVar(3, 0, 365),
+  WHOIS_CACHE_DAYS: intVar(7, 0, 365),
+  LOOKUP_RATE_LIMIT_PER_MINUTE: intVar(60, 1, 1_000_000),
+  LOOKUP_RATE_LIMIT_BURST: intVar(20, 1, 1_000_000),
+  AGENT_API_RATE_LIMIT_PER_MINUTE: intVar(120, 1, 1_000_000),
+  AGENT_API_RATE_LIMIT_BURST: intVar(30, 1, 1_000_000),
+  ALLOWED_ORIGINS: originsVar(),
+  CORS_ORIGINS: originsVar(),
+  REGISTRATION: z
+    .string()
+    .optional()
+    .superRefine((raw, ctx) => {
+      if (!blank(raw) && !(REGISTRATION_MODES as readonly string[]).includes(raw.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', message: `must be one of ${REGISTRATION_MODES.join(', ')}, got "${raw}"` });
+      }
+    })
+    .transform((raw): RegistrationMode => (blank(raw) ? 'invite' : (raw.toLowerCase() as RegistrationMode))),
+  LOGIN_MAX_FAILURES: intVar(5, 1, 1000),
+  LOGIN_SOURCE_MAX_FAILURES: intVar(20, 1, 100_000),
+  LOGIN_LOCK_SECONDS: intVar(900, 1, 86400),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+function parseSettings(env: Env): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConfigError(String(issue.path[0]), issue.message);
+}
+
+function loadLookupSettings(s: Settings): LookupSettings {
+  return {
+    geoipCityDb: s.GEOIP_CITY_DB,
+    geoipCountryDb: s.GEOIP_COUNTRY_DB,
+    geoipAsnDb: s.GEOIP_ASN_DB,
+    geoipReloadIntervalMs: s.GEOIP_RELOAD_INTERVAL_MS,
+    whoisServer: s.WHOIS_SERVER,
+    whoisPort: s.WHOIS_PORT,
+    whoisTimeoutMs: s.WHOIS_TIMEOUT_MS,
+    dnsServers: s.LOOKUP_DNS_SERVERS,
+    dnsTimeoutMs: s.LOOKUP_DNS_TIMEOUT_MS,
+    geoipCacheDays: s.GEOIP_CACHE_DAYS,
+    whoisCacheDays: s.WHOIS_CACHE_DAYS,
+    userRateLimit: { perMinute: s.LOOKUP_RATE_LIMIT_PER_MINUTE, burst: s.LOOKUP_RATE_LIMIT_BURST },
+  };
+}
+
+function loadAgentApiSettings(s: Settings): AgentApiSettings {
+  return { rateLimit: { perMinute: s.AGENT_API_RATE_LIMIT_PER_MINUTE, burst: s.AGENT_API_RATE_LIMIT_BURST } };
+}
+
+/** Comma-separated browser origins, each normalised to `scheme://host[:port]` as browsers send it. */
+function originsVar() {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const entries = (raw ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean);
+      const origins: string[] = [];
+      for (const entry of entries) {
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(entry);
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== entry.replace(/\/$/, '')) {
+          ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of origins like https://panel.example.com (no path); "${entry}" is not` });
+          return [];
+        }
+        origins.push(parsed.origin);
+      }
+      return origins;
+    });
+}
+
+/** The per-agent PIN bound defaults from the per-source one and may never be below it. */
+function pinAttemptsPerAgent(s: Settings): number {
+  if (s.PIN_MAX_ATTEMPTS_PER_AGENT === 0) return Math.max(20, s.PIN_MAX_ATTEMPTS);
+  if (s.PIN_MAX_ATTEMPTS_PER_AGENT < s.PIN_MAX_ATTEMPTS) {
+    throw new ConfigError('PIN_MAX_ATTEMPTS_PER_AGENT', `must be at least PIN_MAX_ATTEMPTS (${s.PIN_MAX_ATTEMPTS}), got ${s.PIN_MAX_ATTEMPTS_PER_AGENT}`);
   }
-  return entries;
+  return s.PIN_MAX_ATTEMPTS_PER_AGENT;
 }
 
-function registrationSetting(env: Env): RegistrationMode {
-  const raw = env.REGISTRATION || 'invite';
-  const mode = REGISTRATION_MODES.find((m) => m === raw.toLowerCase());
-  if (!mode) throw new ConfigError(`REGISTRATION must be one of ${REGISTRATION_MODES.join(', ')}, got "${raw}"`);
-  return mode;
-}
+const DIR_PROBLEMS: Record<string, string> = {
+  ENOTDIR: 'a file is in the way (ENOTDIR)',
+  EEXIST: 'a file is in the way (ENOTDIR)',
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'permission denied (EPERM)',
+  EROFS: 'read-only file system (EROFS)',
+};
 
-function rateLimitSetting(env: Env, prefix: string, perMinute: number, burst: number): RateLimitSetting {
-  return {
-    perMinute: intSetting(env, `${prefix}_PER_MINUTE`, perMinute, 1, 1_000_000),
-    burst: intSetting(env, `${prefix}_BURST`, burst, 1, 1_000_000),
-  };
-}
-
-function loadLookupSettings(env: Env): LookupSettings {
-  return {
-    geoipCityDb: fileSetting(env, 'GEOIP_CITY_DB'),
-    geoipCountryDb: fileSetting(env, 'GEOIP_COUNTRY_DB'),
-    geoipAsnDb: fileSetting(env, 'GEOIP_ASN_DB'),
-    geoipReloadIntervalMs: intSetting(env, 'GEOIP_RELOAD_INTERVAL_MS', 10_000, 50, 86_400_000),
-    whoisServer: hostSetting(env, 'WHOIS_SERVER'),
-    whoisPort: intSetting(env, 'WHOIS_PORT', 43, 1, 65535),
-    whoisTimeoutMs: intSetting(env, 'WHOIS_TIMEOUT_MS', 5_000, 100, 120_000),
-    dnsServers: dnsServersSetting(env, 'LOOKUP_DNS_SERVERS'),
-    dnsTimeoutMs: intSetting(env, 'LOOKUP_DNS_TIMEOUT_MS', 2_000, 100, 60_000),
-    geoipCacheDays: intSetting(env, 'GEOIP_CACHE_DAYS', 3, 0, 365),
-    whoisCacheDays: intSetting(env, 'WHOIS_CACHE_DAYS', 7, 0, 365),
-    userRateLimit: rateLimitSetting(env, 'LOOKUP_RATE_LIMIT', 60, 20),
-  };
-}
-
-function loadAgentApiSettings(env: Env): AgentApiSettings {
-  return { rateLimit: rateLimitSetting(env, 'AGENT_API_RATE_LIMIT', 120, 30) };
-}
-
-function urlSetting(env: Env, name: string, protocols: string[]): string | undefined {
-  const raw = env[name];
-  if (!raw) return undefined;
-  let parsed: URL;
+/**
+ * The embedded databases, the JWT secret and the admin credentials all live in DATA_DIR, so a
+ * directory the controller cannot write is refused here rather than as a stack trace from
+ * whichever of them touches it first.
+ */
+function ensureWritableDir(dataDir: string): void {
   try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} is not a valid URL`);
+    mkdirSync(dataDir, { recursive: true });
+    if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(dataDir, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    const reason = DIR_PROBLEMS[code] ?? code;
+    throw new ConfigError('DATA_DIR', `must be a directory the controller can create and write, but ${dataDir} is not: ${reason}`);
   }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
-  }
-  return raw;
 }
 
 /** Comma-separated browser origins, each normalised to `scheme://host[:port]` as browsers send it. */
@@ -221,12 +396,9 @@ function originsSetting(env: Env, name: string): string[] {
  * In embedded mode an operator should not have to invent a secret, but tokens must survive a
  * restart, so a generated secret is kept (0600) inside the data directory.
  */
-function resolveJwtSecret(env: Env, dataDir: string): string {
+function resolveJwtSecret(env: Settings, dataDir: string): string {
   const given = env.JWT_SECRET;
-  if (given) {
-    if (given.length < 16) throw new ConfigError('JWT_SECRET must be at least 16 characters');
-    return given;
-  }
+  if (given) return given;
   const file = join(dataDir, 'jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('hex');
@@ -236,36 +408,34 @@ function resolveJwtSecret(env: Env, dataDir: string): string {
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
-  const dataDirRaw = env.DATA_DIR || './data';
+  const s = parseSettings(env);
+  const dataDirRaw = s.DATA_DIR || './data';
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw);
-  const pinMaxAttempts = intSetting(env, 'PIN_MAX_ATTEMPTS', 5, 1, 1000);
+  ensureWritableDir(dataDir);
   return {
-    port: intSetting(env, 'PORT', 8080, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    port: s.PORT,
+    host: s.HOST ?? '0.0.0.0',
     dataDir,
-    databaseUrl: urlSetting(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-    clickhouseUrl: urlSetting(env, 'CLICKHOUSE_URL', ['http:', 'https:']),
-    jwtSecret: resolveJwtSecret(env, dataDir),
-    jwtTtlSeconds: intSetting(env, 'JWT_TTL_SECONDS', 86400, 60, 60 * 86400),
-    logLevel: env.LOG_LEVEL || 'info',
-    localAgent: boolSetting(env, 'NW_LOCAL_AGENT', true),
-    trustedProxies: (env.TRUSTED_PROXIES || '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-    pinMaxAttempts,
-    pinMaxAttemptsPerAgent: intSetting(env, 'PIN_MAX_ATTEMPTS_PER_AGENT', Math.max(20, pinMaxAttempts), pinMaxAttempts, 100_000),
-    pinLockSeconds: intSetting(env, 'PIN_LOCK_SECONDS', 300, 1, 86400),
-    ingestMaxQueuedResults: intSetting(env, 'INGEST_MAX_QUEUED_RESULTS', 500_000, 1, 10_000_000),
-    allowedOrigins: originsSetting(env, 'ALLOWED_ORIGINS'),
-    corsOrigins: originsSetting(env, 'CORS_ORIGINS'),
-    registration: registrationSetting(env),
+    databaseUrl: s.DATABASE_URL,
+    clickhouseUrl: s.CLICKHOUSE_URL,
+    jwtSecret: resolveJwtSecret(s, dataDir),
+    jwtTtlSeconds: s.JWT_TTL_SECONDS,
+    logLevel: s.LOG_LEVEL,
+    localAgent: s.NW_LOCAL_AGENT,
+    trustedProxies: s.TRUSTED_PROXIES,
+    pinMaxAttempts: s.PIN_MAX_ATTEMPTS,
+    pinMaxAttemptsPerAgent: pinAttemptsPerAgent(s),
+    pinLockSeconds: s.PIN_LOCK_SECONDS,
+    ingestMaxQueuedResults: s.INGEST_MAX_QUEUED_RESULTS,
+    allowedOrigins: s.ALLOWED_ORIGINS,
+    corsOrigins: s.CORS_ORIGINS,
+    registration: s.REGISTRATION,
     login: {
-      maxFailuresPerAccount: intSetting(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
-      maxFailuresPerSource: intSetting(env, 'LOGIN_SOURCE_MAX_FAILURES', 20, 1, 100_000),
-      lockSeconds: intSetting(env, 'LOGIN_LOCK_SECONDS', 900, 1, 86400),
+      maxFailuresPerAccount: s.LOGIN_MAX_FAILURES,
+      maxFailuresPerSource: s.LOGIN_SOURCE_MAX_FAILURES,
+      lockSeconds: s.LOGIN_LOCK_SECONDS,
     },
-    lookups: loadLookupSettings(env),
-    agentApi: loadAgentApiSettings(env),
+    lookups: loadLookupSettings(s),
+    agentApi: loadAgentApiSettings(s),
   };
 }

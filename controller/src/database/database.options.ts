@@ -6,6 +6,7 @@ import { InitialSchema1763856000000 } from './migrations/1763856000000-InitialSc
 import { ViewerRole1764460800000 } from './migrations/1764460800000-ViewerRole';
 import { AuthSessions1764547200000 } from './migrations/1764547200000-AuthSessions';
 import { withTransactionGate } from './pglite-transactions';
+import { TypeOrmLogger } from './typeorm.logger';
 
 export const MIGRATIONS = [InitialSchema1763856000000, ViewerRole1764460800000, AuthSessions1764547200000];
 
@@ -32,7 +33,8 @@ export function buildDataSourceOptions(
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: ['error' as const],
+    logging: ['error' as const, 'warn' as const, 'migration' as const],
+    logger: new TypeOrmLogger(),
   };
   if (config.databaseUrl) {
     return { ...common, url: config.databaseUrl, extra: { max: 10 } };

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { localAgentProbes } from '@netwatcher/shared';
 import { writeFileAtomicSync } from '@netwatcher/shared/node';
@@ -10,7 +9,7 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProbesService } from '../probes/probes.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
-import { agentHasPsk, LocalAgentState, readLocalAgentState, writeLocalAgentState } from './local-agent.state';
+import { adminCredentialsFile, agentHasPsk, LocalAgentState, readLocalAgentState, writeLocalAgentState } from './local-agent.state';
 
 export const LOCAL_ADMIN_EMAIL = 'admin@netwatcher.local';
 const LOOPBACK = '127.0.0.1';
@@ -39,7 +38,7 @@ export class LocalAgentProvisioner {
   ) {}
 
   credentialsFile(): string {
-    return join(this.config.dataDir, 'admin-credentials.txt');
+    return adminCredentialsFile(this.config.dataDir);
   }
 
   async provision(): Promise<Provisioned> {

@@ -10,6 +10,11 @@ export interface LocalAgentState {
   agentId: number;
 }
 
+/** Where the first start writes the local administrator's e-mail and password. */
+export function adminCredentialsFile(dataDir: string): string {
+  return join(dataDir, 'admin-credentials.txt');
+}
+
 export function localAgentDir(dataDir: string): string {
   return join(dataDir, 'local-agent');
 }

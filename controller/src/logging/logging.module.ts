@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { ShutdownLogger } from './shutdown.logger';
+
+@Module({ providers: [ShutdownLogger] })
+export class LoggingModule {}
