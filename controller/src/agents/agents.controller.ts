@@ -1,7 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { controllerBaseUrl, installCommand } from '../agent-release/controller-url';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { idParam } from '../common/id-param';
 import { ListResponse, PageQueryDto } from '../common/pagination';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
 import { AgentReportsService, AgentReportView } from './agent-reports.service';
 import { AgentView } from './agent.view';
 import { AgentsService, CreatedAgent, Heartbeat } from './agents.service';
@@ -15,6 +19,7 @@ export class AgentsController {
   constructor(
     private readonly agents: AgentsService,
     private readonly reports: AgentReportsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -23,8 +28,16 @@ export class AgentsController {
   }
 
   @Post()
-  create(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Body() dto: CreateAgentDto): Promise<CreatedAgent> {
-    return this.agents.create(user.id, ws, dto);
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Req() req: Request,
+    @Param('id', WS) ws: number,
+    @Body() dto: CreateAgentDto,
+  ): Promise<CreatedAgent & { install_command: string }> {
+    // Checked first: a Host that cannot go into a shell command must not leave an agent behind.
+    const base = controllerBaseUrl(req, this.config.agentRelease.publicUrl);
+    const created = await this.agents.create(user.id, ws, dto);
+    return { ...created, install_command: installCommand(base, ws, created.agent.id, created.pin) };
   }
 
   @Get(':agentID')

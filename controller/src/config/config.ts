@@ -31,6 +31,19 @@ export interface AppConfig {
    */
   ingestMaxQueuedResults: number;
   lookups: LookupSettings;
+  agentRelease: AgentReleaseSettings;
+}
+
+/** The single-executable agent the controller serves, signs and announces (agent-release/). */
+export interface AgentReleaseSettings {
+  /** Folder written by `npm run release:agent` (binary, manifest.json). */
+  releaseDir: string;
+  /** Ed25519 private key (PKCS#8 PEM) signing releases: operator-supplied, or generated in DATA_DIR. */
+  signingKeyFile: string;
+  /** True when the operator supplied the key: then it is never generated. */
+  signingKeySupplied: boolean;
+  /** Base URL agents and installers should use, when the Host of a request is not it (proxies). */
+  publicUrl?: string;
 }
 
 /** GeoIP, OUI, WHOIS and the combined lookup (controller/src/lookups, /agent/api). */
@@ -138,6 +151,17 @@ function loadLookupSettings(env: Env): LookupSettings {
   };
 }
 
+function loadAgentReleaseSettings(env: Env, dataDir: string): AgentReleaseSettings {
+  const suppliedKey = fileSetting(env, 'AGENT_SIGNING_KEY_FILE');
+  const publicUrl = urlSetting(env, 'PUBLIC_URL', ['http:', 'https:']);
+  return {
+    releaseDir: resolve(process.cwd(), env.AGENT_RELEASE_DIR || './release'),
+    signingKeyFile: suppliedKey ?? join(dataDir, 'agent-signing-key.pem'),
+    signingKeySupplied: suppliedKey !== undefined,
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+  };
+}
+
 function urlSetting(env: Env, name: string, protocols: string[]): string | undefined {
   const raw = env[name];
   if (!raw) return undefined;
@@ -192,5 +216,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     pinLockSeconds: intSetting(env, 'PIN_LOCK_SECONDS', 300, 1, 86400),
     ingestMaxQueuedResults: intSetting(env, 'INGEST_MAX_QUEUED_RESULTS', 500_000, 1, 10_000_000),
     lookups: loadLookupSettings(env),
+    agentRelease: loadAgentReleaseSettings(env, dataDir),
   };
 }

@@ -8,10 +8,11 @@ import { ProbeEntity } from '../probes/probe.entity';
 import { MemberEntity } from '../workspaces/member.entity';
 import { WorkspaceEntity } from '../workspaces/workspace.entity';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-InitialSchema';
+import { AgentUpdatePolicies1764400000000 } from './migrations/1764400000000-AgentUpdatePolicies';
 import { withTransactionGate } from './pglite-transactions';
 
 export const ENTITIES = [UserEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity];
-export const MIGRATIONS = [InitialSchema1763856000000];
+export const MIGRATIONS = [InitialSchema1763856000000, AgentUpdatePolicies1764400000000];
 
 export type StorageMode = 'postgres' | 'pglite';
 
