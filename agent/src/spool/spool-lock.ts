@@ -57,3 +57,15 @@ async function release(name: string, lockPath: string): Promise<void> {
   await unlink(lockPath).catch(() => undefined);
   await new Promise<void>((resolve) => held.server.close(() => resolve()));
 }
+
+/** True while a live agent holds the lock of this spool directory (`status` asks; nothing is written). */
+export async function isSpoolLocked(lockPath: string): Promise<boolean> {
+  const name = await spoolLockName(lockPath).catch(() => null);
+  if (name === null) return false;
+  if (heldHere.has(name)) return true;
+  const probe = createServer();
+  return new Promise<boolean>((resolve, reject) => {
+    probe.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(true) : reject(e)));
+    probe.listen({ path: name, exclusive: true }, () => probe.close(() => resolve(false)));
+  });
+}
