@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerEnrollCommand } from './commands/enroll.command';
 import { registerProbeCommand } from './commands/probe.command';
 import { registerRunCommand } from './commands/run.command';
+import { registerStatusCommand } from './commands/status.command';
 import { AgentExit, EXIT_CODES_HELP, ExitCode } from './exit-codes';
 import { AGENT_VERSION } from './version';
 
@@ -20,6 +22,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .exitOverride();
   registerRunCommand(program, setExit);
   registerProbeCommand(program, setExit);
+  registerEnrollCommand(program, setExit);
+  registerStatusCommand(program, setExit);
   return program;
 }
 

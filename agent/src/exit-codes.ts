@@ -14,6 +14,8 @@ export const ExitCode = {
   AuthFailed: 4,
   /** Too many wrong PINs: the controller locked enrollment for a while (HTTP 429). */
   PinLocked: 5,
+  /** A self-update was tried (installed or rolled back): restart to run the right binary. */
+  Updated: 75,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -34,4 +36,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   2  usage or configuration error
   3  agent deleted on the controller (HTTP 410 / refusal "gone"): do not restart
   4  authentication failed: wrong, expired or used PIN, or PSK refused
-  5  PIN locked after too many wrong attempts (Retry-After is printed)`;
+  5  PIN locked after too many wrong attempts (Retry-After is printed)
+  75 self-update tried (installed, or rolled back): restart it (the systemd unit does)`;

@@ -9,7 +9,7 @@ import { ProbeDataModule } from './probe-data/probe-data.module';
 import { ProbeResultsModule } from './probe-results/probe-results.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { LocalAgentModule } from './local-agent/local-agent.module';
-import { LoggingModule } from './logging/logging.module';
+import { AgentReleaseModule } from './agent-release/agent-release.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -26,5 +26,5 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   ProbeDataModule,
   RealtimeModule,
   LocalAgentModule,
-  LoggingModule,
+  AgentReleaseModule,
 ];

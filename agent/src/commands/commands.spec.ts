@@ -19,7 +19,7 @@ describe('command help', () => {
     for (const env of ['NW_CONTROLLER_URL', 'NW_WORKSPACE_ID', 'NW_AGENT_ID', 'NW_PIN', 'NW_CONFIG', 'NW_DATA_DIR', 'NW_LOG_LEVEL', 'NW_SPOOL_MAX']) {
       expect(help).toContain(env);
     }
-    expect(help).toContain('/etc/netwatcher/agent.json');
+    expect(help).toContain('/etc/netwatcher-agent/agent.json');
     expect(help).toContain('~/.config/netwatcher/agent.json');
     expect(help).toContain('flag > environment variable > config file');
     for (const code of ['0  clean stop', '2  usage', '3  agent deleted', '4  authentication failed', '5  PIN locked']) expect(help).toContain(code);

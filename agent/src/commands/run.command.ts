@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runAction } from '../actions/run.action';
 import type { RunFlags } from '../config/agent-config';
-import { SYSTEM_CONFIG_PATH, USER_CONFIG_RELATIVE } from '../config/default-paths';
+import { SYSTEM_CONFIG_PATH, SYSTEM_DATA_DIR, USER_CONFIG_RELATIVE } from '../config/default-paths';
 import { EXIT_CODES_HELP } from '../exit-codes';
 import { DEFAULT_SPOOL_MAX, SPOOL_FILE } from '../spool/spool';
 
@@ -29,7 +29,8 @@ delete the "psk" key (or the file) and run with a new PIN.
 
 Spool: every result is written to <data-dir>/${SPOOL_FILE} before it is sent and stays there
 until the controller acks it, so restarts and outages lose nothing. Default data dir: a "spool"
-folder next to the config file. When full, the oldest results are dropped (logged).
+folder next to the config file (${SYSTEM_DATA_DIR} for ${SYSTEM_CONFIG_PATH}). When full, the
+oldest results are dropped (logged).
 
 Logs are JSON lines (pino) on stderr.
 

@@ -27,7 +27,7 @@ describe('resolveConfigPath', () => {
   it('prefers --config, then NW_CONFIG, then /etc for root and ~/.config otherwise', () => {
     expect(resolveConfigPath({ config: '/a.json' }, { NW_CONFIG: '/b.json' }, true, '/root')).toBe('/a.json');
     expect(resolveConfigPath({}, { NW_CONFIG: '/b.json' }, true, '/root')).toBe('/b.json');
-    expect(resolveConfigPath({}, {}, true, '/root')).toBe('/etc/netwatcher/agent.json');
+    expect(resolveConfigPath({}, {}, true, '/root')).toBe('/etc/netwatcher-agent/agent.json');
     expect(resolveConfigPath({}, {}, false, '/home/op')).toBe('/home/op/.config/netwatcher/agent.json');
   });
 });

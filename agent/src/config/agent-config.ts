@@ -39,6 +39,8 @@ export interface AgentConfig {
   dataDir: string;
   logLevel: LogLevel;
   spoolMax: number;
+  /** Ed25519 public key (PEM) pinned at install; self-updates must be signed by it. */
+  updatePublicKey: string | null;
 }
 
 export const ENV = {
@@ -154,8 +156,15 @@ export function resolveAgentConfig(input: { flags: RunFlags; env: Env; file: Con
   const dataPick = pick('dataDir');
   const dataDir = dataPick ? resolve(String(dataPick.value)) : defaultDataDir(configPath);
 
+  let updatePublicKey: string | null = null;
+  if (file && file.update_public_key !== undefined && file.update_public_key !== null) {
+    if (typeof file.update_public_key !== 'string' || !file.update_public_key.includes('BEGIN PUBLIC KEY')) {
+      problems.push(`${fileSource('update_public_key')}: must be a PEM public key (the controller's /agent/signing-key.pem)`);
+    } else updatePublicKey = file.update_public_key;
+  }
+
   if (problems.length > 0) throw new AgentExit(ExitCode.Usage, `invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return { configPath, controller, workspaceId, agentId, pin, psk, pskIgnored, dataDir, logLevel, spoolMax };
+  return { configPath, controller, workspaceId, agentId, pin, psk, pskIgnored, dataDir, logLevel, spoolMax, updatePublicKey };
 }
 
 function kebab(s: string): string {

@@ -12,6 +12,10 @@ import { Spool } from '../spool/spool';
 import { fetchPublicIp, type AgentCredentials } from '../transport/agent-api';
 import { ControllerConnection } from '../transport/controller-connection';
 import { ResultSender } from '../transport/result-sender';
+import { StatusTracker } from '../status/status-tracker';
+import { runUpdateTrial } from '../update/update-trial';
+import { selfBinaryPath, updateTimings } from '../update/update-settings';
+import { Updater, type PreparedUpdate } from '../update/updater';
 import { AGENT_VERSION } from '../version';
 
 export interface RuntimeDeps {
@@ -33,7 +37,7 @@ async function warnIfConfigReadable(path: string, log: Logger): Promise<void> {
 }
 
 /** Gets a PSK: the one in the config file, or by enrolling with the PIN (and saving it). */
-async function credentials(config: AgentConfig, file: ConfigFileContent | null, deps: RuntimeDeps): Promise<AgentCredentials> {
+export async function credentials(config: AgentConfig, file: ConfigFileContent | null, deps: RuntimeDeps): Promise<AgentCredentials> {
   const base = { controller: config.controller, workspaceId: config.workspaceId, agentId: config.agentId };
   if (config.psk) {
     await warnIfConfigReadable(config.configPath, deps.log);
@@ -77,6 +81,7 @@ export async function runAgent(config: AgentConfig, file: ConfigFileContent | nu
     },
     'netwatcher agent starting',
   );
+  let prepared: PreparedUpdate | null = null;
   // Opened first: the lock stops a second agent on the same directory before it enrolls.
   const spool = await Spool.open(config.dataDir, { log: moduleLogger(log, 'spool'), maxRecords: config.spoolMax });
   try {
@@ -87,18 +92,64 @@ export async function runAgent(config: AgentConfig, file: ConfigFileContent | nu
       if (e instanceof AgentExit && e.exitCode === ExitCode.Ok) return ExitCode.Ok;
       throw e;
     }
-    const exit = await operate(spool, creds, deps);
-    if (exit) throw exit;
-    return ExitCode.Ok;
+    const status = new StatusTracker(
+      config.dataDir,
+      { version: AGENT_VERSION, controller: config.controller, workspace_id: config.workspaceId, agent_id: config.agentId },
+      spool,
+      moduleLogger(log, 'status'),
+    );
+    try {
+      const outcome = await operate(spool, creds, status, { ...deps, config });
+      if (outcome instanceof AgentExit) throw outcome;
+      prepared = outcome;
+    } finally {
+      await status.close();
+    }
   } finally {
     await spool.close();
     log.info({ unacked: spool.size }, 'stopped');
   }
+  const binaryPath = selfBinaryPath();
+  if (!prepared || !binaryPath) return ExitCode.Ok;
+  // The spool is released: the new binary runs on it for its trial, and this process then exits
+  // to be restarted on whichever binary is in place.
+  await runUpdateTrial({
+    update: prepared,
+    currentVersion: AGENT_VERSION,
+    binaryPath,
+    args: process.argv.slice(2),
+    dataDir: config.dataDir,
+    boundMs: updateTimings().trialBoundMs,
+    log: moduleLogger(log, 'update'),
+  });
+  return ExitCode.Updated;
 }
 
-/** Runs probes and streams results until a signal (resolves null) or a final refusal (the exit). */
-async function operate(spool: Spool, creds: AgentCredentials, deps: RuntimeDeps): Promise<AgentExit | null> {
+/**
+ * Runs probes and streams results until a signal (resolves null), a final refusal (the exit) or
+ * a verified update that wants its trial (the update).
+ */
+async function operate(
+  spool: Spool,
+  creds: AgentCredentials,
+  status: StatusTracker,
+  deps: RuntimeDeps & { config: AgentConfig },
+): Promise<AgentExit | PreparedUpdate | null> {
   const { log } = deps;
+  let onUpdate: (update: PreparedUpdate) => void = () => undefined;
+  const updateReady = new Promise<PreparedUpdate>((resolve) => (onUpdate = resolve));
+  const updater = new Updater({
+    creds,
+    currentVersion: AGENT_VERSION,
+    publicKeyPem: deps.config.updatePublicKey,
+    binaryPath: selfBinaryPath(),
+    dataDir: deps.config.dataDir,
+    checkEveryMs: updateTimings().checkEveryMs,
+    log: moduleLogger(log, 'update'),
+    status,
+    signal: deps.signal,
+    onReady: onUpdate,
+  });
   let onFatal: (exit: AgentExit) => void = () => undefined;
   const fatal = new Promise<AgentExit>((resolve) => (onFatal = resolve));
   const stopped = new Promise<null>((resolve) => {
@@ -123,6 +174,7 @@ async function operate(spool: Spool, creds: AgentCredentials, deps: RuntimeDeps)
     // Spool first (durable), then wake the sender: a crash after this line loses nothing.
     onResults: async (results: ProbeResult[]) => {
       await spool.add(results);
+      status.resultsSpooled(results);
       // One debug line per result: lets an operator (and the zero-loss test) trace an id end to end.
       for (const r of results) spoolLog.debug({ result_id: r.id, probe_id: r.probe_id, type: r.type }, 'result spooled');
       sender.pump();
@@ -130,22 +182,31 @@ async function operate(spool: Spool, creds: AgentCredentials, deps: RuntimeDeps)
     log: moduleLogger(log, 'scheduler'),
   });
   const connection: ControllerConnection = new ControllerConnection(creds, AGENT_VERSION, moduleLogger(log, 'connection'), {
-    onConnected: () => sender.onConnected(),
-    onDisconnected: () => sender.onDisconnected(),
+    onConnected: () => {
+      status.connected();
+      sender.onConnected();
+      updater.onConnected();
+    },
+    onDisconnected: () => {
+      status.disconnected();
+      sender.onDisconnected();
+    },
     onProbeSet: (set) => scheduler.apply(set.probes),
-    onAck: (ack) => void sender.onAck(ack),
+    onAck: (ack) => void sender.onAck(ack).then(() => status.acked()),
     onBusy: (retryAfterMs, resultId) => sender.onBusy(retryAfterMs, resultId),
     onFatal,
   });
   connection.start();
 
-  const exit = await Promise.race([fatal, stopped]);
-  log.info('stopping: no new probe runs');
+  const outcome = await Promise.race([fatal, stopped, updateReady]);
+  updater.stop();
+  const exit = outcome instanceof AgentExit ? outcome : null;
+  log.info(outcome && !exit ? 'stopping for the update trial: no new probe runs' : 'stopping: no new probe runs');
   await scheduler.stop(exit ? 1000 : PROBE_GRACE_MS);
   if (connection.connected) {
     sender.pump();
     if (!(await sender.waitIdle(ACK_GRACE_MS))) log.info('some results are not acked yet; they stay in the spool for the next start');
   }
   connection.close();
-  return exit;
+  return outcome;
 }

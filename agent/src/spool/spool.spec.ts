@@ -8,6 +8,7 @@ import pino from 'pino';
 import type { ProbeResult } from '@netwatcher/shared';
 import { AgentExit } from '../exit-codes';
 import { Spool, SPOOL_FILE, SPOOL_LOCK } from './spool';
+import { spoolLockName } from './spool-lock';
 
 function result(n: number): ProbeResult {
   return {
@@ -145,19 +146,40 @@ describe('Spool', () => {
     await s.close();
   });
 
-  it('refuses a directory locked by another live process, takes over a stale lock', async () => {
+  it('refuses a directory whose lock another live process holds, and takes it once that process is killed', async () => {
+    // Another agent: a process listening on the directory's lock socket, then killed with SIGKILL
+    // (no clean-up runs): the kernel frees the lock with the process.
+    const name = Buffer.from(await spoolLockName(join(dir, SPOOL_LOCK))).toString('hex');
+    const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen({ path: Buffer.from('${name}', 'hex').toString() }, () => console.log('held'))`]);
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    writeFileSync(join(dir, SPOOL_LOCK), `${holder.pid}\n`);
+    await expect(Spool.open(dir, { log: silent })).rejects.toThrow(`is in use by another agent (pid ${holder.pid})`);
+    await expect(Spool.open(dir, { log: silent })).rejects.toBeInstanceOf(AgentExit);
+    holder.kill('SIGKILL');
+    await new Promise((r) => holder.once('exit', r));
+    const s = await Spool.open(dir, { log: silent });
+    await s.close();
+    expect(() => statSync(join(dir, SPOOL_LOCK))).toThrow();
+  });
+
+  it('is not kept down by a stale spool.lock, whether its pid is dead or now belongs to another live process', async () => {
     const other = spawn('sleep', ['30']);
     try {
+      // The pid of a crashed agent reused by an unrelated process: the old pid-file lock refused
+      // to start here (exit 2, which systemd does not restart).
       writeFileSync(join(dir, SPOOL_LOCK), `${other.pid}\n`);
-      await expect(Spool.open(dir, { log: silent })).rejects.toBeInstanceOf(AgentExit);
+      const s = await Spool.open(dir, { log: silent });
+      await s.add([result(1)]);
+      await s.close();
     } finally {
       other.kill('SIGKILL');
     }
     await new Promise((r) => other.once('exit', r));
-    const s = await Spool.open(dir, { log: silent }); // the pid is dead now
-    await s.add([result(1)]);
+    writeFileSync(join(dir, SPOOL_LOCK), `${other.pid}\n`); // now a dead pid
+    const s = await Spool.open(dir, { log: silent });
+    expect(s.size).toBe(1);
+    expect(readFileSync(join(dir, SPOOL_LOCK), 'utf8')).toBe(`${process.pid}\n`);
     await s.close();
-    expect(() => statSync(join(dir, SPOOL_LOCK))).toThrow();
   });
 });
 

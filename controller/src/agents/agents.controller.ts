@@ -1,5 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Patch, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { controllerBaseUrl, installCommand } from '../agent-release/controller-url';
 import { ListResponse, PageQueryDto } from '../common/pagination';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { AgentTarget, InAgent, InWorkspace, WorkspaceRoute, WorkspaceTarget } from '../workspaces/workspace-route.decorator';
 import { AgentReportsService, AgentReportView } from './agent-reports.service';
 import { AgentView } from './agent.view';
@@ -11,6 +15,7 @@ export class AgentsController {
   constructor(
     private readonly agents: AgentsService,
     private readonly reports: AgentReportsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -21,8 +26,11 @@ export class AgentsController {
 
   @Post()
   @WorkspaceRoute('USER', 'agents:write')
-  create(@InWorkspace() at: WorkspaceTarget, @Body() dto: CreateAgentDto): Promise<CreatedAgent> {
-    return this.agents.create(at.user.id, at.workspaceId, dto);
+  async create(@InWorkspace() at: WorkspaceTarget, @Req() req: Request, @Body() dto: CreateAgentDto): Promise<CreatedAgent & { install_command: string }> {
+    // Checked first: a Host that cannot go into a shell command must not leave an agent behind.
+    const base = controllerBaseUrl(req, this.config.agentRelease.publicUrl);
+    const created = await this.agents.create(at.user.id, at.workspaceId, dto);
+    return { ...created, install_command: installCommand(base, at.workspaceId, created.agent.id, created.pin) };
   }
 
   @Get(':agentID')

@@ -50,6 +50,19 @@ export interface AppConfig {
   login: LoginSettings;
   lookups: LookupSettings;
   agentApi: AgentApiSettings;
+  agentRelease: AgentReleaseSettings;
+}
+
+/** The single-executable agent the controller serves, signs and announces (agent-release/). */
+export interface AgentReleaseSettings {
+  /** Folder written by `npm run release:agent` (binary, manifest.json). */
+  releaseDir: string;
+  /** Ed25519 private key (PKCS#8 PEM) signing releases: operator-supplied, or generated in DATA_DIR. */
+  signingKeyFile: string;
+  /** True when the operator supplied the key: then it is never generated. */
+  signingKeySupplied: boolean;
+  /** Base URL agents and installers should use, when the Host of a request is not it (proxies). */
+  publicUrl?: string;
 }
 
 /** `invite`: only e-mail addresses with a pending workspace invitation may register. */
@@ -278,6 +291,9 @@ export const settingsSchema = z.object({
   LOGIN_MAX_FAILURES: intVar(5, 1, 1000),
   LOGIN_SOURCE_MAX_FAILURES: intVar(20, 1, 100_000),
   LOGIN_LOCK_SECONDS: intVar(900, 1, 86400),
+  AGENT_RELEASE_DIR: z.string().optional(),
+  AGENT_SIGNING_KEY_FILE: fileVar(),
+  PUBLIC_URL: urlVar(['http:', 'https:'], 'https://netwatcher.example.com'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -308,6 +324,15 @@ function loadLookupSettings(s: Settings): LookupSettings {
 
 function loadAgentApiSettings(s: Settings): AgentApiSettings {
   return { rateLimit: { perMinute: s.AGENT_API_RATE_LIMIT_PER_MINUTE, burst: s.AGENT_API_RATE_LIMIT_BURST } };
+}
+
+function loadAgentReleaseSettings(s: Settings, dataDir: string): AgentReleaseSettings {
+  return {
+    releaseDir: resolve(process.cwd(), s.AGENT_RELEASE_DIR || './release'),
+    signingKeyFile: s.AGENT_SIGNING_KEY_FILE ?? join(dataDir, 'agent-signing-key.pem'),
+    signingKeySupplied: s.AGENT_SIGNING_KEY_FILE !== undefined,
+    publicUrl: s.PUBLIC_URL?.replace(/\/+$/, ''),
+  };
 }
 
 /** Comma-separated browser origins, each normalised to `scheme://host[:port]` as browsers send it. */
@@ -372,26 +397,6 @@ function ensureWritableDir(dataDir: string): void {
   }
 }
 
-/** Comma-separated browser origins, each normalised to `scheme://host[:port]` as browsers send it. */
-function originsSetting(env: Env, name: string): string[] {
-  const entries = (env[name] || '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return entries.map((entry) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(entry);
-    } catch {
-      throw new ConfigError(`${name}: "${entry}" is not an origin like https://panel.example.com`);
-    }
-    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== entry.replace(/\/$/, '')) {
-      throw new ConfigError(`${name}: "${entry}" is not an origin like https://panel.example.com (no path)`);
-    }
-    return parsed.origin;
-  });
-}
-
 /**
  * In embedded mode an operator should not have to invent a secret, but tokens must survive a
  * restart, so a generated secret is kept (0600) inside the data directory.
@@ -437,5 +442,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     lookups: loadLookupSettings(s),
     agentApi: loadAgentApiSettings(s),
+    agentRelease: loadAgentReleaseSettings(s, dataDir),
   };
 }

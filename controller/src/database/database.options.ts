@@ -5,10 +5,11 @@ import type { AppConfig } from '../config/config';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-InitialSchema';
 import { ViewerRole1764460800000 } from './migrations/1764460800000-ViewerRole';
 import { AuthSessions1764547200000 } from './migrations/1764547200000-AuthSessions';
+import { AgentUpdatePolicies1764400000000 } from './migrations/1764400000000-AgentUpdatePolicies';
 import { withTransactionGate } from './pglite-transactions';
 import { TypeOrmLogger } from './typeorm.logger';
 
-export const MIGRATIONS = [InitialSchema1763856000000, ViewerRole1764460800000, AuthSessions1764547200000];
+export const MIGRATIONS = [InitialSchema1763856000000, AgentUpdatePolicies1764400000000, ViewerRole1764460800000, AuthSessions1764547200000];
 
 export type StorageMode = 'postgres' | 'pglite';
 
