@@ -8,6 +8,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { ProbeDataModule } from './probe-data/probe-data.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { LocalAgentModule } from './local-agent/local-agent.module';
+import { PanelWebModule } from './panel-web/panel-web.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -23,4 +24,6 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   ProbeDataModule,
   RealtimeModule,
   LocalAgentModule,
+  // Last: the panel takes only what no API route did.
+  PanelWebModule,
 ];
