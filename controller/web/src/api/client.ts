@@ -49,3 +49,22 @@ export const del = <T>(path: string): Promise<T> => api<T>('DELETE', path);
 export function describe(e: unknown): string {
   return e instanceof Error ? e.message : 'Something went wrong.';
 }
+
+/** The API's largest page. */
+const PAGE = 200;
+
+/**
+ * Every item of a list endpoint: the first page tells the total, the rest are fetched a few at
+ * a time (5,000 agents are 25 pages).
+ */
+export async function listAll<T>(path: string, query: Query = {}): Promise<T[]> {
+  const first = await get<{ data: T[]; total: number }>(path, { ...query, limit: PAGE, offset: 0 });
+  const offsets: number[] = [];
+  for (let o = PAGE; o < first.total; o += PAGE) offsets.push(o);
+  const pages: T[][] = [first.data];
+  for (let i = 0; i < offsets.length; i += 4) {
+    const batch = await Promise.all(offsets.slice(i, i + 4).map((offset) => get<{ data: T[] }>(path, { ...query, limit: PAGE, offset })));
+    pages.push(...batch.map((b) => b.data));
+  }
+  return pages.flat();
+}
