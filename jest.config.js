@@ -31,7 +31,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{shared,controller,agent}/src/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{shared,controller,agent}/src/**/*.spec.ts', '<rootDir>/controller/web/src/**/*.spec.ts'],
     },
     {
       ...common,

@@ -10,6 +10,7 @@ import { ProbeResultsModule } from './probe-results/probe-results.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { LocalAgentModule } from './local-agent/local-agent.module';
 import { AgentReleaseModule } from './agent-release/agent-release.module';
+import { PanelWebModule } from './panel-web/panel-web.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -27,4 +28,6 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   RealtimeModule,
   LocalAgentModule,
   AgentReleaseModule,
+  // Last: the panel takes only what no API route did.
+  PanelWebModule,
 ];

@@ -1,0 +1,236 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
+import { eventually, requireBuild, RunningProcess, startAgentProcess, startControllerProcess, type ControllerProcess } from '../support/processes';
+import { createTestDatabase } from '../support/test-app';
+
+/**
+ * The browser panel in a real Chromium against the built controller and a real agent on
+ * loopback: a newcomer registers, creates a workspace and an agent, enrolls it with the PIN the
+ * page shows, watches its first PING arrive on the chart without a reload, meets a validation
+ * error at the field it names, and a second user who is not a member sees none of it.
+ * Screenshots of each page go to controller/test/artifacts/panel/ (gitignored).
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '..', 'artifacts', 'panel');
+const WEB_DIST = join(__dirname, '..', '..', 'dist', 'web');
+/** Failed API calls the steps cause on purpose (a 400 for a bad probe, 404s for the outsider). */
+const EXPECTED_HTTP_ERRORS = /^Failed to load resource: the server responded with a status of (400|404)/;
+
+describe('browser panel', () => {
+  let controller: ControllerProcess;
+  let dropDb: () => Promise<void>;
+  let agent: RunningProcess | undefined;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  const problems: string[] = [];
+  let wsId = 0;
+  let agentId = 0;
+  let pin = '';
+  let probeUrl = '';
+
+  const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const watchConsole = (p: Page, who: string) => {
+    p.on('console', (m) => {
+      if (m.type() === 'error' && !EXPECTED_HTTP_ERRORS.test(m.text())) problems.push(`${who} console: ${m.text()}`);
+    });
+    p.on('pageerror', (e) => problems.push(`${who} page error: ${e.message}`));
+  };
+
+  beforeAll(async () => {
+    requireBuild();
+    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} is missing: run \`npm run build\` first`);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    selectors.setTestIdAttribute('data-test');
+    dir = mkdtempSync(join(tmpdir(), 'nw-panel-'));
+    const db = await createTestDatabase();
+    dropDb = db.drop;
+    controller = await startControllerProcess({ DATA_DIR: join(dir, 'data'), PORT: '0', DATABASE_URL: db.url, JWT_SECRET: 'panel-test-secret-long-enough' });
+    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    watchConsole(page, 'owner');
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await agent?.stop();
+    await controller?.stop();
+    await dropDb?.();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is served at / next to an unchanged API, with caching headers and a strict CSP', async () => {
+    const html = await fetch(`${controller.url}/`, { headers: { accept: 'text/html' } });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('cache-control')).toBe('no-cache');
+    expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const body = await html.text();
+    expect(body).toContain('<div id="app"></div>');
+    const asset = body.match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
+    expect(asset).toBeDefined();
+    const js = await fetch(`${controller.url}${asset}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+
+    // A panel path a browser reloads gets the app; API clients and API paths keep their answers.
+    const deep = await fetch(`${controller.url}/w/1/agents`, { headers: { accept: 'text/html' } });
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('<div id="app"></div>');
+    const asJson = await fetch(`${controller.url}/w/1/agents`, { headers: { accept: 'application/json' } });
+    expect(asJson.status).toBe(404);
+    const api = await fetch(`${controller.url}/workspaces`, { headers: { accept: 'text/html' } });
+    expect(api.status).toBe(401);
+    expect(await api.json()).toMatchObject({ error: expect.any(String) });
+    expect((await fetch(`${controller.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${controller.url}/assets/missing-file.js`, { headers: { accept: 'text/html' } })).status).toBe(404);
+    // An escape from the build folder is refused like any unknown path.
+    expect((await fetch(`${controller.url}/..%2f..%2fpackage.json`, { headers: { accept: 'text/html' } })).status).toBe(404);
+  });
+
+  it('registers a newcomer and shows an empty workspace list', async () => {
+    await page.goto(`${controller.url}/`);
+    await page.waitForURL(/\/login/);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await shot(page, '01-login');
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await page.getByLabel('E-mail').fill(`owner-${Date.now()}@example.test`);
+    await page.getByLabel('Password').fill('correct-horse-battery');
+    await page.getByRole('button', { name: 'Register', exact: true }).last().click();
+    await page.getByText('You are not a member of any workspace yet').waitFor();
+    // The JWT lives in sessionStorage, never in the address bar.
+    expect(page.url()).not.toMatch(/token|eyJ/);
+    await shot(page, '02-workspaces-empty');
+  });
+
+  it('creates a workspace and an agent, and shows its PIN with the enroll command', async () => {
+    await page.getByLabel('Name').fill('Branch offices');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByText('No agents yet').waitFor();
+    wsId = Number(page.url().match(/\/w\/(\d+)\/agents/)?.[1]);
+    expect(wsId).toBeGreaterThan(0);
+    await page.getByLabel('Name').fill('browser-agent');
+    await page.getByLabel('Location (optional)').fill('Loopback');
+    await page.getByRole('button', { name: 'Add agent' }).click();
+    pin = (await page.getByTestId('pin').textContent()) ?? '';
+    expect(pin).toMatch(/^\d{9}$/);
+    const command = (await page.getByTestId('enroll-command').textContent()) ?? '';
+    agentId = Number(command.match(/--agent (\d+)/)?.[1]);
+    expect(command).toContain(`--controller ${controller.url}`);
+    expect(command).toContain(`--workspace ${wsId} --agent ${agentId} --pin ${pin}`);
+    await page.locator(`[data-agent="${agentId}"]`).getByText('not enrolled yet').waitFor();
+    await shot(page, '03-agent-added');
+  });
+
+  it('creates a PING probe through the form and opens its chart, still empty', async () => {
+    await page.getByRole('link', { name: 'browser-agent' }).first().click();
+    await page.getByRole('link', { name: '+ Add a probe' }).click();
+    await page.getByLabel('Targets').fill('127.0.0.1');
+    await page.getByLabel('Interval (seconds)').fill('5');
+    await page.getByLabel('Timeout (seconds)').fill('5');
+    await page.getByLabel('Count (packets or cycles)').fill('3');
+    await page.getByRole('button', { name: 'Create probe' }).click();
+    await page.getByTestId('chart-empty').waitFor();
+    probeUrl = page.url();
+    expect(probeUrl).toMatch(new RegExp(`/w/${wsId}/agents/${agentId}/probes/\\d+$`));
+  });
+
+  it('shows the first PING result of the enrolled agent on the open chart without a reload', async () => {
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    agent = startAgentProcess({
+      controllerUrl: controller.url,
+      workspaceId: wsId,
+      agentId,
+      pin,
+      configFile: join(dir, 'agent.json'),
+      dataDir: join(dir, 'spool'),
+    });
+    await page.getByTestId('chart-latest').waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.getByTestId('chart-latest').textContent()).toMatch(/\d ms average, 0 % loss/);
+    // uPlot drew the series onto its canvas.
+    expect(await page.locator('[data-test="smoke-chart"] canvas').count()).toBe(1);
+    await page.getByTestId('chart-drawn-ms').waitFor();
+    await shot(page, '04-probe-chart');
+  }, 90_000);
+
+  it('lists the agent as online with its version', async () => {
+    await page.getByRole('link', { name: 'Agents' }).click();
+    const row = page.locator(`[data-agent="${agentId}"]`);
+    await row.locator('.dot.on').waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toMatch(/browser-agent.*Loopback/);
+    await row.getByRole('link', { name: 'browser-agent' }).click();
+    await page.getByText('System (SYSINFO)').waitFor();
+    await eventually(async () => (await page.getByTestId('agent-status').textContent()) === 'online', 30_000, 'agent online on its page');
+    await shot(page, '05-agent');
+    await page.getByRole('link', { name: 'Agents' }).click();
+    await shot(page, '06-agents');
+  }, 60_000);
+
+  it('shows the API validation message at the field it names', async () => {
+    await page.goto(probeUrl);
+    await page.getByRole('link', { name: 'Edit probe' }).click();
+    await page.getByLabel('Interval (seconds)').fill('1');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const fieldError = page.locator('[data-field-error="interval_sec"]');
+    await fieldError.waitFor();
+    expect(await fieldError.textContent()).toMatch(/interval_sec must be a whole number between 5 and 86400 for PING probes/);
+    expect(await page.getByLabel('Interval (seconds)').getAttribute('aria-invalid')).toBe('true');
+    await shot(page, '07-probe-edit-error');
+  });
+
+  it('shows members and the lookup tools', async () => {
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('cell', { name: 'OWNER' }).or(page.getByRole('combobox', { name: /Role of/ })).first().waitFor();
+    await shot(page, '08-members');
+    await page.getByRole('link', { name: 'Lookups' }).click();
+    await page.getByRole('button', { name: 'MAC vendor' }).click();
+    await page.getByLabel('MAC address').fill('00:1C:42:AB:CD:EF');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByTestId('lookup-answer').getByText('Parallels').waitFor();
+    await shot(page, '09-lookups');
+  });
+
+  it('fits a phone-width screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(probeUrl);
+    await page.getByTestId('chart-latest').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await shot(page, '10-probe-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('shows none of it to a second user who is not a member', async () => {
+    const other = await context.newPage();
+    watchConsole(other, 'outsider');
+    await other.goto(`${controller.url}/login`);
+    await other.getByRole('button', { name: 'Register', exact: true }).click();
+    await other.getByLabel('E-mail').fill(`outsider-${Date.now()}@example.test`);
+    await other.getByLabel('Password').fill('correct-horse-battery');
+    await other.getByRole('button', { name: 'Register', exact: true }).last().click();
+    await other.getByText('You are not a member of any workspace yet').waitFor();
+    expect(await other.getByRole('link', { name: 'Branch offices' }).count()).toBe(0);
+    await other.goto(`${controller.url}/w/${wsId}/agents`);
+    await other.getByRole('alert').getByText('workspace not found').waitFor();
+    expect(await other.getByText('browser-agent').count()).toBe(0);
+    await other.goto(probeUrl.replace(/^https?:\/\/[^/]+/, controller.url));
+    await other.getByRole('alert').first().waitFor();
+    expect(await other.locator('[data-test="smoke-chart"]').count()).toBe(0);
+    await shot(other, '11-outsider');
+    await other.close();
+  });
+
+  it('logged no console errors and no page errors', () => {
+    expect(problems).toEqual([]);
+    expect(readdirSync(ARTIFACTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(11);
+  });
+});

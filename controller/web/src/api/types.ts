@@ -1,0 +1,130 @@
+/*
+ * The REST shapes the panel reads, as documented in the README's API section (the controller's
+ * view types). Probe results and socket messages come from the shared protocol package instead.
+ */
+import type { ProbeType } from '@netwatcher/shared';
+
+export type { ProbeType };
+
+export interface List<T> {
+  data: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+}
+
+export interface AuthAnswer {
+  token: string;
+  data: User;
+}
+
+export type WorkspaceRole = 'USER' | 'ADMIN' | 'OWNER';
+
+export interface Workspace {
+  id: number;
+  name: string;
+  description: string;
+  ownerId: number;
+  my_role: WorkspaceRole;
+}
+
+export interface Member {
+  id: number;
+  workspaceId: number;
+  userId: number | null;
+  email: string;
+  name: string;
+  role: WorkspaceRole;
+  status: 'active' | 'pending';
+}
+
+export interface Agent {
+  id: number;
+  workspace_id: number;
+  name: string;
+  description: string;
+  location: string;
+  version: string;
+  last_seen_at: string | null;
+  online: boolean;
+  initialized: boolean;
+}
+
+export interface CreatedAgent {
+  agent: Agent;
+  pin: string;
+  /** Added by the agent packaging work: a ready-made install command, shown when present. */
+  install_command?: string;
+}
+
+export interface Probe {
+  id: number;
+  workspace_id: number;
+  agent_id: number;
+  type: ProbeType;
+  enabled: boolean;
+  interval_sec: number;
+  timeout_sec: number;
+  count: number;
+  duration_sec: number;
+  server: boolean;
+  targets: string[];
+  agent_targets: number[];
+  reverse_of_probe_id: number | null;
+}
+
+/** One bucket of `GET …/probe-data/probes/{id}/chart`. */
+export interface ChartBucket {
+  bucket: string;
+  samples: number;
+  loss_pct: number | null;
+  rtt_min_ms: number | null;
+  rtt_avg_ms: number | null;
+  rtt_max_ms: number | null;
+  rtt_p95_ms: number | null;
+  jitter_ms: number | null;
+  /** Not sent today; the line becomes the true median as soon as the endpoint carries it. */
+  rtt_p50_ms?: number | null;
+}
+
+export interface ChartView {
+  probe_id: number;
+  type: string;
+  from: string;
+  to: string;
+  bucket_seconds: number;
+  source: string;
+  data: ChartBucket[];
+}
+
+export interface StoredResult {
+  id: string;
+  probe_id: number;
+  agent_id: number;
+  type: ProbeType;
+  target: string;
+  created_at: string;
+  payload: unknown;
+}
+
+export interface AgentReport {
+  agent_id: number;
+  reported_at: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface GeoAnswer {
+  ip: string;
+  city?: { name?: string; subdivision?: string };
+  country?: { code?: string; name?: string };
+  asn?: { number?: number; organization?: string };
+  coordinates?: { latitude: number; longitude: number; accuracy_radius?: number };
+  reserved?: { range: string; description: string };
+}

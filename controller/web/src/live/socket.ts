@@ -1,0 +1,74 @@
+import { io, type Socket } from 'socket.io-client';
+import { ref, watch } from 'vue';
+import type { PanelClientToServerEvents, PanelServerToClientEvents, ProbeDataMessage } from '@netwatcher/shared';
+import { session } from '../session';
+
+type PanelSocket = Socket<PanelServerToClientEvents, PanelClientToServerEvents>;
+type Listener = (msg: ProbeDataMessage) => void;
+
+/** Socket.IO path and namespace of the panel feed (see the shared protocol package). */
+const SOCKET_PATH = '/ws';
+const PANEL_NAMESPACE = '/panel';
+
+export type LiveState = 'connecting' | 'live' | 'offline';
+export const liveState = ref<LiveState>('offline');
+
+let socket: PanelSocket | null = null;
+let workspaceId = 0;
+const listeners = new Set<Listener>();
+
+/**
+ * One `/panel` socket per tab, subscribed to the workspace on screen (`probe_id: 0`: every probe,
+ * so agent pages and charts share it). Socket.IO reconnects by itself after a controller restart;
+ * the subscription is renewed on every (re)connect because the server forgets it.
+ */
+function connect(token: string): void {
+  socket = io(PANEL_NAMESPACE, { path: SOCKET_PATH, auth: { token }, transports: ['websocket'] });
+  liveState.value = 'connecting';
+  socket.on('connect', () => {
+    liveState.value = 'live';
+    if (workspaceId) socket?.emit('subscribe', { workspace_id: workspaceId, probe_id: 0 });
+  });
+  socket.on('disconnect', () => {
+    liveState.value = 'connecting';
+  });
+  socket.on('connect_error', () => {
+    liveState.value = 'offline';
+  });
+  socket.on('probe_data', (msg) => {
+    if (msg.workspace_id !== workspaceId) return;
+    for (const l of listeners) l(msg);
+  });
+}
+
+function disconnect(): void {
+  socket?.disconnect();
+  socket = null;
+  liveState.value = 'offline';
+}
+
+/** Follows the session: a socket while signed in, none after. */
+export function startLive(): void {
+  watch(
+    () => session.token,
+    (token) => {
+      disconnect();
+      if (token) connect(token);
+    },
+    { immediate: true },
+  );
+}
+
+/** Receive the workspace's live results; call when the workspace on screen changes. */
+export function watchWorkspace(id: number): void {
+  if (id === workspaceId) return;
+  if (workspaceId && socket?.connected) socket.emit('unsubscribe', { workspace_id: workspaceId, probe_id: 0 });
+  workspaceId = id;
+  if (id && socket?.connected) socket.emit('subscribe', { workspace_id: id, probe_id: 0 });
+}
+
+/** Returns the function that stops listening (call it when the view unmounts). */
+export function onProbeData(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
