@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '@netwatcher/shared/node';
 import { parseHostname } from '../common/hostname';
+import type { AlertSettings } from '../alerts/alert-settings';
 
 /** Every setting the controller reads, validated once at boot. */
 export interface AppConfig {
@@ -31,6 +32,7 @@ export interface AppConfig {
    */
   ingestMaxQueuedResults: number;
   lookups: LookupSettings;
+  alerts: AlertSettings;
 }
 
 /** GeoIP, OUI, WHOIS and the combined lookup (controller/src/lookups, /agent/api). */
@@ -153,6 +155,19 @@ function urlSetting(env: Env, name: string, protocols: string[]): string | undef
   return raw;
 }
 
+function loadAlertSettings(env: Env): AlertSettings {
+  return {
+    webhookAllowPrivileged: boolSetting(env, 'ALERT_WEBHOOK_ALLOW_PRIVILEGED', false),
+    webhookTimeoutMs: intSetting(env, 'ALERT_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    notifyMaxAttempts: intSetting(env, 'ALERT_NOTIFY_MAX_ATTEMPTS', 8, 1, 100),
+    notifyRetryBaseMs: intSetting(env, 'ALERT_NOTIFY_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+    workerIntervalMs: intSetting(env, 'ALERT_WORKER_INTERVAL_MS', 1_000, 10, 600_000),
+    smtpUrl: urlSetting(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    emailFrom: env.ALERT_EMAIL_FROM || 'NetWatcher <netwatcher@localhost>',
+    offlineSweepMs: intSetting(env, 'ALERT_OFFLINE_SWEEP_MS', 30_000, 50, 3_600_000),
+  };
+}
+
 /**
  * In embedded mode an operator should not have to invent a secret, but tokens must survive a
  * restart, so a generated secret is kept (0600) inside the data directory.
@@ -192,5 +207,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     pinLockSeconds: intSetting(env, 'PIN_LOCK_SECONDS', 300, 1, 86400),
     ingestMaxQueuedResults: intSetting(env, 'INGEST_MAX_QUEUED_RESULTS', 500_000, 1, 10_000_000),
     lookups: loadLookupSettings(env),
+    alerts: loadAlertSettings(env),
   };
 }

@@ -8,10 +8,12 @@ import { ProbeEntity } from '../probes/probe.entity';
 import { MemberEntity } from '../workspaces/member.entity';
 import { WorkspaceEntity } from '../workspaces/workspace.entity';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-InitialSchema';
+import { ALERT_ENTITIES } from '../alerts/alert-entities';
+import { Alerts1764400000000 } from '../alerts/migrations/1764400000000-Alerts';
 import { withTransactionGate } from './pglite-transactions';
 
-export const ENTITIES = [UserEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity];
-export const MIGRATIONS = [InitialSchema1763856000000];
+export const ENTITIES = [UserEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES];
+export const MIGRATIONS = [InitialSchema1763856000000, Alerts1764400000000];
 
 export type StorageMode = 'postgres' | 'pglite';
 

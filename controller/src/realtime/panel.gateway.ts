@@ -18,7 +18,8 @@ import { UserEntity } from '../auth/user.entity';
 import { ApiError } from '../common/api-error';
 import { IngestService, NewResult } from '../ingest/ingest.service';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
-import { probeRoom, workspaceRoom } from './rooms';
+import { alertsRoom, probeRoom, workspaceRoom } from './rooms';
+import { AlertChanges } from '../alerts/alert-changes';
 import { errorMessage, refusal } from './socket-errors';
 
 interface PanelSocketData {
@@ -44,11 +45,13 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
   private readonly logger = new Logger(PanelGateway.name);
   @WebSocketServer() private nsp!: PanelNamespace;
   private unsubscribe?: () => void;
+  private unsubscribeAlerts?: () => void;
 
   constructor(
     private readonly jwt: JwtService,
     private readonly access: WorkspaceAccessService,
     private readonly ingest: IngestService,
+    private readonly alerts: AlertChanges,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
   ) {}
 
@@ -60,10 +63,12 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       );
     });
     this.unsubscribe = this.ingest.onNewResults((stored) => this.broadcast(stored));
+    this.unsubscribeAlerts = this.alerts.on((message) => this.nsp.to(alertsRoom(message.workspace_id)).emit(PanelEvents.Alert, message));
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    this.unsubscribeAlerts?.();
   }
 
   handleConnection(socket: PanelSocket): void {
@@ -106,7 +111,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       socket.emit(PanelEvents.Error, errorMessage(event, notFound ? 'not_found' : 'internal_error', notFound ? 'workspace not found' : 'try again later'));
       return;
     }
-    await socket.join(room);
+    await socket.join([room, alertsRoom(workspace_id)]);
     socket.emit(PanelEvents.Subscribed, { workspace_id, probe_id });
   }
 

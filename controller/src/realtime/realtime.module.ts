@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
+import { AlertsModule } from '../alerts/alerts.module';
 import { AuthModule } from '../auth/auth.module';
 import { DatabaseModule } from '../database/database.module';
 import { IngestModule } from '../ingest/ingest.module';
@@ -9,7 +10,7 @@ import { AgentGateway } from './agent.gateway';
 import { PanelGateway } from './panel.gateway';
 
 @Module({
-  imports: [DatabaseModule, AuthModule, AgentsModule, ProbesModule, IngestModule],
+  imports: [DatabaseModule, AuthModule, AgentsModule, ProbesModule, IngestModule, AlertsModule],
   providers: [AgentGateway, PanelGateway, AgentConfigService],
 })
 export class RealtimeModule {}
