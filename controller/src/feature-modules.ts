@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { AlertsModule } from './alerts/alerts.module';
 import { AgentsModule } from './agents/agents.module';
 import { ProbesModule } from './probes/probes.module';
 import { LookupsModule } from './lookups/lookups.module';
@@ -17,6 +18,8 @@ import { PanelWebModule } from './panel-web/panel-web.module';
  * never the app's wiring.
  */
 export const FEATURE_MODULES: Type<unknown>[] = [
+  // First: its GET /workspaces/alerts must be matched before /workspaces/:id.
+  AlertsModule,
   AgentsModule,
   ProbesModule,
   LookupsModule,

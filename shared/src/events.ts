@@ -23,6 +23,7 @@ export const PanelEvents = {
   ProbeData: 'probe_data',
   SpeedtestUpdate: 'speedtest_update',
   NetworkMapUpdate: 'network_map_update',
+  Alert: 'alert',
   Error: 'error_message',
 } as const;
 
@@ -110,11 +111,43 @@ export interface NetworkMapUpdateMessage {
   generated_at: string;
 }
 
+/** An alert as listed by GET /workspaces/alerts (the contract's fields). */
+export interface AlertSummary {
+  id: number;
+  workspace_id: number;
+  rule_id: number | null;
+  probe_id: number | null;
+  agent_id: number | null;
+  probe_type: string | null;
+  probe_name: string | null;
+  probe_target: string | null;
+  agent_name: string | null;
+  metric: string;
+  value: number;
+  threshold: number;
+  severity: string;
+  status: string;
+  fault_at: string | null;
+  triggered_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: number | null;
+  resolved_at: string | null;
+}
+
+/** `alert` on /panel: an alert was created, re-notified, acknowledged or resolved. Sent to members who subscribed to its workspace. */
+export interface AlertChangedMessage {
+  type: 'alert';
+  action: 'created' | 'renotify' | 'acknowledged' | 'resolved';
+  workspace_id: number;
+  alert: AlertSummary;
+}
+
 export interface PanelServerToClientEvents {
   subscribed: (info: { workspace_id: number; probe_id: number }) => void;
   probe_data: (msg: ProbeDataMessage) => void;
   speedtest_update: (msg: SpeedtestUpdateMessage) => void;
   network_map_update: (msg: NetworkMapUpdateMessage) => void;
+  alert: (msg: AlertChangedMessage) => void;
   error_message: (err: SocketErrorMessage) => void;
 }
 

@@ -51,6 +51,25 @@ export interface AppConfig {
   lookups: LookupSettings;
   agentApi: AgentApiSettings;
   agentRelease: AgentReleaseSettings;
+  alerts: AlertSettings;
+}
+
+/** Alert delivery settings (README "Alerts"); part of the validated AppConfig. */
+export interface AlertSettings {
+  /** Let webhooks reach loopback, link-local and cloud-metadata addresses (off: SSRF guard). */
+  webhookAllowPrivileged: boolean;
+  webhookTimeoutMs: number;
+  /** Attempts per notification before it goes to the dead-letter list. */
+  notifyMaxAttempts: number;
+  /** First retry delay; each further one doubles, capped at an hour. */
+  notifyRetryBaseMs: number;
+  /** How often the outbox worker looks for due notifications. */
+  workerIntervalMs: number;
+  /** `smtp://user:pass@host:port` or `smtps://…`; unset: e-mail rules are refused. */
+  smtpUrl?: string;
+  emailFrom: string;
+  /** How often `agent_offline` rules are checked. */
+  offlineSweepMs: number;
 }
 
 /** The single-executable agent the controller serves, signs and announces (agent-release/). */
@@ -294,6 +313,14 @@ export const settingsSchema = z.object({
   AGENT_RELEASE_DIR: z.string().optional(),
   AGENT_SIGNING_KEY_FILE: fileVar(),
   PUBLIC_URL: urlVar(['http:', 'https:'], 'https://netwatcher.example.com'),
+  ALERT_WEBHOOK_ALLOW_PRIVILEGED: boolVar(false),
+  ALERT_WEBHOOK_TIMEOUT_MS: intVar(10_000, 100, 120_000),
+  ALERT_NOTIFY_MAX_ATTEMPTS: intVar(8, 1, 100),
+  ALERT_NOTIFY_RETRY_BASE_MS: intVar(30_000, 10, 3_600_000),
+  ALERT_WORKER_INTERVAL_MS: intVar(1_000, 10, 600_000),
+  SMTP_URL: urlVar(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587'),
+  ALERT_EMAIL_FROM: z.string().max(320).optional(),
+  ALERT_OFFLINE_SWEEP_MS: intVar(30_000, 50, 3_600_000),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -397,6 +424,19 @@ function ensureWritableDir(dataDir: string): void {
   }
 }
 
+function loadAlertSettings(s: Settings): AlertSettings {
+  return {
+    webhookAllowPrivileged: s.ALERT_WEBHOOK_ALLOW_PRIVILEGED,
+    webhookTimeoutMs: s.ALERT_WEBHOOK_TIMEOUT_MS,
+    notifyMaxAttempts: s.ALERT_NOTIFY_MAX_ATTEMPTS,
+    notifyRetryBaseMs: s.ALERT_NOTIFY_RETRY_BASE_MS,
+    workerIntervalMs: s.ALERT_WORKER_INTERVAL_MS,
+    smtpUrl: s.SMTP_URL,
+    emailFrom: s.ALERT_EMAIL_FROM || 'NetWatcher <netwatcher@localhost>',
+    offlineSweepMs: s.ALERT_OFFLINE_SWEEP_MS,
+  };
+}
+
 /**
  * In embedded mode an operator should not have to invent a secret, but tokens must survive a
  * restart, so a generated secret is kept (0600) inside the data directory.
@@ -443,5 +483,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     lookups: loadLookupSettings(s),
     agentApi: loadAgentApiSettings(s),
     agentRelease: loadAgentReleaseSettings(s, dataDir),
+    alerts: loadAlertSettings(s),
   };
 }

@@ -6,10 +6,17 @@ import { InitialSchema1763856000000 } from './migrations/1763856000000-InitialSc
 import { ViewerRole1764460800000 } from './migrations/1764460800000-ViewerRole';
 import { AuthSessions1764547200000 } from './migrations/1764547200000-AuthSessions';
 import { AgentUpdatePolicies1764400000000 } from './migrations/1764400000000-AgentUpdatePolicies';
+import { Alerts1764720000000 } from './migrations/1764720000000-Alerts';
 import { withTransactionGate } from './pglite-transactions';
 import { TypeOrmLogger } from './typeorm.logger';
 
-export const MIGRATIONS = [InitialSchema1763856000000, AgentUpdatePolicies1764400000000, ViewerRole1764460800000, AuthSessions1764547200000];
+export const MIGRATIONS = [
+  InitialSchema1763856000000,
+  AgentUpdatePolicies1764400000000,
+  ViewerRole1764460800000,
+  AuthSessions1764547200000,
+  Alerts1764720000000,
+];
 
 export type StorageMode = 'postgres' | 'pglite';
 

@@ -1,4 +1,4 @@
-import type { ProbeResult } from '@netwatcher/shared';
+import type { AlertChangedMessage, ProbeResult } from '@netwatcher/shared';
 
 /** An agent's probe set changed (created, edited, deleted, copied, or a peer agent went away). */
 export interface ProbeChange {
@@ -48,6 +48,8 @@ export interface DomainEvents {
   'member.changed': MemberChange;
   'workspace.deleted': { workspaceId: number };
   'user.credentials_changed': { userId: number };
+  /** An alert opened, changed status or resolved, as the panel shows it (names included). */
+  'alert.changed': AlertChangedMessage;
 }
 
 export type DomainEventName = keyof DomainEvents;
@@ -64,6 +66,8 @@ export type DomainEventName = keyof DomainEvents;
  * - results.*: stay local. Panels get results through the Socket.IO adapter already, and each
  *   result is evaluated once, by the replica that ingested it.
  * - agent.created: nothing outside this replica needs it (the agent is not connected yet).
+ * - alert.changed: stays local; the panel emit goes through the Socket.IO adapter, which
+ *   reaches every replica's sockets.
  */
 export const CROSSES_REPLICAS: Readonly<Record<DomainEventName, boolean>> = {
   'probe.changed': true,
@@ -74,4 +78,5 @@ export const CROSSES_REPLICAS: Readonly<Record<DomainEventName, boolean>> = {
   'member.changed': true,
   'workspace.deleted': true,
   'user.credentials_changed': true,
+  'alert.changed': false,
 };

@@ -16,7 +16,7 @@ import { ApiError } from '../common/api-error';
 import type { NewResult } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
-import { isWorkspaceDataRoom, probeRoom, userRoom, workspaceRoom } from './rooms';
+import { alertsRoom, isWorkspaceDataRoom, probeRoom, userRoom, workspaceRoom } from './rooms';
 import { errorMessage, refusal } from './socket-errors';
 
 interface PanelSocketData {
@@ -70,6 +70,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     });
     this.unsubscribe.push(
       this.events.on('results.new', (results) => this.broadcast(results)),
+      this.events.on('alert.changed', (message) => void this.nsp.to(alertsRoom(message.workspace_id)).emit(PanelEvents.Alert, message)),
       this.events.on('member.changed', ({ workspaceId, userId }) => (userId === null ? undefined : this.revoke(workspaceId, userId))),
       this.events.on('workspace.deleted', ({ workspaceId }) => this.revoke(workspaceId, null)),
     );
@@ -118,7 +119,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       socket.emit(PanelEvents.Error, errorMessage(event, notFound ? 'not_found' : 'internal_error', notFound ? 'workspace not found' : 'try again later'));
       return;
     }
-    await socket.join(room);
+    await socket.join([room, alertsRoom(workspace_id)]);
     socket.emit(PanelEvents.Subscribed, { workspace_id, probe_id });
   }
 

@@ -6,8 +6,10 @@ export const probeRoom = (workspaceId: number, probeId: number): string => `prob
 export const agentWorkspaceRoom = (workspaceId: number): string => `agent-ws:${workspaceId}`;
 /** Every panel socket of a user, so a change of their access reaches all their tabs. */
 export const userRoom = (userId: number): string => `user:${userId}`;
+/** Every member subscribed to anything of a workspace hears of its alerts here. */
+export const alertsRoom = (workspaceId: number): string => `alerts:${workspaceId}`;
 
-/** Whether a panel room carries data of this workspace (its workspace room or one of its probe rooms). */
+/** Whether a panel room carries data of this workspace (its workspace, alerts or probe rooms). */
 export function isWorkspaceDataRoom(room: string, workspaceId: number): boolean {
-  return room === workspaceRoom(workspaceId) || room.startsWith(`probe:${workspaceId}:`);
+  return room === workspaceRoom(workspaceId) || room === alertsRoom(workspaceId) || room.startsWith(`probe:${workspaceId}:`);
 }

@@ -1,0 +1,62 @@
+import type { MtrHop, ProbeResult } from '@netwatcher/shared';
+
+/**
+ * What a rule can watch, in the units the payloads use (ms, loss 0–100 %). Result metrics are
+ * read from each stored result; `agent_offline` (seconds since the agent was last heard from)
+ * is measured by a periodic sweep instead, as an offline agent sends nothing to evaluate.
+ */
+export const RESULT_METRICS = ['packet_loss', 'latency', 'latency_p95', 'jitter', 'mtr_hop_loss'] as const;
+export const ALERT_METRICS = [...RESULT_METRICS, 'agent_offline'] as const;
+export type ResultMetric = (typeof RESULT_METRICS)[number];
+export type AlertMetric = (typeof ALERT_METRICS)[number];
+
+export function isAlertMetric(value: unknown): value is AlertMetric {
+  return typeof value === 'string' && (ALERT_METRICS as readonly string[]).includes(value);
+}
+
+/** The destination's hop: the last one that answered, else the last listed. */
+function lastHop(hops: readonly MtrHop[]): MtrHop | undefined {
+  return hops[hops.length - 1];
+}
+
+/**
+ * The metric's value in one result, or null when that result does not carry it (a SYSINFO
+ * result has no loss; a PING with every packet lost has no latency). Null never breaches.
+ */
+export function metricValue(metric: ResultMetric, result: ProbeResult): number | null {
+  if (result.type === 'PING') {
+    const p = result.payload;
+    switch (metric) {
+      case 'packet_loss':
+        return p.loss_pct;
+      case 'latency':
+        return p.rtt_avg_ms;
+      case 'latency_p95':
+        return p.rtt_p95_ms;
+      case 'jitter':
+        return p.jitter_ms;
+      case 'mtr_hop_loss':
+        return null;
+    }
+  }
+  if (result.type === 'MTR') {
+    const hops = result.payload.hops;
+    const end = lastHop(hops);
+    switch (metric) {
+      // End to end: what the destination hop saw.
+      case 'packet_loss':
+        return end ? end.loss_pct : null;
+      case 'latency':
+        return end?.avg_ms ?? null;
+      case 'latency_p95':
+      case 'jitter':
+        return null;
+      // The worst answering hop: routers that never answer ("???") are not loss on the path.
+      case 'mtr_hop_loss': {
+        const answering = hops.filter((h) => h.address !== null);
+        return answering.length > 0 ? Math.max(...answering.map((h) => h.loss_pct)) : null;
+      }
+    }
+  }
+  return null;
+}

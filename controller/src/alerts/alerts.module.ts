@@ -1,0 +1,59 @@
+import { Module, OnModuleDestroy, OnModuleInit, Injectable } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DomainEventBus } from '../events/event-bus';
+import { AlertChanges } from './alert-changes';
+import { AlertEvaluator } from './alert-evaluator.service';
+import { AlertLedger } from './alert-ledger.service';
+import { ALERT_ENTITIES } from './alert-entities';
+import { AlertRulesService } from './alert-rules.service';
+import { AlertSubjects } from './alert-subjects';
+import { AlertViews } from './alert-views';
+import { AlertRulesController, AlertsController, MaintenanceWindowsController, NotificationsController } from './alerts.controller';
+import { AlertsService } from './alerts.service';
+import { NotificationSender } from './delivery/notification-sender';
+import { NotificationWorker } from './delivery/notification-worker.service';
+import { MaintenanceWindowsService } from './maintenance-windows.service';
+import { NotificationsService } from './notifications.service';
+import { RuleChanges } from './rule-changes';
+
+/** Feeds every stored result to the evaluator; it runs after the agent's ack, never delaying it. */
+@Injectable()
+class EvaluateNewResults implements OnModuleInit, OnModuleDestroy {
+  private stop?: () => void;
+  constructor(
+    private readonly events: DomainEventBus,
+    private readonly evaluator: AlertEvaluator,
+  ) {}
+  onModuleInit(): void {
+    this.stop = this.events.on('results.stored', (results) => this.evaluator.evaluate(results));
+  }
+  onModuleDestroy(): void {
+    this.stop?.();
+  }
+}
+
+/**
+ * Alert rules, the evaluator on the ingest path, alerts and their history, maintenance windows,
+ * and notification delivery through an outbox. The panel hears of alerts through `alert.changed`.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES)],
+  controllers: [AlertsController, AlertRulesController, NotificationsController, MaintenanceWindowsController],
+  providers: [
+    AlertSubjects,
+    AlertViews,
+    RuleChanges,
+    AlertChanges,
+    AlertLedger,
+    AlertRulesService,
+    AlertsService,
+    AlertEvaluator,
+    EvaluateNewResults,
+    NotificationSender,
+    NotificationWorker,
+    NotificationsService,
+    MaintenanceWindowsService,
+  ],
+  exports: [AlertEvaluator, NotificationWorker],
+})
+export class AlertsModule {}
