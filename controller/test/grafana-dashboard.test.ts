@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProbeResultRow } from '../src/ingest/probe-result.row';
+import type { ProbeResultRow } from '../src/probe-results/probe-result.row';
 import { createClickHouseClient } from '../src/timeseries/clickhouse.client';
 import { migrateClickHouse, splitStatements } from '../src/timeseries/clickhouse.migrator';
 import { CLICKHOUSE_MIGRATIONS_DIR } from '../src/timeseries/timeseries.module';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { GrafanaQueryContext, renderGrafanaSql } from './support/grafana-sql';
-import { chTimeAt, probeResultRow } from './support/probe-result-rows';
+import { chTimeAt, probeResultRow } from './fixtures';
 
 const GRAFANA_DIR = join(__dirname, '..', '..', 'deploy', 'grafana');
 

@@ -2,7 +2,7 @@ import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { createAgent } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http, HttpResult } from './support/http';
-import { probeResultRow } from './support/probe-result-rows';
+import { probeResultRow } from './fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 import { addMember } from './support/workspace-members';
 

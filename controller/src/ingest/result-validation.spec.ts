@@ -4,7 +4,7 @@ import { BatchRefused, isRealInstant, validateBatch } from './result-validation'
 
 function ping(probeId: number, extra: Record<string, unknown> = {}) {
   return {
-    id: randomUUID(),
+    id: randomUUID() as string,
     probe_id: probeId,
     type: 'PING',
     created_at: '2026-01-01T00:00:00.000Z',

@@ -1,4 +1,5 @@
 import type { FindOperator, Repository } from 'typeorm';
+import type { AgentDirectory } from '../agents/agent-directory.service';
 import { DomainEventBus } from '../events/event-bus';
 import type { ProbeEntity } from './probe.entity';
 import { AgentProbeIndex, MISS_RELOAD_INTERVAL_MS } from './agent-probe-index.service';
@@ -9,8 +10,9 @@ class FakeProbes {
   queries = 0;
   /** Agents deleted (or of a deleted workspace): the liveness query leaves them out. */
   dead = new Set<number>();
-  manager = {
-    query: async (_sql: string, [ids]: [number[]]) => ids.filter((id) => !this.dead.has(id)).map((id) => ({ id })),
+  /** What AgentDirectory answers about liveness, from the same rows. */
+  readonly directory = {
+    servingAgentIds: async (ids: readonly number[]) => new Set(ids.filter((id) => !this.dead.has(id))),
   };
   async find(options: { where: { agentId: FindOperator<number[]> } }) {
     this.queries++;
@@ -25,7 +27,7 @@ describe('AgentProbeIndex', () => {
   beforeEach(() => {
     jest.useFakeTimers({ now: 1_000_000, doNotFake: ['setImmediate'] });
     probes = new FakeProbes();
-    index = new AgentProbeIndex(probes as unknown as Repository<ProbeEntity>, new DomainEventBus());
+    index = new AgentProbeIndex(probes as unknown as Repository<ProbeEntity>, probes.directory as unknown as AgentDirectory, new DomainEventBus());
   });
   afterEach(() => jest.useRealTimers());
 

@@ -5,7 +5,7 @@ import { verifyWebhook } from '../../src/alerts/delivery/webhook-signature';
 import { createAgent, db, enroll } from '../support/agents';
 import { createWorkspace, registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
-import { eventually } from '../support/processes';
+import { waitUntil } from '@netwatcher/shared/testing';
 import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSocket, PanelClient, pingResult } from '../support/sockets';
 import { startTestApp, TestApp } from '../support/test-app';
 import { addMember, expectError } from '../support/workspace-members';
@@ -188,17 +188,17 @@ describe('alerts: rules, evaluation on ingest, delivery', () => {
     expect((await outsider.http.get('/workspaces/alerts')).body).toMatchObject({ data: [], total: 0 });
     expect(breaching.ids).toHaveLength(1);
 
-    await eventually(async () => memberSaw.length >= 1, 5000, 'the panel alert event');
+    await waitUntil('the panel alert event', async () => memberSaw.length >= 1, { timeoutMs: 5000 });
     expect(memberSaw[0]).toMatchObject({ type: 'alert', action: 'created', workspace_id: ws, alert: { id: alert.id, status: 'active' } });
 
-    await eventually(async () => hooks.received.length >= 1, 5000, 'the webhook');
+    await waitUntil('the webhook', async () => hooks.received.length >= 1, { timeoutMs: 5000 });
     const hook = hooks.received[0];
     expect(hook.path).toBe('/hook');
     expect(
       verifyWebhook(SECRET, { signature: String(hook.headers['x-signature']), timestamp: String(hook.headers['x-timestamp']) }, hook.body, Math.floor(Date.now() / 1000)),
     ).toBe(true);
     expect(JSON.parse(hook.body)).toMatchObject({ event: 'alert.triggered', rule: { id: rule.body.id }, alert: { id: alert.id, value: 25 } });
-    await eventually(async () => smtp.mails.length >= 1, 5000, 'the e-mail');
+    await waitUntil('the e-mail', async () => smtp.mails.length >= 1, { timeoutMs: 5000 });
     expect(smtp.mails[0]).toMatchObject({ from: 'alerts@netwatcher.test', to: ['oncall@example.test'] });
     expect(smtp.mails[0].data).toContain('[FIRING] critical: High Packet Loss');
 
@@ -209,8 +209,8 @@ describe('alerts: rules, evaluation on ingest, delivery', () => {
     const resolved = await member.http.get(`/workspaces/alerts?status=resolved`);
     expect(resolved.body.data[0]).toMatchObject({ id: alert.id, status: 'resolved' });
     expect((await member.http.get('/workspaces/alerts/count')).body).toEqual({ count: 0 });
-    await eventually(async () => memberSaw.some((m) => m.action === 'resolved'), 5000, 'the resolved panel event');
-    await eventually(async () => hooks.received.some((h) => JSON.parse(h.body).event === 'alert.resolved'), 5000, 'the resolved webhook');
+    await waitUntil('the resolved panel event', async () => memberSaw.some((m) => m.action === 'resolved'), { timeoutMs: 5000 });
+    await waitUntil('the resolved webhook', async () => hooks.received.some((h) => JSON.parse(h.body).event === 'alert.resolved'), { timeoutMs: 5000 });
 
     const history = await member.http.get(`/alerts/${alert.id}/history`);
     expect(history.body.data.map((h: { kind: string; value: number }) => [h.kind, h.value])).toEqual([
@@ -277,16 +277,11 @@ describe('alerts: rules, evaluation on ingest, delivery', () => {
       });
       await post(0);
       const worker = t.app.get(NotificationWorker);
-      const dead = await eventually(
-        async () => {
+      const dead = await waitUntil('the dead-lettered notification', async () => {
           await worker.tick();
           const list = await owner.http.get(`/workspaces/${ws}/notifications?status=dead`);
           return list.body.data.find((n: { rule_id: number }) => n.rule_id === rule.body.id);
-        },
-        10_000,
-        'the dead-lettered notification',
-        50,
-      );
+        }, { timeoutMs: 10_000, everyMs: 50 });
       expect(dead).toMatchObject({ channel: 'webhook', status: 'dead', attempts: 3, last_status: 503, last_error: 'receiver answered 503' });
       expect(JSON.stringify(dead)).not.toContain('never be reflected');
       expect(failing.received).toHaveLength(3);
@@ -297,16 +292,11 @@ describe('alerts: rules, evaluation on ingest, delivery', () => {
       const retried = await owner.http.post(`/workspaces/${ws}/notifications/${dead.id}/retry`);
       expect(retried.body).toMatchObject({ id: dead.id, status: 'pending', attempts: 0 });
       expectError(await owner.http.post(`/workspaces/${ws}/notifications/${dead.id}/retry`), 409, 'not_dead');
-      await eventually(
-        async () => {
+      await waitUntil('the retried notification to be sent', async () => {
           await worker.tick();
           const [row] = await db(t).query(`SELECT status, attempts FROM notification_outbox WHERE id = $1`, [dead.id]);
           return row.status === 'sent' ? row : undefined;
-        },
-        10_000,
-        'the retried notification to be sent',
-        50,
-      );
+        }, { timeoutMs: 10_000, everyMs: 50 });
       expect(failing.received).toHaveLength(4);
       expect(JSON.parse(failing.received[3].body).text).toContain('[FIRING]');
 

@@ -9,7 +9,8 @@ import { createAgent } from '../support/agents';
 import { buildAgentRelease, BINARY, serveRelease, sha256Of, Supervisor } from '../support/agent-release';
 import { createWorkspace, registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
-import { eventually, requireBuild } from '../support/processes';
+import { waitUntil } from '@netwatcher/shared/testing';
+import { requireBuild } from '../support/processes';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -227,15 +228,15 @@ describe('single-executable agent', () => {
       const spool = join(host.root, 'var/lib/netwatcher-agent/spool');
       const agent = new Supervisor(bin, ['run', '--config', configPath, '--data-dir', spool], {}, mkdtempSync(join(work, 'cwd-')));
       try {
-        const stored = await eventually(async () => {
+        const stored = await waitUntil('a PING result stored from the installed agent', async () => {
           const r = await owner.http.get(`/workspaces/${ws}/probe-data/find?probeId=${probe.body.id}&type=PING`);
           return r.body.total >= 1 ? r.body.data[0] : undefined;
-        }, 90_000, 'a PING result stored from the installed agent');
+        }, { timeoutMs: 90_000 });
         expect(stored).toMatchObject({ agent_id: agentId, target: '127.0.0.1', payload: { sent: 2, received: 2 } });
-        const status = await eventually(async () => {
+        const status = await waitUntil('status reporting connected with a PING result', async () => {
           const s = await run(bin, ['status', '--config', configPath, '--data-dir', spool]);
           return s.code === 0 && s.output.includes('PING') ? s.output : undefined;
-        }, 30_000, 'status reporting connected with a PING result');
+        }, { timeoutMs: 30_000 });
         expect(status).toContain('netwatcher-agent 0.1.0: running');
         expect(status).toContain(`controller:   ${t.url} (workspace ${ws}, agent ${agentId})`);
         expect(status).toMatch(/connection: {3}connected since /);
@@ -279,7 +280,7 @@ describe('single-executable agent', () => {
       expect((await new Http(t.url).get('/agent/download/linux-x64.sha256')).body).toContain(v2sha);
       let sup = new Supervisor(bin, args, env, dir);
       try {
-        await eventually(async () => /agent update refused.*signature does not verify with the pinned release key/.test(sup.output()), 60_000, 'the wrong-signature refusal');
+        await waitUntil('the wrong-signature refusal', async () => /agent update refused.*signature does not verify with the pinned release key/.test(sup.output()), { timeoutMs: 60_000 });
         expect(await version()).toBe('0.1.0');
       } finally {
         await sup.stop();
@@ -297,7 +298,7 @@ describe('single-executable agent', () => {
       utimesSync(join(releaseDir, BINARY), 1_700_000_000, 1_700_000_000);
       sup = new Supervisor(bin, args, env, dir);
       try {
-        await eventually(async () => /agent update refused.*the downloaded binary has sha256/.test(sup.output()), 90_000, 'the checksum refusal');
+        await waitUntil('the checksum refusal', async () => /agent update refused.*the downloaded binary has sha256/.test(sup.output()), { timeoutMs: 90_000 });
         expect(sup.starts).toBe(1);
         expect(sha256Of(bin)).toBe(sha256Of(v1));
 
@@ -305,19 +306,19 @@ describe('single-executable agent', () => {
         const broken = join(dir, 'broken');
         writeFileSync(broken, '#!/bin/sh\nif [ "$1" = --version ]; then echo 0.3.0; exit 0; fi\necho "broken build" >&2\nexit 1\n', { mode: 0o755 });
         const brokenSha = serveRelease(releaseDir, broken, '0.3.0');
-        await eventually(async () => /agent update rolled back/.test(sup.output()) && sup.starts === 2, 90_000, 'the rollback and restart');
+        await waitUntil('the rollback and restart', async () => /agent update rolled back/.test(sup.output()) && sup.starts === 2, { timeoutMs: 90_000 });
         expect(sup.output()).toContain('broken build');
         expect(sha256Of(bin)).toBe(sha256Of(v1));
         expect(JSON.parse(readFileSync(join(dataDir, 'update-state.json'), 'utf8'))).toMatchObject({
           last: { from: '0.1.0', to: '0.3.0', state: 'rolled_back', detail: expect.stringContaining('exited') },
           failed: [`0.3.0 ${brokenSha}`],
         });
-        await eventually(async () => runningConnected(dataDir, sup, '0.1.0'), 60_000, 'the old agent back and connected');
+        await waitUntil('the old agent back and connected', async () => runningConnected(dataDir, sup, '0.1.0'), { timeoutMs: 60_000 });
 
         // 4. A good signed release: tried, connects, replaces the binary; the restart runs 0.2.0.
         serveRelease(releaseDir, v2, '0.2.0');
-        await eventually(async () => sup.output().includes('agent updated; restarting on the new binary') && sup.starts === 3, 120_000, 'the update and restart');
-        await eventually(async () => runningConnected(dataDir, sup, '0.2.0'), 60_000, 'the agent running 0.2.0 and connected');
+        await waitUntil('the update and restart', async () => sup.output().includes('agent updated; restarting on the new binary') && sup.starts === 3, { timeoutMs: 120_000 });
+        await waitUntil('the agent running 0.2.0 and connected', async () => runningConnected(dataDir, sup, '0.2.0'), { timeoutMs: 60_000 });
         expect(await version()).toBe('0.2.0');
         expect(sha256Of(bin)).toBe(v2sha);
         expect(sha256Of(`${bin}.previous`)).toBe(sha256Of(v1));

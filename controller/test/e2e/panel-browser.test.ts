@@ -1,8 +1,10 @@
+/// <reference lib="dom" />
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
-import { eventually, requireBuild, RunningProcess, startAgentProcess, startControllerProcess, type ControllerProcess } from '../support/processes';
+import { waitUntil } from '@netwatcher/shared/testing';
+import { requireBuild, RunningProcess, startAgentProcess, startControllerProcess, type ControllerProcess } from '../support/processes';
 import { createTestDatabase } from '../support/test-app';
 
 /**
@@ -170,7 +172,7 @@ describe('browser panel', () => {
     expect(await row.textContent()).toMatch(/browser-agent.*Loopback/);
     await row.getByRole('link', { name: 'browser-agent' }).click();
     await page.getByText('System (SYSINFO)').waitFor();
-    await eventually(async () => (await page.getByTestId('agent-status').textContent()) === 'online', 30_000, 'agent online on its page');
+    await waitUntil('agent online on its page', async () => (await page.getByTestId('agent-status').textContent()) === 'online', { timeoutMs: 30_000 });
     await shot(page, '05-agent');
     await page.getByRole('link', { name: 'Agents' }).click();
     await shot(page, '06-agents');

@@ -85,8 +85,11 @@ export function pingResult(probeId: number, overrides: Partial<ProbeResultInput>
 }
 
 /** Resolves with the first occurrence of `event` that satisfies `matches`. */
+/** Anything with Socket.IO's on/off for one event's payload type. */
+export type EventSource<T> = { on(event: string, fn: (arg: T) => void): unknown; off(event: string, fn: (arg: T) => void): unknown };
+
 export function nextMatching<T>(
-  socket: { on(event: string, fn: (arg: T) => void): unknown; off(event: string, fn: (arg: T) => void): unknown },
+  socket: EventSource<T>,
   event: string,
   matches: (arg: T) => boolean,
   timeoutMs = 5000,
@@ -115,7 +118,7 @@ export function nextMatching<T>(
  */
 export async function panelSentinel(agent: AgentClient, panel: PanelClient, probeId: number): Promise<string> {
   const sentinel = pingResult(probeId);
-  const shown = nextMatching<ProbeDataMessage>(panel, 'probe_data', (m) => m.data.id === sentinel.id);
+  const shown = nextMatching<ProbeDataMessage>(panel as unknown as EventSource<ProbeDataMessage>, 'probe_data', (m) => m.data.id === sentinel.id);
   const acked = nextEvent<ProbePostOk>(agent, 'probe_post_ok');
   agent.emit('probe_post', sentinel as never);
   const ack = await acked;
