@@ -10,7 +10,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { AgentReleaseService } from './agent-release.service';
 import { AgentUpdatePolicyService, type AgentUpdateAnnouncement } from './agent-update-policy.service';
-import { controllerBaseUrl } from './controller-url';
+import { controllerBaseUrl } from '../agents/controller-url';
 import { renderInstallScript } from './install-script';
 
 const TEXT = 'text/plain; charset=utf-8';

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
-import { DatabaseModule } from '../database/database.module';
 import { AgentReleaseController } from './agent-release.controller';
 import { AgentReleaseService } from './agent-release.service';
 import { AgentUpdatePolicyController } from './agent-update-policy.controller';
@@ -13,7 +12,7 @@ import { ReleaseSigner } from './release-signer';
  * per-agent policy (table agent_update_policies).
  */
 @Module({
-  imports: [DatabaseModule, AgentsModule],
+  imports: [AgentsModule],
   controllers: [AgentReleaseController, AgentUpdatePolicyController],
   providers: [ReleaseSigner, AgentReleaseService, AgentUpdatePolicyService],
 })

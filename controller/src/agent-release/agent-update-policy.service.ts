@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AGENT_PLATFORM } from '@netwatcher/shared/node';
 import type { AgentEntity } from '../agents/agent.entity';
-import { findWorkspaceAgent } from '../agents/agent-lookup';
+import { AgentDirectory } from '../agents/agent-directory.service';
 import { ApiError } from '../common/api-error';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { AgentReleaseService } from './agent-release.service';
@@ -45,19 +45,20 @@ export class AgentUpdatePolicyService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly agents: AgentDirectory,
     private readonly access: WorkspaceAccessService,
     private readonly releases: AgentReleaseService,
   ) {}
 
   async get(userId: number, workspaceId: number, agentId: number): Promise<UpdatePolicyView> {
     await this.access.require(userId, workspaceId, 'USER');
-    await findWorkspaceAgent(this.db.manager, workspaceId, agentId);
+    await this.agents.requireAgent(workspaceId, agentId);
     return this.view(agentId, await this.row(agentId));
   }
 
   async set(userId: number, workspaceId: number, agentId: number, dto: UpdatePolicyDto): Promise<UpdatePolicyView> {
     await this.access.require(userId, workspaceId, 'ADMIN');
-    await findWorkspaceAgent(this.db.manager, workspaceId, agentId);
+    await this.agents.requireAgent(workspaceId, agentId);
     if (dto.mode !== 'pinned' && dto.version !== undefined) throw ApiError.badRequest('version is only taken with mode "pinned"', 'version_without_pin');
     const version = dto.mode === 'pinned' ? dto.version! : null;
     await this.db.query(

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Patch, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { controllerBaseUrl, installCommand } from '../agent-release/controller-url';
+import { controllerBaseUrl, installCommand } from './controller-url';
 import { ListResponse, PageQueryDto } from '../common/pagination';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
