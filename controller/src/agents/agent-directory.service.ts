@@ -4,6 +4,14 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { AgentEntity } from './agent.entity';
 import { findWorkspaceAgent, liveAgentIds } from './agent-lookup';
 
+/** What other features may show of an agent. */
+export interface AgentSummary {
+  id: number;
+  name: string;
+  lastSeenAt: Date | null;
+  createdAt: Date;
+}
+
 /**
  * What other features may ask about agents (they never read the agents table themselves).
  * Methods that take an EntityManager run inside the caller's transaction.
@@ -39,6 +47,16 @@ export class AgentDirectory {
       [[...agentIds]],
     );
     return new Set(rows.map((r) => Number(r.id)));
+  }
+
+  /** Name and liveness facts of the workspace's live agents (all, or those of `ids`). */
+  async summaries(workspaceId: number, ids?: readonly number[]): Promise<AgentSummary[]> {
+    if (ids && ids.length === 0) return [];
+    const rows = await this.agents.find({
+      where: { workspaceId, ...(ids ? { id: In([...new Set(ids)]) } : {}) },
+      select: { id: true, name: true, lastSeenAt: true, createdAt: true },
+    });
+    return rows.map((a) => ({ id: a.id, name: a.name, lastSeenAt: a.lastSeenAt, createdAt: a.createdAt }));
   }
 
   /** Which of `ids` are live agents of the workspace. */

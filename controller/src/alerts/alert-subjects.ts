@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
-import { AgentEntity } from '../agents/agent.entity';
-import { ProbeEntity } from '../probes/probe.entity';
+import { AgentDirectory, type AgentSummary } from '../agents/agent-directory.service';
+import { ProbeDirectory } from '../probes/probe-directory.service';
 
 export interface ProbeFacts {
   id: number;
@@ -12,30 +10,28 @@ export interface ProbeFacts {
   targets: string[];
 }
 
-export interface AgentFacts {
-  id: number;
-  name: string;
-  lastSeenAt: Date | null;
-  createdAt: Date;
-}
+export type AgentFacts = AgentSummary;
 
 /**
  * What alerts need to know about probes and agents: that a rule's scope lies inside its
- * workspace, and the names an alert shows. Read-only, always workspace-scoped.
+ * workspace, and the names an alert shows. Read-only, always workspace-scoped, asked of the
+ * tables' owners.
  */
 @Injectable()
 export class AlertSubjects {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    private readonly probeDirectory: ProbeDirectory,
+    private readonly agentDirectory: AgentDirectory,
+  ) {}
 
   async probes(workspaceId: number, ids: readonly number[]): Promise<Map<number, ProbeFacts>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.db.getRepository(ProbeEntity).find({ where: { workspaceId, id: In([...new Set(ids)]) } });
+    const views = await this.probeDirectory.findMany(workspaceId, ids);
     return new Map(
-      rows.map((p) => [
+      views.map((p) => [
         p.id,
         {
           id: p.id,
-          agentId: p.agentId,
+          agentId: p.agent_id,
           type: p.type,
           name: typeof p.labels?.name === 'string' ? p.labels.name : `${p.type} ${p.targets.join(', ')}`.trim(),
           targets: p.targets,
@@ -45,10 +41,7 @@ export class AlertSubjects {
   }
 
   async agents(workspaceId: number, ids?: readonly number[]): Promise<Map<number, AgentFacts>> {
-    if (ids && ids.length === 0) return new Map();
-    const rows = await this.db.getRepository(AgentEntity).find({
-      where: { workspaceId, ...(ids ? { id: In([...new Set(ids)]) } : {}) },
-    });
-    return new Map(rows.map((a) => [a.id, { id: a.id, name: a.name, lastSeenAt: a.lastSeenAt, createdAt: a.createdAt }]));
+    const rows = await this.agentDirectory.summaries(workspaceId, ids);
+    return new Map(rows.map((a) => [a.id, a]));
   }
 }

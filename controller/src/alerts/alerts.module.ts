@@ -1,6 +1,8 @@
 import { Module, OnModuleDestroy, OnModuleInit, Injectable } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentsModule } from '../agents/agents.module';
 import { DomainEventBus } from '../events/event-bus';
+import { ProbesModule } from '../probes/probes.module';
 import { AlertChanges } from './alert-changes';
 import { AlertEvaluator } from './alert-evaluator.service';
 import { AlertLedger } from './alert-ledger.service';
@@ -37,7 +39,7 @@ class EvaluateNewResults implements OnModuleInit, OnModuleDestroy {
  * and notification delivery through an outbox. The panel hears of alerts through `alert.changed`.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), AgentsModule, ProbesModule],
   controllers: [AlertsController, AlertRulesController, NotificationsController, MaintenanceWindowsController],
   providers: [
     AlertSubjects,

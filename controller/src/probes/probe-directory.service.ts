@@ -20,6 +20,13 @@ export class ProbeDirectory {
     return probe ? toProbeView(probe) : null;
   }
 
+  /** Those of `ids` that are probes of the workspace (others are left out). */
+  async findMany(workspaceId: number, ids: readonly number[]): Promise<ProbeView[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.probes.find({ where: { workspaceId, id: In([...new Set(ids)]) } });
+    return rows.map(toProbeView);
+  }
+
   /** One page of the workspace's probes of these types, by id, and how many there are in all. */
   async pageOfTypes(workspaceId: number, types: readonly ProbeType[], page: { limit: number; offset: number }): Promise<[ProbeView[], number]> {
     const [rows, total] = await this.probes.findAndCount({
