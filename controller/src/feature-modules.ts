@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { AlertsModule } from './alerts/alerts.module';
+import { AuditModule } from './audit/audit.module';
 import { AgentsModule } from './agents/agents.module';
 import { ProbesModule } from './probes/probes.module';
 import { LookupsModule } from './lookups/lookups.module';
@@ -31,6 +32,7 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   RealtimeModule,
   LocalAgentModule,
   AgentReleaseModule,
+  AuditModule,
   // Last: the panel takes only what no API route did.
   PanelWebModule,
 ];

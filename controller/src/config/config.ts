@@ -52,6 +52,8 @@ export interface AppConfig {
   agentApi: AgentApiSettings;
   agentRelease: AgentReleaseSettings;
   alerts: AlertSettings;
+  /** Days audit entries are kept (0: forever); each chain's newest entry is always kept. */
+  auditRetentionDays: number;
 }
 
 /** Alert delivery settings (README "Alerts"); part of the validated AppConfig. */
@@ -321,6 +323,7 @@ export const settingsSchema = z.object({
   SMTP_URL: urlVar(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587'),
   ALERT_EMAIL_FROM: z.string().max(320).optional(),
   ALERT_OFFLINE_SWEEP_MS: intVar(30_000, 50, 3_600_000),
+  AUDIT_RETENTION_DAYS: intVar(365, 0, 36_500),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -484,5 +487,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     agentApi: loadAgentApiSettings(s),
     agentRelease: loadAgentReleaseSettings(s, dataDir),
     alerts: loadAlertSettings(s),
+    auditRetentionDays: s.AUDIT_RETENTION_DAYS,
   };
 }
