@@ -106,6 +106,8 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
       members: await db.query('SELECT * FROM workspace_members WHERE workspace_id = $1 ORDER BY id', [wsB]),
       agents: await db.query('SELECT * FROM agents WHERE workspace_id = $1 ORDER BY id', [wsB]),
       probes: await db.query('SELECT * FROM probes WHERE workspace_id = $1 ORDER BY id', [wsB]),
+      // A refused request leaves no trace in B's audit log either.
+      audit: await db.query('SELECT * FROM audit_entries WHERE workspace_id = $1 ORDER BY seq', [wsB]),
     };
   }
 
@@ -142,6 +144,9 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
       ['GET', `${w}/probe-data/probes/${probeB}/similar`],
       ['GET', `${w}/probe-data/probes/${probeB}/chart`],
       ['GET', `${w}/probe-data/overview`],
+      ['GET', `${w}/audit`],
+      ['GET', `${w}/audit?format=csv`],
+      ['GET', `${w}/audit/verify`],
     ];
     const before = await snapshotOfB();
     const answers: string[] = [];
@@ -194,6 +199,17 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
     const writes = writesOf(w, agentB, probeB, memberB, viewerB.id);
     expect(await statuses(viewerB.http, writes)).toEqual(writes.map(([method, path]) => `${method} ${path} → 403`));
     expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it('keeps the audit log to ADMINs of B: a VIEWER gets 403, the owner reads it', async () => {
+    const w = `/workspaces/${wsB}`;
+    const audit: Call[] = [
+      ['GET', `${w}/audit`],
+      ['GET', `${w}/audit?format=csv`],
+      ['GET', `${w}/audit/verify`],
+    ];
+    expect(await statuses(viewerB.http, audit)).toEqual(audit.map(([method, path]) => `${method} ${path} → 403`));
+    expect(await statuses(ownerB.http, audit)).toEqual(audit.map(([method, path]) => `${method} ${path} → 200`));
   });
 
   it('does not list B anywhere A can look', async () => {
