@@ -53,6 +53,20 @@ describe.each<DbMode>(['postgres', 'pglite'])('audit chain on %s', (mode) => {
     expect(verify.body).toEqual({ ok: true, checked: seqs.length, first_seq: 1, last_seq: seqs.length, broken: null });
   });
 
+  it('never deadlocks when different changes of one workspace race (the chain lock is taken last)', async () => {
+    const rules = await Promise.all(
+      [1, 2, 3].map((i) => owner.http.post(`/workspaces/${ws}/alert-rules`, { name: `r${i}`, metric: 'packet_loss', operator: '>', threshold: i })),
+    );
+    const ids = rules.map((r) => r.body.id as number);
+    const answers = await Promise.all([
+      ...ids.map((id) => owner.http.patch(`/workspaces/${ws}/alert-rules/${id}`, { threshold: 50 })),
+      ...ids.map((id) => owner.http.delete(`/workspaces/${ws}/alert-rules/${id}`)),
+      owner.http.patch(`/workspaces/${ws}`, { description: 'racing' }),
+    ]);
+    expect(answers.every((r) => r.status < 500)).toBe(true);
+    expect((await owner.http.get(`/workspaces/${ws}/audit/verify`)).body).toMatchObject({ ok: true, broken: null });
+  });
+
   it('names the first tampered entry, then the first missing one', async () => {
     const entries = await auditOf(owner.http, ws);
     const victim = entries.find((e) => e.seq === 3)!;

@@ -134,9 +134,11 @@ export class AlertRulesService {
     await this.check(rule);
     const { saved, closed } = await this.db.transaction(async (em) => {
       const closed = conditionFingerprint(rule) !== before ? await this.ledger.closeRuleAlerts(em, ruleId, 'rule_changed') : [];
+      const saved = await em.getRepository(AlertRuleEntity).save(rule);
+      // Recorded last: the chain lock is taken after every row lock, never before one.
       const changes = auditDiff(previous, rule, [...AUDITED_FIELDS, 'webhookSecret'], ['webhookSecret']);
       if (Object.keys(changes).length > 0) await this.audit.record({ workspaceId, action: 'alert_rule.updated', target: RULE(ruleId), changes }, em);
-      return { saved: await em.getRepository(AlertRuleEntity).save(rule), closed };
+      return { saved, closed };
     });
     this.announceClosed(closed, saved);
     this.changes.changed(workspaceId);

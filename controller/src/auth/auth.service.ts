@@ -101,8 +101,9 @@ export class AuthService {
     user.passwordHash = await argon2.hash(dto.new_password);
     user.sessionEpoch += 1;
     const saved = await this.users.manager.transaction(async (em) => {
+      const changed = await em.getRepository(UserEntity).save(user);
       await this.audit.record({ workspaceId: null, action: 'auth.password_changed', target: { type: 'user', id: user.id } }, em);
-      return em.getRepository(UserEntity).save(user);
+      return changed;
     });
     this.logger.log({ user_id: user.id }, 'password changed; earlier sessions ended');
     return { token: this.sessions.sign(saved), data: toUserView(saved) };

@@ -104,8 +104,8 @@ export class MembersService {
         const changes = { role: { from: target.role, to: dto.role } };
         target.role = dto.role;
         const saved = await em.getRepository(MemberEntity).save(target);
-        await this.audit.record({ workspaceId, action: 'member.role_changed', target: MEMBER(target.id), changes }, em);
         if (wasOwner) await reassignPrimaryOwner(em, workspace, target.userId);
+        await this.audit.record({ workspaceId, action: 'member.role_changed', target: MEMBER(target.id), changes }, em);
         changed = true;
         return saved;
       },
@@ -184,6 +184,7 @@ export class MembersService {
       me.role = 'ADMIN';
       await em.getRepository(MemberEntity).save([target, me]);
       workspace.ownerId = dto.newOwnerUserId;
+      const saved = await em.getRepository(WorkspaceEntity).save(workspace);
       await this.audit.record(
         {
           workspaceId,
@@ -193,7 +194,7 @@ export class MembersService {
         },
         em,
       );
-      return toWorkspaceView(await em.getRepository(WorkspaceEntity).save(workspace), me.role);
+      return toWorkspaceView(saved, me.role);
     });
     this.logger.log({ workspace_id: workspaceId, from: caller.id, to: dto.newOwnerUserId }, 'ownership transferred');
     void this.events.emit('member.changed', { workspaceId, userId: dto.newOwnerUserId, kind: 'role_changed' });

@@ -104,11 +104,12 @@ export class WorkspacesService {
       if (dto.name !== undefined) workspace.name = dto.name;
       if (dto.description !== undefined) workspace.description = dto.description;
       if (dto.settings !== undefined) workspace.settings = dto.settings;
+      const saved = await em.getRepository(WorkspaceEntity).save(workspace);
       const changes = auditDiff(before, workspace, WORKSPACE_FIELDS);
       if (Object.keys(changes).length > 0) {
         await this.audit.record({ workspaceId, action: 'workspace.updated', target: WORKSPACE(workspaceId), changes }, em);
       }
-      return toWorkspaceView(await em.getRepository(WorkspaceEntity).save(workspace), member.role);
+      return toWorkspaceView(saved, member.role);
     });
   }
 
