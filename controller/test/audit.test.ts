@@ -44,7 +44,9 @@ describe.each<DbMode>(['postgres', 'pglite'])('audit chain on %s', (mode) => {
   });
 
   it('never forks under concurrent changes: seqs stay contiguous and the chain verifies', async () => {
-    const patches = await Promise.all(Array.from({ length: 12 }, (_, i) => owner.http.patch(`/workspaces/${ws}`, { description: `v${i}` })));
+    const patches = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => owner.http.patch(`/workspaces/${ws}`, { description: `v${i}` })),
+    );
     expect(patches.map((r) => r.status)).toEqual(patches.map(() => 200));
     const seqs = (await auditOf(owner.http, ws)).map((e) => e.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
@@ -55,7 +57,14 @@ describe.each<DbMode>(['postgres', 'pglite'])('audit chain on %s', (mode) => {
 
   it('never deadlocks when different changes of one workspace race (the chain lock is taken last)', async () => {
     const rules = await Promise.all(
-      [1, 2, 3].map((i) => owner.http.post(`/workspaces/${ws}/alert-rules`, { name: `r${i}`, metric: 'packet_loss', operator: '>', threshold: i })),
+      [1, 2, 3].map((i) =>
+        owner.http.post(`/workspaces/${ws}/alert-rules`, {
+          name: `r${i}`,
+          metric: 'packet_loss',
+          operator: '>',
+          threshold: i,
+        }),
+      ),
     );
     const ids = rules.map((r) => r.body.id as number);
     const answers = await Promise.all([
@@ -70,9 +79,18 @@ describe.each<DbMode>(['postgres', 'pglite'])('audit chain on %s', (mode) => {
   it('names the first tampered entry, then the first missing one', async () => {
     const entries = await auditOf(owner.http, ws);
     const victim = entries.find((e) => e.seq === 3)!;
-    await db(t).query(`UPDATE audit_entries SET changes = '{"description": {"from": "v1", "to": "forged"}}' WHERE id = $1`, [victim.id]);
+    await db(t).query(
+      `UPDATE audit_entries SET changes = '{"description": {"from": "v1", "to": "forged"}}' WHERE id = $1`,
+      [victim.id],
+    );
     const tampered = await owner.http.get(`/workspaces/${ws}/audit/verify`);
-    expect(tampered.body).toEqual({ ok: false, checked: 3, first_seq: 1, last_seq: 2, broken: { id: victim.id, seq: 3, reason: 'hash_mismatch' } });
+    expect(tampered.body).toEqual({
+      ok: false,
+      checked: 3,
+      first_seq: 1,
+      last_seq: 2,
+      broken: { id: victim.id, seq: 3, reason: 'hash_mismatch' },
+    });
 
     // Deleting the forged entry does not hide it: its successor no longer follows entry 2.
     await db(t).query('DELETE FROM audit_entries WHERE id = $1', [victim.id]);
@@ -103,22 +121,38 @@ describe('audit log', () => {
   });
 
   it('records every change with actor, source address, request id and what changed, and no secret', async () => {
-    const rename = await owner.http.request('PATCH', `/workspaces/${ws}`, { name: 'renamed', settings: { theme: 'dark' } }, { 'x-request-id': 'audit-req-1' });
+    const rename = await owner.http.request(
+      'PATCH',
+      `/workspaces/${ws}`,
+      { name: 'renamed', settings: { theme: 'dark' } },
+      { 'x-request-id': 'audit-req-1' },
+    );
     expect(rename.status).toBe(200);
     const { agent, pin } = await createAgent(owner, ws, { name: 'edge' });
     const psk = await enroll(base, ws, agent.id, pin);
     const reissued = await owner.http.post(`/workspaces/${ws}/agents/${agent.id}/issue-pin`, {});
     await owner.http.patch(`/workspaces/${ws}/agents/${agent.id}`, { location: 'rack 4' });
     await owner.http.request('PUT', `/workspaces/${ws}/agents/${agent.id}/update-policy`, { mode: 'disabled' });
-    const probe = await owner.http.post(`/workspaces/${ws}/agents/${agent.id}/probes`, { type: 'PING', targets: ['192.0.2.1'] });
+    const probe = await owner.http.post(`/workspaces/${ws}/agents/${agent.id}/probes`, {
+      type: 'PING',
+      targets: ['192.0.2.1'],
+    });
     await owner.http.patch(`/workspaces/${ws}/agents/${agent.id}/probes/${probe.body.id}`, { interval_sec: 120 });
     await owner.http.delete(`/workspaces/${ws}/agents/${agent.id}/probes/${probe.body.id}`);
     const rule = await owner.http.post(`/workspaces/${ws}/alert-rules`, {
-      name: 'loss', metric: 'packet_loss', operator: '>', threshold: 5,
-      notify_webhook: true, webhook_url: 'http://127.0.0.1:9/hook', webhook_secret: 'webhook-secret-do-not-log',
+      name: 'loss',
+      metric: 'packet_loss',
+      operator: '>',
+      threshold: 5,
+      notify_webhook: true,
+      webhook_url: 'http://127.0.0.1:9/hook',
+      webhook_secret: 'webhook-secret-do-not-log',
     });
     expect(rule.status).toBe(201);
-    await owner.http.patch(`/workspaces/${ws}/alert-rules/${rule.body.id}`, { threshold: 7, webhook_secret: 'second-secret-do-not-log' });
+    await owner.http.patch(`/workspaces/${ws}/alert-rules/${rule.body.id}`, {
+      threshold: 7,
+      webhook_secret: 'second-secret-do-not-log',
+    });
     await owner.http.delete(`/workspaces/${ws}/alert-rules/${rule.body.id}`);
     await addMember(owner, ws, member, 'USER');
     const memberId = await memberIdOf(owner.http, ws, member.id);
@@ -152,17 +186,32 @@ describe('audit log', () => {
       source_address: expect.stringMatching(/127\.0\.0\.1$/),
       target_type: 'workspace',
       target_id: String(ws),
-      changes: { name: { from: expect.stringMatching(/^audit-/), to: 'renamed' }, settings: { from: {}, to: { theme: 'dark' } } },
+      changes: {
+        name: { from: expect.stringMatching(/^audit-/), to: 'renamed' },
+        settings: { from: {}, to: { theme: 'dark' } },
+      },
     });
-    expect(entries.find((e) => e.action === 'agent.enrolled')).toMatchObject({ actor_user_id: null, target_id: String(agent.id) });
+    expect(entries.find((e) => e.action === 'agent.enrolled')).toMatchObject({
+      actor_user_id: null,
+      target_id: String(agent.id),
+    });
     expect(entries.find((e) => e.action === 'member.joined')!.actor_user_id).toBe(member.id);
-    expect(entries.find((e) => e.action === 'member.role_changed')!.changes).toEqual({ role: { from: 'USER', to: 'ADMIN' } });
+    expect(entries.find((e) => e.action === 'member.role_changed')!.changes).toEqual({
+      role: { from: 'USER', to: 'ADMIN' },
+    });
     expect(entries.find((e) => e.action === 'alert_rule.updated')!.changes).toEqual({
       threshold: { from: 5, to: 7 },
       webhookSecret: { from: '[redacted]', to: '[redacted]' },
     });
     const everything = JSON.stringify(entries);
-    for (const secret of [pin, psk, reissued.body.pin, 'webhook-secret-do-not-log', 'second-secret-do-not-log', owner.token]) {
+    for (const secret of [
+      pin,
+      psk,
+      reissued.body.pin,
+      'webhook-secret-do-not-log',
+      'second-secret-do-not-log',
+      owner.token,
+    ]) {
       expect(everything).not.toContain(secret);
     }
   });
@@ -178,7 +227,9 @@ describe('audit log', () => {
     const ok = await base.post('/auth/login', { email: owner.email, password: 'correct-horse-battery' });
     expect(ok.status).toBe(200);
     expect((await base.post('/auth/login', { email: owner.email, password: 'wrong-password-here' })).status).toBe(401);
-    expect((await base.post('/auth/login', { email: 'nobody@example.test', password: 'whatever-it-is' })).status).toBe(401);
+    expect((await base.post('/auth/login', { email: 'nobody@example.test', password: 'whatever-it-is' })).status).toBe(
+      401,
+    );
 
     const res = await admin.http.get('/audit?action=auth&limit=3');
     expect(res.status).toBe(200);
@@ -208,7 +259,16 @@ describe('audit log', () => {
     expect(future.body.total).toBe(0);
     const past = await owner.http.get(`/workspaces/${ws}/audit?to=2000-01-01T00:00:00Z`);
     expect(past.body.total).toBe(0);
-    for (const bad of ['actor=abc', 'actor=0', 'action=DROP%20TABLE', 'from=0000-01-01T00:00:00Z', 'to=2024-02-30T00:00:00Z', 'format=xml', 'offset=1e20', 'extra=1']) {
+    for (const bad of [
+      'actor=abc',
+      'actor=0',
+      'action=DROP%20TABLE',
+      'from=0000-01-01T00:00:00Z',
+      'to=2024-02-30T00:00:00Z',
+      'format=xml',
+      'offset=1e20',
+      'extra=1',
+    ]) {
       expectError(await owner.http.get(`/workspaces/${ws}/audit?${bad}`), 400);
     }
   });
@@ -220,7 +280,9 @@ describe('audit log', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="audit-workspace-${ws}.csv"`);
     const lines = (res.body as string).trim().split('\r\n');
-    expect(lines[0]).toBe('id,workspace_id,seq,at,actor_user_id,actor_token_id,source_address,request_id,action,target_type,target_id,changes,prev_hash,hash');
+    expect(lines[0]).toBe(
+      'id,workspace_id,seq,at,actor_user_id,actor_token_id,source_address,request_id,action,target_type,target_id,changes,prev_hash,hash',
+    );
     expect(lines).toHaveLength(1 + 3);
     expect(lines[1]).toContain('"workspace.updated"');
     // The changes cell is JSON starting with "{", so it is quoted but not prefixed; a name cell
@@ -253,11 +315,19 @@ describe('audit retention', () => {
 
   it('prunes entries older than AUDIT_RETENTION_DAYS; the kept chain still verifies from its oldest entry', async () => {
     // Entries 1-3 "happened" 40 days ago. Their hashes no longer match, but they are about to go.
-    await db(t).query(`UPDATE audit_entries SET at = at - interval '40 days' WHERE workspace_id = $1 AND seq <= 3`, [ws]);
+    await db(t).query(`UPDATE audit_entries SET at = at - interval '40 days' WHERE workspace_id = $1 AND seq <= 3`, [
+      ws,
+    ]);
     expect(await t.app.get(AuditRetention).prune()).toBeGreaterThanOrEqual(3);
     const kept = (await auditOf(owner.http, ws)).map((e) => e.seq);
     expect(kept).toEqual([6, 5, 4]);
-    expect((await owner.http.get(`/workspaces/${ws}/audit/verify`)).body).toEqual({ ok: true, checked: 3, first_seq: 4, last_seq: 6, broken: null });
+    expect((await owner.http.get(`/workspaces/${ws}/audit/verify`)).body).toEqual({
+      ok: true,
+      checked: 3,
+      first_seq: 4,
+      last_seq: 6,
+      broken: null,
+    });
   });
 
   it('never prunes a chain head, so the next entry still links to it', async () => {

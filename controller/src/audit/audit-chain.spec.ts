@@ -36,8 +36,12 @@ function verify(rows: Array<{ id: string; entry: ChainedEntry; hash: string }>) 
 
 describe('canonicalJson', () => {
   it('sorts keys at every level, so jsonb key reordering does not change the hash', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}');
-    expect(entryHash(chain(1)[0].entry)).toBe(entryHash({ ...chain(1)[0].entry, changes: JSON.parse('{"description":{"to":"d1","from":"d0"}}') }));
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}',
+    );
+    expect(entryHash(chain(1)[0].entry)).toBe(
+      entryHash({ ...chain(1)[0].entry, changes: JSON.parse('{"description":{"to":"d1","from":"d0"}}') }),
+    );
   });
 });
 
@@ -70,7 +74,17 @@ describe('ChainVerifier', () => {
 
 describe('sanitiseChanges', () => {
   it('redacts secret-looking keys whatever the caller passed', () => {
-    expect(sanitiseChanges({ password: 'p', psk: 'k', webhook_secret: { from: 'a', to: 'b' }, pin: '123456', token: 't', name: 'ok', token_id: 3 })).toEqual({
+    expect(
+      sanitiseChanges({
+        password: 'p',
+        psk: 'k',
+        webhook_secret: { from: 'a', to: 'b' },
+        pin: '123456',
+        token: 't',
+        name: 'ok',
+        token_id: 3,
+      }),
+    ).toEqual({
       password: '[redacted]',
       psk: '[redacted]',
       webhook_secret: { from: '[redacted]', to: '[redacted]' },
@@ -82,7 +96,13 @@ describe('sanitiseChanges', () => {
   });
 
   it('keeps only what jsonb can store, and little of it', () => {
-    const out = sanitiseChanges({ nul: 'a\u0000b', lone: 'x\uD800y', pair: '😀', long: 'z'.repeat(2000), list: Array.from({ length: 60 }, (_, i) => i) });
+    const out = sanitiseChanges({
+      nul: 'a\u0000b',
+      lone: 'x\uD800y',
+      pair: '😀',
+      long: 'z'.repeat(2000),
+      list: Array.from({ length: 60 }, (_, i) => i),
+    });
     expect(out.nul).toBe('a\uFFFDb');
     expect(out.lone).toBe('x\uFFFDy');
     expect(out.pair).toBe('😀');

@@ -36,7 +36,9 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 over the entry's content and, through `prev_hash`, over every entry before it. */
 export function entryHash(entry: ChainedEntry): string {
-  return createHash('sha256').update(canonicalJson({ v: 1, ...entry })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ v: 1, ...entry }))
+    .digest('hex');
 }
 
 /** Keys whose values are never recorded, whatever a caller passed: the last line of defence. */

@@ -9,6 +9,7 @@ describe('csvCell', () => {
   });
 
   it('neutralises text a spreadsheet would run as a formula', () => {
-    for (const formula of ['=1+1', '+1', '-2', '@SUM(A1)', '\tx', '\rx']) expect(csvCell(formula).startsWith(`"'`)).toBe(true);
+    for (const formula of ['=1+1', '+1', '-2', '@SUM(A1)', '\tx', '\rx'])
+      expect(csvCell(formula).startsWith(`"'`)).toBe(true);
   });
 });

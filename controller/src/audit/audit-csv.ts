@@ -5,7 +5,8 @@ import { AUDIT_COLUMNS, AuditEntryView } from './audit.view';
  * quote mark so a spreadsheet opening the export never runs an entry's text as a formula.
  */
 export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let text =
+    value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return `"${text.replace(/"/g, '""')}"`;
 }

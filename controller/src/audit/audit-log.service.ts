@@ -46,18 +46,32 @@ export class AuditLogService {
       for (const row of page) {
         const broken = verifier.push(row.id, chainedEntryOf(row), row.hash);
         if (broken) {
-          return { ok: false, checked: verifier.checked, first_seq: verifier.firstSeq, last_seq: verifier.lastSeq, broken: { ...broken, id: Number(broken.id) } };
+          return {
+            ok: false,
+            checked: verifier.checked,
+            first_seq: verifier.firstSeq,
+            last_seq: verifier.lastSeq,
+            broken: { ...broken, id: Number(broken.id) },
+          };
         }
       }
       if (page.length < VERIFY_PAGE) break;
       after = page[page.length - 1].seq;
     }
-    return { ok: true, checked: verifier.checked, first_seq: verifier.firstSeq, last_seq: verifier.lastSeq, broken: null };
+    return {
+      ok: true,
+      checked: verifier.checked,
+      first_seq: verifier.firstSeq,
+      last_seq: verifier.lastSeq,
+      broken: null,
+    };
   }
 
   private filtered(workspaceId: number | null, query: AuditQueryDto): SelectQueryBuilder<AuditEntryEntity> {
     const { from, to } = parseTimeRange(query.from, query.to);
-    const qb = this.entries.createQueryBuilder('e').where('COALESCE(e.workspace_id, 0) = :chain', { chain: chainKey(workspaceId) });
+    const qb = this.entries
+      .createQueryBuilder('e')
+      .where('COALESCE(e.workspace_id, 0) = :chain', { chain: chainKey(workspaceId) });
     if (query.actor !== undefined) qb.andWhere('e.actor_user_id = :actor', { actor: query.actor });
     if (query.action !== undefined) {
       const action = query.action;

@@ -24,7 +24,8 @@ export class AuditRetention implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (this.config.auditRetentionDays === 0) return;
-    const run = (): void => void this.prune().catch((err: unknown) => this.logger.error({ err }, 'audit pruning failed'));
+    const run = (): void =>
+      void this.prune().catch((err: unknown) => this.logger.error({ err }, 'audit pruning failed'));
     run();
     this.timer = setInterval(run, PRUNE_EVERY_MS);
     this.timer.unref();
@@ -50,7 +51,8 @@ export class AuditRetention implements OnApplicationBootstrap, OnModuleDestroy {
        RETURNING e.id`,
       [days],
     );
-    if (removed.length > 0) this.logger.log({ removed: removed.length, retention_days: days }, 'old audit entries pruned');
+    if (removed.length > 0)
+      this.logger.log({ removed: removed.length, retention_days: days }, 'old audit entries pruned');
     return removed.length;
   }
 }

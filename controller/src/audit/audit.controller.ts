@@ -14,7 +14,13 @@ import type { AuditEntryView, AuditVerifyView } from './audit.view';
 type AuditAnswer = ListResponse<AuditEntryView> | string;
 
 /** JSON list, or with `?format=csv` the whole filtered log as a download. */
-async function answer(log: AuditLogService, workspaceId: number | null, query: AuditQueryDto, res: Response, name: string): Promise<AuditAnswer> {
+async function answer(
+  log: AuditLogService,
+  workspaceId: number | null,
+  query: AuditQueryDto,
+  res: Response,
+  name: string,
+): Promise<AuditAnswer> {
   if (query.format !== 'csv') return log.list(workspaceId, query);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
@@ -28,7 +34,11 @@ export class WorkspaceAuditController {
 
   @Get()
   @WorkspaceRoute('ADMIN', 'workspaces:read')
-  list(@InWorkspace() at: WorkspaceTarget, @Query() query: AuditQueryDto, @Res({ passthrough: true }) res: Response): Promise<AuditAnswer> {
+  list(
+    @InWorkspace() at: WorkspaceTarget,
+    @Query() query: AuditQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AuditAnswer> {
     return answer(this.log, at.workspaceId, query, res, `audit-workspace-${at.workspaceId}`);
   }
 
@@ -50,7 +60,11 @@ export class InstanceAuditController {
 
   @Get()
   @RequireScope('admin')
-  async list(@CurrentCaller() caller: Caller, @Query() query: AuditQueryDto, @Res({ passthrough: true }) res: Response): Promise<AuditAnswer> {
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Query() query: AuditQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AuditAnswer> {
     await this.requireInstanceAdmin(caller);
     return answer(this.log, null, query, res, 'audit-instance');
   }

@@ -86,12 +86,17 @@ export function auditDiff<T extends object>(
   const diff: Record<string, { from: unknown; to: unknown }> = {};
   for (const field of fields) {
     if (same(before[field], after[field])) continue;
-    diff[field] = secret.includes(field) ? { from: REDACTED, to: REDACTED } : { from: before[field] ?? null, to: after[field] ?? null };
+    diff[field] = secret.includes(field)
+      ? { from: REDACTED, to: REDACTED }
+      : { from: before[field] ?? null, to: after[field] ?? null };
   }
   return diff;
 }
 
 /** The listed fields of an entity, for a creation or deletion record. */
-export function auditFields<T extends object>(entity: T, fields: readonly (keyof T & string)[]): Record<string, unknown> {
+export function auditFields<T extends object>(
+  entity: T,
+  fields: readonly (keyof T & string)[],
+): Record<string, unknown> {
   return Object.fromEntries(fields.map((f) => [f, entity[f] ?? null]));
 }

@@ -13,19 +13,91 @@ import type { DtoField } from './routes';
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 
 const HOSTILE_STRINGS = [
-  '', ' ', '0', '-1', '+1', '1e0', '1.0', '0x1', ' 1', '1 ', 'NaN', 'Infinity', '-0', '1e20', '1e308',
-  '2147483647', '2147483648', '4294967296', '9223372036854775808', '18446744073709551616', '9'.repeat(400),
-  'null', 'undefined', 'true', '[]', '{}', '\u0000', 'a\u0000b', '\uD800', 'x\uDFFFy', '\uFEFF1', '💥',
-  '../../../etc/passwd', '<script>alert(1)</script>', "' OR 1=1 --", '%', '%00', '%ZZ', '\\', '\n\r\t',
-  '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2024-02-30T00:00:00Z', '2024-13-01T00:00:00Z', '2024-01-01T25:00:00Z',
-  '-62135596800', '99999999999999', 'x'.repeat(5000), '__proto__', 'constructor',
+  '',
+  ' ',
+  '0',
+  '-1',
+  '+1',
+  '1e0',
+  '1.0',
+  '0x1',
+  ' 1',
+  '1 ',
+  'NaN',
+  'Infinity',
+  '-0',
+  '1e20',
+  '1e308',
+  '2147483647',
+  '2147483648',
+  '4294967296',
+  '9223372036854775808',
+  '18446744073709551616',
+  '9'.repeat(400),
+  'null',
+  'undefined',
+  'true',
+  '[]',
+  '{}',
+  '\u0000',
+  'a\u0000b',
+  '\uD800',
+  'x\uDFFFy',
+  '\uFEFF1',
+  '💥',
+  '../../../etc/passwd',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '%',
+  '%00',
+  '%ZZ',
+  '\\',
+  '\n\r\t',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '2024-02-30T00:00:00Z',
+  '2024-13-01T00:00:00Z',
+  '2024-01-01T25:00:00Z',
+  '-62135596800',
+  '99999999999999',
+  'x'.repeat(5000),
+  '__proto__',
+  'constructor',
 ];
 
 /** Values a real client would send, so a request can pass one check and meet the next. */
 const PLAUSIBLE_STRINGS = [
-  '1', '2', '3', '50', '0', 'PING', 'MTR', 'AGENT', 'TRAFFICSIM', 'NETINFO', 'ADMIN', 'USER', 'VIEWER', 'OWNER',
-  '2024-01-01T00:00:00Z', '2030-01-01T00:00:00Z', '1700000000', '192.0.2.1', '2001:db8::1', 'example.com',
-  'true', 'false', 'csv', 'json', 'probe', 'a@b.test', 'auto', 'pinned', '1.0.0', 'packet_loss', '>',
+  '1',
+  '2',
+  '3',
+  '50',
+  '0',
+  'PING',
+  'MTR',
+  'AGENT',
+  'TRAFFICSIM',
+  'NETINFO',
+  'ADMIN',
+  'USER',
+  'VIEWER',
+  'OWNER',
+  '2024-01-01T00:00:00Z',
+  '2030-01-01T00:00:00Z',
+  '1700000000',
+  '192.0.2.1',
+  '2001:db8::1',
+  'example.com',
+  'true',
+  'false',
+  'csv',
+  'json',
+  'probe',
+  'a@b.test',
+  'auto',
+  'pinned',
+  '1.0.0',
+  'packet_loss',
+  '>',
 ];
 
 /** Any UTF-16 code unit, so lone surrogates and control characters appear too. */
@@ -39,14 +111,32 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 );
 
 const hostileNumber = fc.oneof(
-  fc.constantFrom(0, -0, -1, 1, 2, 0.5, -2147483648, 2147483647, 2147483648, 2 ** 53, 2 ** 63, 1e20, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2),
+  fc.constantFrom(
+    0,
+    -0,
+    -1,
+    1,
+    2,
+    0.5,
+    -2147483648,
+    2147483647,
+    2147483648,
+    2 ** 53,
+    2 ** 63,
+    1e20,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER + 2,
+  ),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
 
 /** Every property name any DTO of the app validates, read from class-validator: new DTOs join by themselves. */
 export function dtoFieldNames(): string[] {
-  const storage = getMetadataStorage() as unknown as { validationMetadatas?: Map<unknown, Array<{ propertyName: string }>> };
+  const storage = getMetadataStorage() as unknown as {
+    validationMetadatas?: Map<unknown, Array<{ propertyName: string }>>;
+  };
   const names = new Set<string>();
   for (const list of storage.validationMetadatas?.values() ?? []) for (const m of list) names.add(m.propertyName);
   return [...names].sort();
@@ -110,24 +200,43 @@ export function plausibleValue(field: DtoField, realIds: readonly number[]): fc.
   if (rule('isInt') || bound('min') !== undefined || bound('max') !== undefined) {
     const min = Math.max(bound('min') ?? 0, -1e6);
     const max = Math.min(bound('max') ?? 1000, 2_147_483_647);
-    return fc.oneof(fc.constantFrom(...realIds.filter((id) => id >= min && id <= max), min, max), fc.integer({ min, max }));
+    return fc.oneof(
+      fc.constantFrom(...realIds.filter((id) => id >= min && id <= max), min, max),
+      fc.integer({ min, max }),
+    );
   }
   if (rule('isJsonObject') || rule('isObject')) return fc.constantFrom({}, { site: 'fuzz' });
-  if (rule('isArray')) return fc.array(fc.oneof(fc.constantFrom('192.0.2.1', 'example.com', 'PING'), fc.constantFrom(...realIds)), { maxLength: 3 });
+  if (rule('isArray'))
+    return fc.array(fc.oneof(fc.constantFrom('192.0.2.1', 'example.com', 'PING'), fc.constantFrom(...realIds)), {
+      maxLength: 3,
+    });
   const maxLength = bound('maxLength') ?? rule('length')?.constraints[1];
-  return fc.oneof(fc.constantFrom(...PLAUSIBLE_STRINGS), fc.string({ minLength: 1, maxLength: Math.min(Number(maxLength ?? 20), 20) }));
+  return fc.oneof(
+    fc.constantFrom(...PLAUSIBLE_STRINGS),
+    fc.string({ minLength: 1, maxLength: Math.min(Number(maxLength ?? 20), 20) }),
+  );
 }
 
 /**
  * A request body: mostly the route's own fields (each present or not, a plausible or a hostile
  * value), sometimes with extra keys, sometimes the wrong type altogether or not JSON at all.
  */
-export function hostileBody(routeFields: readonly DtoField[], allFields: readonly string[], realIds: readonly number[]): fc.Arbitrary<unknown | RawBody> {
+export function hostileBody(
+  routeFields: readonly DtoField[],
+  allFields: readonly string[],
+  realIds: readonly number[],
+): fc.Arbitrary<unknown | RawBody> {
   const json = hostileJson(allFields);
-  const valueOf = (f: DtoField) => fc.oneof({ weight: 3, arbitrary: plausibleValue(f, realIds) }, { weight: 1, arbitrary: json });
+  const valueOf = (f: DtoField) =>
+    fc.oneof({ weight: 3, arbitrary: plausibleValue(f, realIds) }, { weight: 1, arbitrary: json });
   const own = fc.record(Object.fromEntries(routeFields.map((f) => [f.name, valueOf(f)])), { requiredKeys: [] });
-  const key = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...allFields) }, { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_KEYS) });
-  const extra = fc.tuple(own, fc.dictionary(key, json, { minKeys: 1, maxKeys: 2 })).map(([mine, more]) => ({ ...more, ...mine }));
+  const key = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...allFields) },
+    { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_KEYS) },
+  );
+  const extra = fc
+    .tuple(own, fc.dictionary(key, json, { minKeys: 1, maxKeys: 2 }))
+    .map(([mine, more]) => ({ ...more, ...mine }));
   return fc.oneof(
     { weight: 6, arbitrary: own },
     { weight: 1, arbitrary: extra },
@@ -137,19 +246,46 @@ export function hostileBody(routeFields: readonly DtoField[], allFields: readonl
 }
 
 export function isRawBody(body: unknown): body is RawBody {
-  return typeof body === 'object' && body !== null && Object.keys(body).length === 1 && typeof (body as RawBody).raw === 'string';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    Object.keys(body).length === 1 &&
+    typeof (body as RawBody).raw === 'string'
+  );
 }
 
 /** A query string: real and hostile parameter names, repeated keys (arrays), malformed escapes. */
-export function hostileQuery(routeFields: readonly DtoField[], allFields: readonly string[], realIds: readonly number[]): fc.Arbitrary<string> {
+export function hostileQuery(
+  routeFields: readonly DtoField[],
+  allFields: readonly string[],
+  realIds: readonly number[],
+): fc.Arbitrary<string> {
   const own = routeFields.map((f) =>
-    fc.tuple(fc.constant(f.name), fc.oneof({ weight: 2, arbitrary: plausibleValue(f, realIds).map(String) }, { weight: 1, arbitrary: hostileString })),
+    fc.tuple(
+      fc.constant(f.name),
+      fc.oneof(
+        { weight: 2, arbitrary: plausibleValue(f, realIds).map(String) },
+        { weight: 1, arbitrary: hostileString },
+      ),
+    ),
   );
-  const name = fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...allFields) }, { weight: 1, arbitrary: hostileString });
+  const name = fc.oneof(
+    { weight: 1, arbitrary: fc.constantFrom(...allFields) },
+    { weight: 1, arbitrary: hostileString },
+  );
   // Mostly the route's own parameters with plausible or hostile values, then strangers.
-  const mine = own.length > 0 ? fc.subarray(own.map((_, i) => i)).chain((picked) => fc.tuple(...picked.map((i) => own[i]))) : fc.constant([]);
-  const value = fc.oneof({ weight: 4, arbitrary: hostileString }, { weight: 1, arbitrary: fc.array(hostileString, { minLength: 2, maxLength: 3 }) });
-  const strangers = fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: fc.dictionary(name, value, { minKeys: 1, maxKeys: 2 }) });
+  const mine =
+    own.length > 0
+      ? fc.subarray(own.map((_, i) => i)).chain((picked) => fc.tuple(...picked.map((i) => own[i])))
+      : fc.constant([]);
+  const value = fc.oneof(
+    { weight: 4, arbitrary: hostileString },
+    { weight: 1, arbitrary: fc.array(hostileString, { minLength: 2, maxLength: 3 }) },
+  );
+  const strangers = fc.oneof(
+    { weight: 3, arbitrary: fc.constant({}) },
+    { weight: 1, arbitrary: fc.dictionary(name, value, { minKeys: 1, maxKeys: 2 }) },
+  );
   const encoded = fc.tuple(mine, strangers).map(([ownParams, strangers]) => {
     const search = new URLSearchParams();
     for (const [k, v] of ownParams as Array<[string, string]>) search.append(k, v);
@@ -157,12 +293,39 @@ export function hostileQuery(routeFields: readonly DtoField[], allFields: readon
     return search.toString();
   });
   // Written without encoding: percent signs that decode to nothing, or to invalid UTF-8.
-  const malformed = fc.constantFrom('limit=%', 'offset=%ZZ', 'q=%ED%A0%80', 'from=%00', 'a[b][c]=1', 'limit[]=1', '%=1');
+  const malformed = fc.constantFrom(
+    'limit=%',
+    'offset=%ZZ',
+    'q=%ED%A0%80',
+    'from=%00',
+    'a[b][c]=1',
+    'limit[]=1',
+    '%=1',
+  );
   return fc.oneof({ weight: 6, arbitrary: encoded }, { weight: 1, arbitrary: malformed });
 }
 
 const hostileSegmentValue = fc.oneof(
-  fc.constantFrom('0', '-1', '+1', '1e0', '1.0', '0x1', 'NaN', '2147483647', '2147483648', '99999999999999999999', '9'.repeat(400), '%20', '%00', '%ED%A0%80', '%', '%ZZ', '..', 'x'),
+  fc.constantFrom(
+    '0',
+    '-1',
+    '+1',
+    '1e0',
+    '1.0',
+    '0x1',
+    'NaN',
+    '2147483647',
+    '2147483648',
+    '99999999999999999999',
+    '9'.repeat(400),
+    '%20',
+    '%00',
+    '%ED%A0%80',
+    '%',
+    '%ZZ',
+    '..',
+    'x',
+  ),
   hostileString.map((s) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, '?'))),
 );
 
@@ -170,10 +333,15 @@ const hostileSegmentValue = fc.oneof(
  * Path parameters: mostly the fixture's real ids (so the body and query reach validation and the
  * service), otherwise one parameter hostile. `real` lacks what must stay hostile (DELETE ids).
  */
-export function hostileSegments(params: readonly string[], real: Record<string, string | undefined>): fc.Arbitrary<Record<string, string>> {
+export function hostileSegments(
+  params: readonly string[],
+  real: Record<string, string | undefined>,
+): fc.Arbitrary<Record<string, string>> {
   const reals = Object.fromEntries(params.map((p) => [p, real[p] ?? '2147483647']));
   const allReal = params.every((p) => real[p] !== undefined);
   if (params.length === 0) return fc.constant({});
   const oneHostile = fc.tuple(fc.constantFrom(...params), hostileSegmentValue).map(([p, v]) => ({ ...reals, [p]: v }));
-  return allReal ? fc.oneof({ weight: 3, arbitrary: fc.constant(reals) }, { weight: 2, arbitrary: oneHostile }) : oneHostile;
+  return allReal
+    ? fc.oneof({ weight: 3, arbitrary: fc.constant(reals) }, { weight: 2, arbitrary: oneHostile })
+    : oneHostile;
 }

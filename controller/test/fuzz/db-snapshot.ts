@@ -19,7 +19,8 @@ export async function snapshotQuery(db: DataSource, alsoIgnore: readonly string[
   return tables
     .map(({ table_name: t }) => {
       const row = `(to_jsonb(x) - ${counters})::text`;
-      const where = t === 'audit_entries' ? `WHERE x.action NOT IN (${AUDITED_REFUSALS.map((a) => `'${a}'`).join(',')})` : '';
+      const where =
+        t === 'audit_entries' ? `WHERE x.action NOT IN (${AUDITED_REFUSALS.map((a) => `'${a}'`).join(',')})` : '';
       return `SELECT '${t}' AS t, count(*)::int AS n, coalesce(sum(hashtextextended(${row}, 0)), 0)::text AS sum FROM "${t}" x ${where}`;
     })
     .join(' UNION ALL ');

@@ -18,7 +18,14 @@ const PASSWORD = 'correct-horse-battery';
  * here on purpose), in the documented error shape: a DNS or WHOIS server that did not answer,
  * no agent release built.
  */
-const UPSTREAM_FAILURES = new Set(['502 dns_failed', '504 dns_timeout', '502 whois_failed', '502 whois_unreachable', '504 whois_timeout', '503 agent_release_unavailable']);
+const UPSTREAM_FAILURES = new Set([
+  '502 dns_failed',
+  '504 dns_timeout',
+  '502 whois_failed',
+  '502 whois_unreachable',
+  '504 whois_timeout',
+  '503 agent_release_unavailable',
+]);
 
 interface FuzzRequest {
   segments: Record<string, string>;
@@ -67,8 +74,16 @@ describe('REST fuzzing', () => {
     const { agent, pin } = await createAgent(owner, ws);
     const psk = await enroll(base, ws, agent.id, pin);
     agentHeaders = { 'X-Workspace-ID': String(ws), 'X-Agent-ID': String(agent.id), 'X-Agent-PSK': psk };
-    const probe = await owner.http.post(`/workspaces/${ws}/agents/${agent.id}/probes`, { type: 'PING', targets: ['192.0.2.1'] });
-    const rule = await owner.http.post(`/workspaces/${ws}/alert-rules`, { name: 'loss', metric: 'packet_loss', operator: '>', threshold: 5 });
+    const probe = await owner.http.post(`/workspaces/${ws}/agents/${agent.id}/probes`, {
+      type: 'PING',
+      targets: ['192.0.2.1'],
+    });
+    const rule = await owner.http.post(`/workspaces/${ws}/alert-rules`, {
+      name: 'loss',
+      metric: 'packet_loss',
+      operator: '>',
+      threshold: 5,
+    });
     const window = await owner.http.post(`/workspaces/${ws}/maintenance-windows`, {
       starts_at: new Date(Date.now() + 3_600_000).toISOString(),
       ends_at: new Date(Date.now() + 7_200_000).toISOString(),
@@ -98,7 +113,10 @@ describe('REST fuzzing', () => {
     const ids = route.method === 'DELETE' ? {} : real;
     return fc.record({
       segments: hostileSegments(route.params, ids),
-      query: fc.oneof({ weight: 1, arbitrary: fc.constant('') }, { weight: 3, arbitrary: hostileQuery(own.query, fields, realIds) }),
+      query: fc.oneof(
+        { weight: 1, arbitrary: fc.constant('') },
+        { weight: 3, arbitrary: hostileQuery(own.query, fields, realIds) },
+      ),
       body: route.method === 'GET' ? fc.constant(undefined) : hostileBody(own.body, fields, realIds),
     });
   }
@@ -107,7 +125,10 @@ describe('REST fuzzing', () => {
     const path = fillPath(route, req.segments) + (req.query ? `?${req.query}` : '');
     const body = req.body === undefined ? undefined : isRawBody(req.body) ? req.body.raw : JSON.stringify(req.body);
     // The agent API takes the agent's credentials; everything else the owner's session.
-    const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(route.path.startsWith('/agent/api') ? agentHeaders : {}) };
+    const headers = {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(route.path.startsWith('/agent/api') ? agentHeaders : {}),
+    };
     return owner.http.request(route.method, path, body, headers);
   }
 
@@ -121,44 +142,64 @@ describe('REST fuzzing', () => {
   it('finds the routes at run time', () => {
     const routes = appRoutes(t.app).map((r) => `${r.method} ${r.path}`);
     expect(routes.length).toBeGreaterThan(40);
-    expect(routes).toEqual(expect.arrayContaining(['POST /auth/login', 'PATCH /workspaces/:id', 'GET /workspaces/:id/audit']));
+    expect(routes).toEqual(
+      expect.arrayContaining(['POST /auth/login', 'PATCH /workspaces/:id', 'GET /workspaces/:id/audit']),
+    );
   });
 
   // One property per route, all in one test: the routes are only known once the app runs.
-  it('answers hostile input on every route with a 2xx or a documented 4xx, and a refusal changes nothing', async () => {
-    const problems: string[] = [];
-    const stats: string[] = [];
-    let before = await snapshot(db, snapshotSql);
-    for (const route of appRoutes(t.app)) {
-      await fc.assert(
-        fc.asyncProperty(request(route), async (req) => {
-          const res = await send(route, req);
-          if (process.env.FUZZ_DEBUG) stats.push(`${route.method} ${route.path} ${res.status} ${(res.body as { code?: string })?.code ?? ''}`);
-          const after = await snapshot(db, snapshotSql);
-          const what = `${route.method} ${fillPath(route, req.segments)}?${req.query} body=${JSON.stringify(req.body)?.slice(0, 300)}`;
-          const upstream = UPSTREAM_FAILURES.has(`${res.status} ${(res.body as { code?: string })?.code}`);
-          if (res.status >= 500 && !upstream) problems.push(`${res.status} for ${what}: ${JSON.stringify(res.body)}`);
-          if (res.status >= 400 && res.status < 500) {
-            const b = res.body as Record<string, unknown>;
-            const documented = typeof b === 'object' && b !== null && typeof b.error === 'string' && typeof b.code === 'string' && typeof b.request_id === 'string';
-            if (!documented) problems.push(`${res.status} without the error shape for ${what}: ${JSON.stringify(res.body)?.slice(0, 200)}`);
-            const changed = changedTables(before, after);
-            if (changed.length > 0) problems.push(`${res.status} changed ${changed.join(', ')} for ${what}`);
-          }
-          before = after;
-          if (res.status < 300 && route.path.startsWith('/auth/')) {
-            await keepSession();
-            before = await snapshot(db, snapshotSql);
-          }
-        }),
-        { seed: FUZZ_SEED, numRuns: RUNS, endOnFailure: true },
-      );
-    }
-    if (process.env.FUZZ_DEBUG) {
-      const counts = new Map<string, number>();
-      for (const s of stats) counts.set(s, (counts.get(s) ?? 0) + 1);
-      console.log([...counts].map(([k, n]) => `${n} × ${k}`).sort((a, b) => a.split(' × ')[1].localeCompare(b.split(' × ')[1])).join('\n'));
-    }
-    expect(problems).toEqual([]);
-  }, Math.max(180_000, RUNS * 20_000));
+  it(
+    'answers hostile input on every route with a 2xx or a documented 4xx, and a refusal changes nothing',
+    async () => {
+      const problems: string[] = [];
+      const stats: string[] = [];
+      let before = await snapshot(db, snapshotSql);
+      for (const route of appRoutes(t.app)) {
+        await fc.assert(
+          fc.asyncProperty(request(route), async (req) => {
+            const res = await send(route, req);
+            if (process.env.FUZZ_DEBUG)
+              stats.push(`${route.method} ${route.path} ${res.status} ${(res.body as { code?: string })?.code ?? ''}`);
+            const after = await snapshot(db, snapshotSql);
+            const what = `${route.method} ${fillPath(route, req.segments)}?${req.query} body=${JSON.stringify(req.body)?.slice(0, 300)}`;
+            const upstream = UPSTREAM_FAILURES.has(`${res.status} ${(res.body as { code?: string })?.code}`);
+            if (res.status >= 500 && !upstream) problems.push(`${res.status} for ${what}: ${JSON.stringify(res.body)}`);
+            if (res.status >= 400 && res.status < 500) {
+              const b = res.body as Record<string, unknown>;
+              const documented =
+                typeof b === 'object' &&
+                b !== null &&
+                typeof b.error === 'string' &&
+                typeof b.code === 'string' &&
+                typeof b.request_id === 'string';
+              if (!documented)
+                problems.push(
+                  `${res.status} without the error shape for ${what}: ${JSON.stringify(res.body)?.slice(0, 200)}`,
+                );
+              const changed = changedTables(before, after);
+              if (changed.length > 0) problems.push(`${res.status} changed ${changed.join(', ')} for ${what}`);
+            }
+            before = after;
+            if (res.status < 300 && route.path.startsWith('/auth/')) {
+              await keepSession();
+              before = await snapshot(db, snapshotSql);
+            }
+          }),
+          { seed: FUZZ_SEED, numRuns: RUNS },
+        );
+      }
+      if (process.env.FUZZ_DEBUG) {
+        const counts = new Map<string, number>();
+        for (const s of stats) counts.set(s, (counts.get(s) ?? 0) + 1);
+        console.log(
+          [...counts]
+            .map(([k, n]) => `${n} × ${k}`)
+            .sort((a, b) => a.split(' × ')[1].localeCompare(b.split(' × ')[1]))
+            .join('\n'),
+        );
+      }
+      expect(problems).toEqual([]);
+    },
+    Math.max(180_000, RUNS * 20_000),
+  );
 });

@@ -24,7 +24,10 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
  * middleware, not a route, and have no input to fuzz beyond the path.)
  */
 export function appRoutes(app: INestApplication): AppRoute[] {
-  const express = app.getHttpAdapter().getInstance() as { router?: { stack: RouterLayer[] }; _router?: { stack: RouterLayer[] } };
+  const express = app.getHttpAdapter().getInstance() as {
+    router?: { stack: RouterLayer[] };
+    _router?: { stack: RouterLayer[] };
+  };
   const stack = (express.router ?? express._router)?.stack ?? [];
   const routes: AppRoute[] = [];
   for (const layer of stack) {
@@ -33,7 +36,11 @@ export function appRoutes(app: INestApplication): AppRoute[] {
       for (const [method, on] of Object.entries(layer.route.methods)) {
         const upper = method.toUpperCase();
         if (!on || !METHODS.has(upper)) continue;
-        routes.push({ method: upper as AppRoute['method'], path, params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]) });
+        routes.push({
+          method: upper as AppRoute['method'],
+          path,
+          params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]),
+        });
       }
     }
   }
@@ -96,9 +103,15 @@ export function routeInputs(app: INestApplication): Map<string, RouteInputs> {
         const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, type, name) ?? {}) as Record<string, { index: number }>;
         const types = (Reflect.getMetadata('design:paramtypes', type.prototype, name) ?? []) as unknown[];
         const of = (kind: RouteParamtypes): DtoField[] =>
-          Object.entries(args).flatMap(([key, { index }]) => (Number(key.split(':')[0]) === kind ? dtoFields(types[index]) : []));
+          Object.entries(args).flatMap(([key, { index }]) =>
+            Number(key.split(':')[0]) === kind ? dtoFields(types[index]) : [],
+          );
         for (const prefix of prefixes)
-          for (const path of [paths].flat()) inputs.set(`${RequestMethod[method]} ${joinPath(prefix, path)}`, { body: of(RouteParamtypes.BODY), query: of(RouteParamtypes.QUERY) });
+          for (const path of [paths].flat())
+            inputs.set(`${RequestMethod[method]} ${joinPath(prefix, path)}`, {
+              body: of(RouteParamtypes.BODY),
+              query: of(RouteParamtypes.QUERY),
+            });
       }
     }
   }

@@ -14,7 +14,16 @@ import { changedTables, snapshot, snapshotQuery } from './db-snapshot';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10);
 
 /** Every event name of the protocol (both directions: a client may send any of them), and strangers. */
-const EVENT_NAMES = [...new Set([...Object.values(AgentEvents), ...Object.values(PanelEvents), 'no_such_event', '__proto__', 'constructor', 'x'.repeat(300)])];
+const EVENT_NAMES = [
+  ...new Set([
+    ...Object.values(AgentEvents),
+    ...Object.values(PanelEvents),
+    'no_such_event',
+    '__proto__',
+    'constructor',
+    'x'.repeat(300),
+  ]),
+];
 
 interface Creds {
   workspaceId: number;
@@ -96,7 +105,7 @@ describe('socket fuzzing', () => {
     expect(controlPanel.connected).toBe(true);
     const config = firstOf(controlAgent, [AgentEvents.ProbeGet]);
     controlAgent.emit(AgentEvents.ProbeGet);
-    expect(((await config).arg as ProbeConfigSet)).toBeDefined();
+    expect((await config).arg as ProbeConfigSet).toBeDefined();
     const subscribed = firstOf(controlPanel, [PanelEvents.Subscribed]);
     controlPanel.emit(PanelEvents.Subscribe, { workspace_id: ws, probe_id: 0 });
     expect((await subscribed).arg).toEqual({ workspace_id: ws, probe_id: 0 });
@@ -108,7 +117,11 @@ describe('socket fuzzing', () => {
    * earlier message of this socket (one socket is read in order). A socket the server dropped
    * (a message over the size limit) is replaced; only the fuzzed socket may be dropped.
    */
-  async function settle(socket: RawSocket, kind: 'agent' | 'panel', again: () => Promise<RawSocket>): Promise<RawSocket> {
+  async function settle(
+    socket: RawSocket,
+    kind: 'agent' | 'panel',
+    again: () => Promise<RawSocket>,
+  ): Promise<RawSocket> {
     if (!socket.connected) return again();
     const answer = firstOf(socket, [kind === 'agent' ? AgentEvents.ProbeGet : PanelEvents.Subscribed, 'disconnect']);
     if (kind === 'agent') socket.emit(AgentEvents.ProbeGet);
@@ -119,7 +132,10 @@ describe('socket fuzzing', () => {
   async function storedResults(): Promise<{ fuzzProbe: number; others: number }> {
     const rows = await t.app
       .get(TimeSeriesStore)
-      .query<{ mine: string; others: string }>('SELECT countIf(probe_id = {p:UInt32}) AS mine, countIf(probe_id != {p:UInt32}) AS others FROM probe_results FINAL', { p: fuzzProbe });
+      .query<{ mine: string; others: string }>(
+        'SELECT countIf(probe_id = {p:UInt32}) AS mine, countIf(probe_id != {p:UInt32}) AS others FROM probe_results FINAL',
+        { p: fuzzProbe },
+      );
     return { fuzzProbe: Number(rows[0].mine), others: Number(rows[0].others) };
   }
 
@@ -130,7 +146,12 @@ describe('socket fuzzing', () => {
     ws = (await createWorkspace(owner, 'socket-fuzz')).id;
     control = await enrolledAgent();
     fuzzed = await enrolledAgent();
-    fuzzProbe = (await owner.http.post(`/workspaces/${ws}/agents/${fuzzed.agentId}/probes`, { type: 'PING', targets: ['127.0.0.1'] })).body.id;
+    fuzzProbe = (
+      await owner.http.post(`/workspaces/${ws}/agents/${fuzzed.agentId}/probes`, {
+        type: 'PING',
+        targets: ['127.0.0.1'],
+      })
+    ).body.id;
     controlAgent = await newAgentSocket(control);
     controlPanel = await newPanelSocket();
     // Presence (last seen) and a well-formed `version` report are writes an agent may cause.
@@ -146,7 +167,12 @@ describe('socket fuzzing', () => {
     const fields = dtoFieldNames();
     const deep = JSON.parse('['.repeat(3000) + ']'.repeat(3000)) as unknown;
     const payloads = fc.oneof(
-      { weight: 8, arbitrary: fc.array(hostileJson([...fields, 'workspace_id', 'probe_id', 'version', 'id', 'type', 'payload']), { maxLength: 3 }) },
+      {
+        weight: 8,
+        arbitrary: fc.array(hostileJson([...fields, 'workspace_id', 'probe_id', 'version', 'id', 'type', 'payload']), {
+          maxLength: 3,
+        }),
+      },
       { weight: 1, arbitrary: fc.constantFrom([deep], ['y'.repeat(1_100_000)], [], [undefined]) },
     );
     let agent = await newAgentSocket(fuzzed);
@@ -190,7 +216,19 @@ describe('socket fuzzing', () => {
     const outcomes = new Set<'stored' | 'refused'>();
     const storedOthers = (await storedResults()).others;
     // A real result of the fuzzed agent's probe with some fields replaced by hostile values.
-    const fieldPaths = ['id', 'probe_id', 'type', 'created_at', 'target', 'payload', 'payload.sent', 'payload.loss_pct', 'payload.rtts_ms', 'payload.rtt_avg_ms', 'extra'];
+    const fieldPaths = [
+      'id',
+      'probe_id',
+      'type',
+      'created_at',
+      'target',
+      'payload',
+      'payload.sent',
+      'payload.loss_pct',
+      'payload.rtts_ms',
+      'payload.rtt_avg_ms',
+      'extra',
+    ];
     const hostileResult = fc
       .tuple(
         fc.oneof(fc.constant([]), fc.subarray(fieldPaths, { minLength: 1, maxLength: 3 })),
@@ -201,7 +239,8 @@ describe('socket fuzzing', () => {
         const result = pingResult(fuzzProbe, { id }) as unknown as Record<string, Record<string, unknown>>;
         paths.forEach((path, i) => {
           const [head, tail] = path.split('.');
-          if (tail && typeof result[head] === 'object' && result[head] !== null) result[head][tail] = values[i] as never;
+          if (tail && typeof result[head] === 'object' && result[head] !== null)
+            result[head][tail] = values[i] as never;
           else (result as Record<string, unknown>)[head] = values[i];
         });
         return result;

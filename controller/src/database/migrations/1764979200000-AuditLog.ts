@@ -26,7 +26,9 @@ export class AuditLog1764979200000 implements MigrationInterface {
         prev_hash char(64) NOT NULL,
         hash char(64) NOT NULL
       )`);
-    await q.query(`CREATE UNIQUE INDEX audit_entries_chain_seq_idx ON audit_entries ((COALESCE(workspace_id, 0)), seq)`);
+    await q.query(
+      `CREATE UNIQUE INDEX audit_entries_chain_seq_idx ON audit_entries ((COALESCE(workspace_id, 0)), seq)`,
+    );
     await q.query(`CREATE INDEX audit_entries_at_idx ON audit_entries (at)`);
   }
 
