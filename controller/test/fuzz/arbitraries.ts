@@ -345,3 +345,21 @@ export function hostileSegments(
     ? fc.oneof({ weight: 3, arbitrary: fc.constant(reals) }, { weight: 2, arbitrary: oneHostile })
     : oneHostile;
 }
+
+/** Body headers: mostly JSON, sometimes a type or an encoding the body parsers must refuse cleanly. */
+export const bodyHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  { weight: 8, arbitrary: fc.constant({ 'content-type': 'application/json' }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<Record<string, string>>(
+      {},
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'content-type': 'application/json; charset=utf-16' },
+      { 'content-type': 'application/json; charset=latin1' },
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      { 'content-type': 'application/json', 'content-encoding': 'br, zstd' },
+      { 'content-type': 'multipart/form-data; boundary=x' },
+    ),
+  },
+);

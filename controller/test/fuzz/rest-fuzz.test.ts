@@ -5,7 +5,15 @@ import { createWorkspace, registerUser, TestUser } from '../support/factories';
 import { Http, HttpResult } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { addMember, memberIdOf } from '../support/workspace-members';
-import { dtoFieldNames, FUZZ_SEED, hostileBody, hostileQuery, hostileSegments, isRawBody } from './arbitraries';
+import {
+  bodyHeaders,
+  dtoFieldNames,
+  FUZZ_SEED,
+  hostileBody,
+  hostileQuery,
+  hostileSegments,
+  isRawBody,
+} from './arbitraries';
 import { changedTables, snapshot, snapshotQuery } from './db-snapshot';
 import { AppRoute, appRoutes, fillPath, RouteInputs, routeInputs } from './routes';
 
@@ -31,6 +39,7 @@ interface FuzzRequest {
   segments: Record<string, string>;
   query: string;
   body: unknown;
+  headers: Record<string, string>;
 }
 
 /**
@@ -122,6 +131,7 @@ describe('REST fuzzing', () => {
         { weight: 3, arbitrary: hostileQuery(own.query, fields, realIds) },
       ),
       body: route.method === 'GET' ? fc.constant(undefined) : hostileBody(own.body, fields, realIds),
+      headers: bodyHeaders,
     });
   }
 
@@ -130,7 +140,7 @@ describe('REST fuzzing', () => {
     const body = req.body === undefined ? undefined : isRawBody(req.body) ? req.body.raw : JSON.stringify(req.body);
     // The agent API takes the agent's credentials; everything else the owner's session.
     const headers = {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : req.headers),
       ...(route.path.startsWith('/agent/api') ? agentHeaders : {}),
     };
     return owner.http.request(route.method, path, body, headers);
