@@ -103,9 +103,18 @@ const PLAUSIBLE_STRINGS = [
 /** Any UTF-16 code unit, so lone surrogates and control characters appear too. */
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
 
+/** What PostgreSQL, validators, logs and URLs choke on, to be slipped into otherwise good text. */
+const POISON = ['\u0000', '\uD800', '\uDFFF', '\n', '\r\n', '%', "'", '"', '\\', '\u202E', '\uFFFF'];
+
+/** A plausible value with one poisonous character inside: passes a type check, may fail deeper. */
+const poisoned: fc.Arbitrary<string> = fc
+  .tuple(fc.constantFrom(...PLAUSIBLE_STRINGS), fc.constantFrom(...POISON), fc.nat())
+  .map(([text, poison, at]) => text.slice(0, at % (text.length + 1)) + poison + text.slice(at % (text.length + 1)));
+
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
+  { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
   { weight: 3, arbitrary: fc.constantFrom(...PLAUSIBLE_STRINGS) },
+  { weight: 3, arbitrary: poisoned },
   { weight: 1, arbitrary: fc.string({ unit: codeUnit, maxLength: 24 }) },
   { weight: 1, arbitrary: fc.string({ maxLength: 300 }) },
 );
@@ -228,7 +237,11 @@ export function hostileBody(
 ): fc.Arbitrary<unknown | RawBody> {
   const json = hostileJson(allFields);
   const valueOf = (f: DtoField) =>
-    fc.oneof({ weight: 3, arbitrary: plausibleValue(f, realIds) }, { weight: 1, arbitrary: json });
+    fc.oneof(
+      { weight: 3, arbitrary: plausibleValue(f, realIds) },
+      { weight: 1, arbitrary: poisoned },
+      { weight: 1, arbitrary: json },
+    );
   const own = fc.record(Object.fromEntries(routeFields.map((f) => [f.name, valueOf(f)])), { requiredKeys: [] });
   const key = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(...allFields) },
@@ -265,6 +278,7 @@ export function hostileQuery(
       fc.constant(f.name),
       fc.oneof(
         { weight: 2, arbitrary: plausibleValue(f, realIds).map(String) },
+        { weight: 1, arbitrary: poisoned },
         { weight: 1, arbitrary: hostileString },
       ),
     ),
