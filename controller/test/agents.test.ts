@@ -54,9 +54,12 @@ describe.each<DbMode>(['postgres', 'pglite'])('agents REST on %s', (mode) => {
         metadata: { rack: 3 },
       });
       expect(res.status).toBe(201);
-      expect(Object.keys(res.body).sort()).toEqual(['agent', 'pin']);
+      expect(Object.keys(res.body).sort()).toEqual(['agent', 'install_command', 'pin']);
       expect(res.body.pin).toMatch(/^\d{12}$/);
       const agent = res.body.agent;
+      expect(res.body.install_command).toMatch(
+        new RegExp(`^curl -fsSL http://127\\.0\\.0\\.1:\\d+/install\\.sh \\| sudo sh -s -- --workspace ${f.ws} --agent ${agent.id} --pin ${res.body.pin} --insecure$`),
+      );
       expect(Object.keys(agent).sort()).toEqual(AGENT_KEYS);
       expect(agent).toMatchObject({
         workspace_id: f.ws,

@@ -53,7 +53,7 @@ function fakeHost(dir: string): { root: string; env: Record<string, string>; cal
   // `id -u` is the real one (root); `id netwatcher-agent` answers from what useradd/userdel did.
   writeFileSync(join(stubs, 'id'), `#!/bin/sh\nif [ "$1" = netwatcher-agent ]; then [ -f '${dir}/user-exists' ]; exit $?; fi\nexec /usr/bin/id "$@"\n`);
   chmodSync(join(stubs, 'id'), 0o755);
-  for (const tool of ['sh', 'cat', 'rm', 'mktemp', 'curl', 'sha256sum', 'cut', 'grep', 'openssl', 'chmod', 'uname', 'install', 'cp', 'mv', 'ln', 'awk']) {
+  for (const tool of ['sh', 'cat', 'rm', 'mktemp', 'curl', 'sha256sum', 'cut', 'grep', 'openssl', 'chmod', 'uname', 'install', 'cp', 'mv', 'ln', 'awk', 'touch']) {
     const found = ['/usr/bin', '/bin'].map((d) => join(d, tool)).find((p) => existsSync(p));
     if (!found) throw new Error(`${tool} is needed on this machine for the install test`);
     symlinkSync(found, join(tools, tool));

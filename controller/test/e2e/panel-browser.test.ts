@@ -127,8 +127,8 @@ describe('browser panel', () => {
     expect(pin).toMatch(/^\d{9}$/);
     const command = (await page.getByTestId('enroll-command').textContent()) ?? '';
     agentId = Number(command.match(/--agent (\d+)/)?.[1]);
-    expect(command).toContain(`--controller ${controller.url}`);
-    expect(command).toContain(`--workspace ${wsId} --agent ${agentId} --pin ${pin}`);
+    // The controller's one-line installer; a plain-http controller needs --insecure.
+    expect(command).toBe(`curl -fsSL ${controller.url}/install.sh | sudo sh -s -- --workspace ${wsId} --agent ${agentId} --pin ${pin} --insecure`);
     await page.locator(`[data-agent="${agentId}"]`).getByText('not enrolled yet').waitFor();
     await shot(page, '03-agent-added');
   });
@@ -166,7 +166,7 @@ describe('browser panel', () => {
   }, 90_000);
 
   it('lists the agent as online with its version', async () => {
-    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
     const row = page.locator(`[data-agent="${agentId}"]`);
     await row.locator('.dot.on').waitFor({ timeout: 30_000 });
     expect(await row.textContent()).toMatch(/browser-agent.*Loopback/);
@@ -174,7 +174,7 @@ describe('browser panel', () => {
     await page.getByText('System (SYSINFO)').waitFor();
     await waitUntil('agent online on its page', async () => (await page.getByTestId('agent-status').textContent()) === 'online', { timeoutMs: 30_000 });
     await shot(page, '05-agent');
-    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
     await shot(page, '06-agents');
   }, 60_000);
 
