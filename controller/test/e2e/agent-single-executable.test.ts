@@ -83,7 +83,8 @@ function runningConnected(dataDir: string, sup: Supervisor, version: string): bo
 /** An HTTP proxy in front of the controller that flips one byte of the agent download. */
 function corruptingProxy(target: string): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
-    const up = request(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
+    // The Host header stays the proxy's, so the install script the controller renders points back here.
+    const up = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       if (req.url !== '/agent/download/linux-x64') {
         answer.pipe(res);
@@ -280,7 +281,7 @@ describe('single-executable agent', () => {
       expect((await new Http(t.url).get('/agent/download/linux-x64.sha256')).body).toContain(v2sha);
       let sup = new Supervisor(bin, args, env, dir);
       try {
-        await waitUntil('the wrong-signature refusal', async () => /agent update refused.*signature does not verify with the pinned release key/.test(sup.output()), { timeoutMs: 60_000 });
+        await waitUntil('the wrong-signature refusal', async () => /agent update refused.*signature does not verify with the pinned release key/.test(sup.output()), { timeoutMs: 60_000, diag: () => sup.output() });
         expect(await version()).toBe('0.1.0');
       } finally {
         await sup.stop();
