@@ -46,6 +46,9 @@ function writesOf(w: string, agent: number, probe: number, member: number, someU
     ['PATCH', `${w}/agents/${agent}/probes/${probe}`, { enabled: false }],
     ['DELETE', `${w}/agents/${agent}/probes/${probe}`],
     ['POST', `${w}/agents/${agent}/probes/copy`, { source_agent_id: agent, dest_agent_ids: [agent] }],
+    // ADMIN actions that read or write the whole configuration.
+    ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
+    ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
   ];
 }
 
@@ -142,6 +145,8 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
       ['GET', `${w}/probe-data/probes/${probeB}/similar`],
       ['GET', `${w}/probe-data/probes/${probeB}/chart`],
       ['GET', `${w}/probe-data/overview`],
+      ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
+      ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
     ];
     const before = await snapshotOfB();
     const answers: string[] = [];

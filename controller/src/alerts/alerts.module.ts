@@ -56,6 +56,6 @@ class EvaluateNewResults implements OnModuleInit, OnModuleDestroy {
     NotificationsService,
     MaintenanceWindowsService,
   ],
-  exports: [AlertEvaluator, NotificationWorker],
+  exports: [AlertEvaluator, NotificationWorker, AlertRulesService],
 })
 export class AlertsModule {}

@@ -2,8 +2,8 @@ import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback
 import { z } from 'zod';
 
 /** What a sealed file says about itself, in the clear: enough to derive the key, nothing more. */
-export const SEALED_FORMAT = 'netwatcher-sealed';
-export const SEALED_VERSION = 1;
+export const SEALED_FORMAT = 'netwatcher-sealed' as const;
+export const SEALED_VERSION = 1 as const;
 
 /**
  * scrypt cost: N = 2^15 with r = 8 takes ~32 MiB and ~0.1 s here, the parameters OWASP lists for
