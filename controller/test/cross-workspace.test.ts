@@ -25,6 +25,9 @@ function readsOf(w: string, agent: number, probe: number): Call[] {
     ['GET', `${w}/probe-data/probes/${probe}/similar`],
     ['GET', `${w}/probe-data/probes/${probe}/chart`],
     ['GET', `${w}/probe-data/overview`],
+    ['GET', `${w}/reports/sla`],
+    ['GET', `${w}/reports/alerts`],
+    ['GET', `${w}/reports/overview?format=csv`],
   ];
 }
 
@@ -145,6 +148,9 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
       ['GET', `${w}/probe-data/probes/${probeB}/similar`],
       ['GET', `${w}/probe-data/probes/${probeB}/chart`],
       ['GET', `${w}/probe-data/overview`],
+      ['GET', `${w}/reports/sla`],
+      ['GET', `${w}/reports/alerts?format=pdf`],
+      ['GET', `${w}/reports/overview`],
       ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
       ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
     ];

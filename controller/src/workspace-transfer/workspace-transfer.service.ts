@@ -4,7 +4,7 @@ import { AgentsService } from '../agents/agents.service';
 import { AlertRulesService } from '../alerts/alert-rules.service';
 import { AlertRuleFieldsDto } from '../alerts/dto/alert-rule.dto';
 import { ApiError } from '../common/api-error';
-import { ListResponse, PageQueryDto } from '../common/pagination';
+import { allPages } from '../common/pagination';
 import { createValidationPipe } from '../common/validation';
 import { CONTROLLER_VERSION } from '../config/version';
 import { CreateProbeDto } from '../probes/dto/probe.dto';
@@ -26,7 +26,6 @@ import {
  * than making a second copy.
  */
 const DEFAULT_PROBE_TYPES = new Set(['NETINFO', 'SYSINFO']);
-const PAGE = 200;
 
 export interface ImportedAgent {
   ref: string;
@@ -56,16 +55,6 @@ async function checkAgainst<T>(metatype: Type<T>, value: object, where: string):
     return (await createValidationPipe().transform(value, { type: 'body', metatype })) as T;
   } catch (e) {
     throw ApiError.badRequest(`${where}: ${(e as Error).message}`, 'invalid_import');
-  }
-}
-
-async function allPages<T>(load: (page: PageQueryDto) => Promise<ListResponse<T>>): Promise<T[]> {
-  const items: T[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = Object.assign(new PageQueryDto(), { limit: PAGE, offset });
-    const { data, total } = await load(page);
-    items.push(...data);
-    if (data.length === 0 || items.length >= total) return items;
   }
 }
 
