@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { createAgent, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 import { addMember } from './support/workspace-members';
 
 type Call = [method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown];
@@ -66,7 +66,7 @@ async function statuses(http: Http, calls: Call[]): Promise<string[]> {
  * workspace B with B's real ids. Every call must answer 404 (indistinguishable from a missing
  * workspace) and B's configuration rows must be exactly as before.
  */
-describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s', (mode) => {
+describeOnEachDatabase('cross-workspace isolation', (mode) => {
   let t: TestApp;
   let ownerB: TestUser;
   let memberA: TestUser;

@@ -5,7 +5,7 @@ import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
 import { probeResultRow } from './fixtures';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 import { expectError } from './support/workspace-members';
 
 const MINUTE = 60_000;
@@ -70,7 +70,7 @@ async function createProbe(user: TestUser, workspaceId: number, agentId: number,
   return res.body.id;
 }
 
-describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
+describeOnEachDatabase('probe charts', (mode) => {
   let t: TestApp;
   let alice: TestUser;
   let bob: TestUser;

@@ -2,7 +2,7 @@ import type { ProbeChange } from '../src/events/domain-events';
 import { DomainEventBus } from '../src/events/event-bus';
 import { countProbes, createAgent, probeRows, RoleFixture, workspaceWithRoles } from './support/agents';
 import { Http } from './support/http';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 import { expectError } from './support/workspace-members';
 
 /** The settings that make a probe what it is: everything but ids, owner and timestamps. */
@@ -22,7 +22,7 @@ function settings(p: any) {
   };
 }
 
-describe.each<DbMode>(['postgres', 'pglite'])('probe copy on %s', (mode) => {
+describeOnEachDatabase('probe copy', (mode) => {
   let t: TestApp;
   let http: Http;
   let f: RoleFixture;
