@@ -98,12 +98,32 @@ export async function seedUser(db: DataSource, name: string): Promise<number> {
 /** A workspace owned by `ownerId`, who is its accepted OWNER, as POST /workspaces leaves it. */
 export async function seedWorkspace(db: DataSource, ownerId: number, name = 'service test'): Promise<number> {
   const [ws] = await db.query('INSERT INTO workspaces (name, owner_id) VALUES ($1, $2) RETURNING id', [name, ownerId]);
+  await seedMember(db, Number(ws.id), ownerId, 'OWNER');
+  return Number(ws.id);
+}
+
+/** An accepted member of the workspace with `role`, as an accepted invitation leaves it. */
+export async function seedMember(db: DataSource, workspaceId: number, userId: number, role: 'VIEWER' | 'USER' | 'ADMIN' | 'OWNER'): Promise<void> {
   await db.query(
     `INSERT INTO workspace_members (workspace_id, user_id, email, role, accepted_at)
-     SELECT $1, id, email, 'OWNER', now() FROM users WHERE id = $2`,
-    [ws.id, ownerId],
+     SELECT $1, id, email, $3, now() FROM users WHERE id = $2`,
+    [workspaceId, userId, role],
   );
-  return Number(ws.id);
+}
+
+/**
+ * The outcome of a service call in the shape HTTP tests assert on: `okStatus` and the value as
+ * JSON would carry it, or the ApiError's status and `{ error, code, request_id }` body (what the
+ * exception filter renders). Lets a test move to the service tier with its assertions unchanged.
+ */
+export async function asResponse(call: () => Promise<unknown>, okStatus = 200): Promise<{ status: number; body: any }> {
+  try {
+    const value = await call();
+    return { status: okStatus, body: value === undefined ? undefined : JSON.parse(JSON.stringify(value)) };
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    return { status: e.getStatus(), body: { error: e.message, code: e.code, request_id: 'service-tier' } };
+  }
 }
 
 /**
