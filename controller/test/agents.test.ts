@@ -4,7 +4,7 @@ import { DomainEventBus } from '../src/events/event-bus';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { agentRow, createAgent, db, probeRows, RoleFixture, workspaceWithRoles } from './support/agents';
 import { Http } from './support/http';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 import { expectError, ISO_MS } from './support/workspace-members';
 
 const AGENT_KEYS = [
@@ -24,7 +24,7 @@ const AGENT_KEYS = [
   'workspace_id',
 ].sort();
 
-describe.each<DbMode>(['postgres', 'pglite'])('agents REST on %s', (mode) => {
+describeOnEachDatabase('agents REST', (mode) => {
   let t: TestApp;
   let http: Http;
   let f: RoleFixture;

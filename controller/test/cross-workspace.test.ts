@@ -2,10 +2,10 @@ import { DataSource } from 'typeorm';
 import { createAgent, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 import { addMember } from './support/workspace-members';
 
-type Call = [method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown];
+type Call = [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown];
 
 /** Every read of one workspace's API (GET), for the role and token matrices. */
 function readsOf(w: string, agent: number, probe: number): Call[] {
@@ -28,6 +28,25 @@ function readsOf(w: string, agent: number, probe: number): Call[] {
     ['GET', `${w}/reports/sla`],
     ['GET', `${w}/reports/alerts`],
     ['GET', `${w}/reports/overview?format=csv`],
+  ];
+}
+
+/** The alert and update-policy routes of one workspace, which need more than VIEWER even to read. */
+function aboveViewerOf(w: string, agent: number): Call[] {
+  return [
+    ['GET', `${w}/alert-rules`],
+    ['POST', `${w}/alert-rules`, { name: 'intruder', metric: 'packet_loss', operator: 'gt', threshold: 50 }],
+    ['GET', `${w}/alert-rules/1`],
+    ['PATCH', `${w}/alert-rules/1`, { enabled: false }],
+    ['DELETE', `${w}/alert-rules/1`],
+    ['POST', `${w}/alert-rules/1/test`],
+    ['GET', `${w}/notifications`],
+    ['POST', `${w}/notifications/1/retry`],
+    ['GET', `${w}/maintenance-windows`],
+    ['POST', `${w}/maintenance-windows`, { starts_at: '2030-01-01T00:00:00Z', ends_at: '2030-01-01T01:00:00Z' }],
+    ['DELETE', `${w}/maintenance-windows/1`],
+    ['GET', `${w}/agents/${agent}/update-policy`],
+    ['PUT', `${w}/agents/${agent}/update-policy`, { mode: 'disabled' }],
   ];
 }
 
@@ -69,7 +88,7 @@ async function statuses(http: Http, calls: Call[]): Promise<string[]> {
  * workspace B with B's real ids. Every call must answer 404 (indistinguishable from a missing
  * workspace) and B's configuration rows must be exactly as before.
  */
-describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s', (mode) => {
+describeOnEachDatabase('cross-workspace isolation', (mode) => {
   let t: TestApp;
   let ownerB: TestUser;
   let memberA: TestUser;
@@ -153,6 +172,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
       ['GET', `${w}/reports/overview`],
       ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
       ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
+      ...aboveViewerOf(w, agentB),
     ];
     const before = await snapshotOfB();
     const answers: string[] = [];
@@ -201,6 +221,13 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
     const before = await snapshotOfB();
     const writes = writesOf(w, agentB, probeB, memberB, viewerB.id);
     expect(await statuses(viewerB.http, writes)).toEqual(writes.map(([method, path]) => `${method} ${path} → 403`));
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it('refuses a VIEWER of B the alert and update-policy routes (403), reads included', async () => {
+    const before = await snapshotOfB();
+    const calls = aboveViewerOf(`/workspaces/${wsB}`, agentB);
+    expect(await statuses(viewerB.http, calls)).toEqual(calls.map(([method, path]) => `${method} ${path} → 403`));
     expect(await snapshotOfB()).toEqual(before);
   });
 
