@@ -50,7 +50,7 @@ const HISTORY_KINDS: Record<string, string> = {
   renotify: 'Still breaching (re-notified)',
   acknowledged: 'Acknowledged',
   resolved: 'Cleared: back within the threshold',
-  resolved_by_user: 'Resolved by a user',
+  resolved_by_user: 'Resolved',
   rule_deleted: 'Resolved: its rule was deleted',
   rule_changed: 'Resolved: its rule was changed',
 };

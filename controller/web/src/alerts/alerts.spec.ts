@@ -74,6 +74,8 @@ describe('alert wording', () => {
   it('tells a history entry in words', () => {
     expect(historyLine({ kind: 'fired', value: 100, suppressed: null, actor_user_id: null }, 'packet_loss')).toBe('Fired at 100 %');
     expect(historyLine({ kind: 'acknowledged', value: null, suppressed: null, actor_user_id: 4 }, 'packet_loss')).toBe('Acknowledged by user 4');
+    expect(historyLine({ kind: 'resolved_by_user', value: null, suppressed: null, actor_user_id: 4 }, 'packet_loss')).toBe('Resolved by user 4');
+    expect(historyLine({ kind: 'resolved', value: 0, suppressed: null, actor_user_id: null }, 'packet_loss')).toBe('Cleared: back within the threshold at 0 %');
     expect(historyLine({ kind: 'renotify', value: 80, suppressed: 'cooldown', actor_user_id: null }, 'packet_loss')).toBe(
       'Still breaching (re-notified) at 80 % (notification held back: cooldown)',
     );

@@ -16,6 +16,8 @@ export const liveState = ref<LiveState>('offline');
 
 let socket: PanelSocket | null = null;
 let workspaceId = 0;
+/** Workspaces whose alerts this tab follows: all of the user's (alerts only, no probe data). */
+let alertWorkspaces: number[] = [];
 const listeners = new Set<Listener>();
 const alertListeners = new Set<AlertListener>();
 /** Called on every (re)connect: what happened while the socket was down was not sent. */
@@ -32,6 +34,7 @@ function connect(token: string): void {
   socket.on('connect', () => {
     liveState.value = 'live';
     if (workspaceId) socket?.emit('subscribe', { workspace_id: workspaceId, probe_id: 0 });
+    for (const id of alertWorkspaces) socket?.emit('subscribe', { workspace_id: id, probe_id: 0, alerts_only: true });
     for (const l of connectListeners) l();
   });
   socket.on('disconnect', () => {
@@ -54,6 +57,7 @@ function disconnect(): void {
   socket = null;
   // The next session may be another user's: it subscribes to what its own pages ask for.
   workspaceId = 0;
+  alertWorkspaces = [];
   liveState.value = 'offline';
 }
 
@@ -86,7 +90,16 @@ export function onProbeData(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
-/** Alert changes of the subscribed workspace, as they happen. Returns the function that stops listening. */
+/** Follow the alerts of these workspaces (the user's list); call whenever it changes. */
+export function watchAlertsOf(ids: readonly number[]): void {
+  const added = ids.filter((id) => !alertWorkspaces.includes(id));
+  alertWorkspaces = [...ids];
+  if (!socket?.connected) return;
+  // Workspaces that left the list need no unsubscribe: the server ends those subscriptions itself.
+  for (const id of added) socket.emit('subscribe', { workspace_id: id, probe_id: 0, alerts_only: true });
+}
+
+/** Alert changes of the user's workspaces, as they happen. Returns the function that stops listening. */
 export function onAlert(listener: AlertListener): () => void {
   alertListeners.add(listener);
   return () => alertListeners.delete(listener);
