@@ -30,6 +30,7 @@ const SUITES = [
   { name: 'panel', full: 200, quick: 25 },
   { name: 'agent', full: 120, quick: 40 },
   { name: 'lookups', full: 90, quick: 20, optional: true },
+  { name: 'browser', full: 120, quick: 60 },
 ];
 /** The whole run, build included, stays under 15 min (full) / 2 min (quick): later suites get what is left. */
 const TOTAL_BUDGET_SECONDS = { full: 14.5 * 60, quick: 115 };
