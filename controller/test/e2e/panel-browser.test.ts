@@ -229,7 +229,7 @@ describe('browser panel', () => {
   });
 
   it('creates an alert rule through the form, with the API validation message at the field, and sends a test notification', async () => {
-    await page.goto(`${controller.url}/w/${wsId}/agents`);
+    await page.getByTestId('workspace-switcher').selectOption(String(wsId));
     await page.getByRole('link', { name: 'Alert rules' }).click();
     await page.getByText('No alert rules yet').waitFor();
     await page.getByRole('link', { name: '+ New rule' }).click();
