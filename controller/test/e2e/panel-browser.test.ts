@@ -260,6 +260,16 @@ describe('browser panel', () => {
     await rule.getByRole('button', { name: 'Send test notification' }).click();
     expect(await rule.getByTestId('rule-outcome').textContent()).toMatch(/webhook: delivered \(200\)/);
     await waitUntil('the test notification at the receiver', async () => hooks.received.some((h) => h.body.includes('alert.test')));
+
+    // The edit form comes back with the rule's values, the probe among its agent's.
+    await rule.getByRole('link', { name: 'Edit Any answer at all' }).click();
+    expect(await page.getByLabel('Name').inputValue()).toBe('Any answer at all');
+    await page.locator(`select[name="probe_id"] option[value="${probeId}"]`).waitFor({ state: 'attached' });
+    expect(await page.locator('select[name="probe_id"]').inputValue()).toBe(probeId);
+    expect(await page.getByLabel('Threshold (ms)').inputValue()).toBe('0');
+    await page.getByLabel('Name').fill('Latency seen');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('[data-rule]').filter({ hasText: 'Latency seen' }).waitFor();
     await shot(page, '13-alert-rules');
   });
 
@@ -369,7 +379,7 @@ describe('browser panel', () => {
     expect(await other.getByTestId('alert-count').count()).toBe(0);
     await other.goto(`${controller.url}/w/${wsId}/alert-rules`);
     await other.getByRole('alert').getByText('workspace not found').waitFor();
-    expect(await other.getByText('Any answer at all').count()).toBe(0);
+    expect(await other.getByText('Latency seen').count()).toBe(0);
     await other.close();
   });
 
