@@ -32,6 +32,7 @@ const SUITES = [
   { name: 'lookups', full: 90, quick: 20, optional: true },
   // Builds the executable first (15-25 s): full runs only, unless asked for with --only.
   { name: 'agent-binary', full: 180, quick: 150, fullOnly: true },
+  { name: 'browser', full: 120, quick: 60 },
 ];
 /** The whole run, build included, stays under 15 min (full) / 2 min (quick): later suites get what is left. */
 const TOTAL_BUDGET_SECONDS = { full: 14.5 * 60, quick: 115 };

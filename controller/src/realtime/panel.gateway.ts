@@ -102,11 +102,11 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     const event = join ? PanelEvents.Subscribe : PanelEvents.Unsubscribe;
     const parsed = PanelSubscribe.safeParse(raw);
     if (!parsed.success) {
-      socket.emit(PanelEvents.Error, errorMessage(event, 'bad_request', 'expected {workspace_id: positive integer, probe_id: integer ≥ 0}'));
+      socket.emit(PanelEvents.Error, errorMessage(event, 'bad_request', 'expected {workspace_id: positive integer, probe_id: integer ≥ 0, alerts_only?: boolean}'));
       return;
     }
-    const { workspace_id, probe_id } = parsed.data;
-    const room = probe_id === 0 ? workspaceRoom(workspace_id) : probeRoom(workspace_id, probe_id);
+    const { workspace_id, probe_id, alerts_only } = parsed.data;
+    const room = alerts_only ? alertsRoom(workspace_id) : probe_id === 0 ? workspaceRoom(workspace_id) : probeRoom(workspace_id, probe_id);
     if (!join) {
       await socket.leave(room);
       return;
