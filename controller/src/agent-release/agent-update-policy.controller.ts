@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { idParam } from '../common/id-param';
+import { WorkspaceRoute } from '../workspaces/workspace-route.decorator';
 import { AgentUpdatePolicyService, type UpdatePolicyView } from './agent-update-policy.service';
 import { UpdatePolicyDto } from './dto/update-policy.dto';
 
@@ -13,11 +14,13 @@ export class AgentUpdatePolicyController {
   constructor(private readonly policies: AgentUpdatePolicyService) {}
 
   @Get()
+  @WorkspaceRoute('USER', 'agents:read')
   get(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('agentID', AGENT) agentId: number): Promise<UpdatePolicyView> {
     return this.policies.get(user.id, ws, agentId);
   }
 
   @Put()
+  @WorkspaceRoute('ADMIN', 'agents:write')
   set(
     @CurrentUser() user: AuthUser,
     @Param('id', WS) ws: number,

@@ -1,7 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
+import type { Caller } from '../auth/caller';
+import { AuthUser, CurrentCaller, CurrentUser } from '../auth/current-user.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
 import { idParam } from '../common/id-param';
 import { ListResponse, PageQueryDto } from '../common/pagination';
+import { WorkspaceRoute } from '../workspaces/workspace-route.decorator';
 import { AlertRulesService } from './alert-rules.service';
 import { AlertHistoryView, AlertRuleView, AlertView, NotificationView } from './alert.view';
 import { AlertsService } from './alerts.service';
@@ -23,23 +26,27 @@ export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Get('workspaces/alerts')
-  list(@CurrentUser() user: AuthUser, @Query() query: AlertListQueryDto): Promise<ListResponse<AlertView>> {
-    return this.alerts.list(user.id, query);
+  @RequireScope('alerts:read')
+  list(@CurrentCaller() caller: Caller, @Query() query: AlertListQueryDto): Promise<ListResponse<AlertView>> {
+    return this.alerts.list(caller, query);
   }
 
   @Get('workspaces/alerts/count')
-  count(@CurrentUser() user: AuthUser): Promise<{ count: number }> {
-    return this.alerts.countActive(user.id);
+  @RequireScope('alerts:read')
+  count(@CurrentCaller() caller: Caller): Promise<{ count: number }> {
+    return this.alerts.countActive(caller);
   }
 
   @Patch('alerts/:alertId')
-  setStatus(@CurrentUser() user: AuthUser, @Param('alertId', ALERT) alertId: number, @Body() dto: AlertStatusDto): Promise<AlertView> {
-    return this.alerts.setStatus(user.id, alertId, dto.status);
+  @RequireScope('alerts:write')
+  setStatus(@CurrentCaller() caller: Caller, @Param('alertId', ALERT) alertId: number, @Body() dto: AlertStatusDto): Promise<AlertView> {
+    return this.alerts.setStatus(caller, alertId, dto.status);
   }
 
   @Get('alerts/:alertId/history')
-  history(@CurrentUser() user: AuthUser, @Param('alertId', ALERT) alertId: number): Promise<{ data: AlertHistoryView[] }> {
-    return this.alerts.history(user.id, alertId);
+  @RequireScope('alerts:read')
+  history(@CurrentCaller() caller: Caller, @Param('alertId', ALERT) alertId: number): Promise<{ data: AlertHistoryView[] }> {
+    return this.alerts.history(caller, alertId);
   }
 }
 
@@ -51,21 +58,25 @@ export class AlertRulesController {
   ) {}
 
   @Get()
+  @WorkspaceRoute('USER', 'alerts:read')
   list(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Query() page: PageQueryDto): Promise<ListResponse<AlertRuleView>> {
     return this.rules.list(user.id, ws, page);
   }
 
   @Post()
+  @WorkspaceRoute('ADMIN', 'alerts:write')
   create(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Body() dto: CreateAlertRuleDto): Promise<AlertRuleView> {
     return this.rules.create(user.id, ws, dto);
   }
 
   @Get(':ruleId')
+  @WorkspaceRoute('USER', 'alerts:read')
   get(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('ruleId', RULE) ruleId: number): Promise<AlertRuleView> {
     return this.rules.get(user.id, ws, ruleId);
   }
 
   @Patch(':ruleId')
+  @WorkspaceRoute('ADMIN', 'alerts:write')
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', WS) ws: number,
@@ -76,12 +87,14 @@ export class AlertRulesController {
   }
 
   @Delete(':ruleId')
+  @WorkspaceRoute('ADMIN', 'alerts:write')
   @HttpCode(204)
   remove(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('ruleId', RULE) ruleId: number): Promise<void> {
     return this.rules.remove(user.id, ws, ruleId);
   }
 
   @Post(':ruleId/test')
+  @WorkspaceRoute('ADMIN', 'alerts:write')
   @HttpCode(200)
   test(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('ruleId', RULE) ruleId: number): Promise<TestNotificationReport> {
     return this.notifications.sendTest(user.id, ws, ruleId);
@@ -93,6 +106,7 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
+  @WorkspaceRoute('ADMIN', 'alerts:read')
   list(
     @CurrentUser() user: AuthUser,
     @Param('id', WS) ws: number,
@@ -102,6 +116,7 @@ export class NotificationsController {
   }
 
   @Post(':notificationId/retry')
+  @WorkspaceRoute('ADMIN', 'alerts:write')
   @HttpCode(200)
   retry(
     @CurrentUser() user: AuthUser,
@@ -117,16 +132,19 @@ export class MaintenanceWindowsController {
   constructor(private readonly windows: MaintenanceWindowsService) {}
 
   @Get()
+  @WorkspaceRoute('USER', 'alerts:read')
   list(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Query() page: PageQueryDto): Promise<ListResponse<MaintenanceWindowView>> {
     return this.windows.list(user.id, ws, page);
   }
 
   @Post()
+  @WorkspaceRoute('ADMIN', 'alerts:write')
   create(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Body() dto: CreateMaintenanceWindowDto): Promise<MaintenanceWindowView> {
     return this.windows.create(user.id, ws, dto);
   }
 
   @Delete(':windowId')
+  @WorkspaceRoute('ADMIN', 'alerts:write')
   @HttpCode(204)
   remove(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('windowId', WINDOW) windowId: number): Promise<void> {
     return this.windows.remove(user.id, ws, windowId);

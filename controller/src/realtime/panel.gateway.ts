@@ -11,7 +11,8 @@ import {
 } from '@netwatcher/shared';
 import type { Namespace, Socket } from 'socket.io';
 import { AuthenticateService } from '../auth/authenticate.service';
-import { bearerCredential, Caller } from '../auth/caller';
+import { bearerCredential, Caller, reachesWorkspace } from '../auth/caller';
+import { grants } from '../auth/scopes';
 import { ApiError } from '../common/api-error';
 import type { NewResult } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
@@ -111,7 +112,14 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       await socket.leave(room);
       return;
     }
+    const { caller } = socket.data;
+    if (!grants(caller.scopes, 'probe-data:read')) {
+      socket.emit(PanelEvents.Error, errorMessage(event, 'scope_missing', 'this token lacks the probe-data:read scope'));
+      return;
+    }
     try {
+      // A workspace outside the token's restriction answers as one the user is not in.
+      if (!reachesWorkspace(caller, workspace_id)) throw ApiError.notFound('workspace');
       await this.access.require(socket.data.userId, workspace_id);
     } catch (e) {
       const notFound = e instanceof ApiError;
@@ -119,7 +127,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       socket.emit(PanelEvents.Error, errorMessage(event, notFound ? 'not_found' : 'internal_error', notFound ? 'workspace not found' : 'try again later'));
       return;
     }
-    await socket.join([room, alertsRoom(workspace_id)]);
+    await socket.join(grants(caller.scopes, 'alerts:read') ? [room, alertsRoom(workspace_id)] : [room]);
     socket.emit(PanelEvents.Subscribed, { workspace_id, probe_id });
   }
 
