@@ -96,7 +96,7 @@ describe('revoking credentials ends the panel sockets they opened', () => {
     expect(changed.status).toBe(200);
     for (const ended of [await endedOld, await endedChanging]) {
       expect(ended).toEqual({
-        message: expect.objectContaining({ code: 'credentials_revoked', error: expect.stringMatching(/password changed/) }),
+        message: expect.objectContaining({ code: 'credentials_revoked', error: expect.stringMatching(/session ended/) }),
         reason: 'io server disconnect',
       });
     }
@@ -104,5 +104,19 @@ describe('revoking credentials ends the panel sockets they opened', () => {
     const fresh = await panel(changed.body.token);
     expect(await stillServed(fresh, ws)).toBe(true);
     expect(await stillServed(otherSocket, otherWs)).toBe(true);
+  });
+
+  it('disconnects the sockets of a session that logs out, and only those', async () => {
+    const leaving = (await http.post('/auth/login', { email: user.email, password: 'a-new-long-password' })).body.token as string;
+    const staying = (await http.post('/auth/login', { email: user.email, password: 'a-new-long-password' })).body.token as string;
+    const leavingSocket = await panel(leaving);
+    const stayingSocket = await panel(staying);
+    const ended = ending(leavingSocket);
+    expect((await http.as(leaving).post('/auth/logout')).status).toBe(204);
+    expect(await ended).toEqual({
+      message: expect.objectContaining({ code: 'credentials_revoked' }),
+      reason: 'io server disconnect',
+    });
+    expect(await stillServed(stayingSocket, ws)).toBe(true);
   });
 });

@@ -100,8 +100,11 @@ export class AuthService {
     return { token: this.sessions.sign(saved), data: toUserView(saved) };
   }
 
+  /** Ends this session, and with it the panel sockets it opened (the others of the user stay). */
   async logout(caller: Caller): Promise<void> {
-    if (caller.sessionId) await this.sessions.revoke(caller.userId, caller.sessionId);
+    if (!caller.sessionId) return;
+    await this.sessions.revoke(caller.userId, caller.sessionId);
+    await this.events.emit('user.credentials_changed', { userId: caller.userId });
   }
 
   /** Instance administrators only: clears an account's lockout and failure count. */

@@ -47,7 +47,10 @@ export interface DomainEvents {
   'results.stored': NewResult[];
   'member.changed': MemberChange;
   'workspace.deleted': { workspaceId: number };
-  /** The user's password changed: every earlier session ended (API tokens stay valid). */
+  /**
+   * Some of the user's sessions ended: all earlier ones (password change) or one (logout). API
+   * tokens are not affected; subscribers re-check the sessions they hold.
+   */
   'user.credentials_changed': { userId: number };
   /** An API token was deleted: whatever it authenticated ends. */
   'token.revoked': { userId: number; tokenId: number };

@@ -155,9 +155,10 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
   }
 
   /**
-   * The user's password changed: every socket whose credential no longer authenticates (the
-   * sessions before the change) is disconnected. Each is asked again rather than assumed dead,
-   * so a session opened with the new password just now, here or on another replica, stays.
+   * Some of the user's sessions ended (password change: all earlier ones; logout: one): every
+   * socket whose credential no longer authenticates is disconnected. Each is asked again rather
+   * than assumed dead, so the sessions still valid (another device, or one opened with the new
+   * password just now, here or on another replica) stay.
    */
   private async endInvalidSessions(userId: number): Promise<void> {
     const sockets = await this.nsp.in(userRoom(userId)).fetchSockets();
@@ -167,7 +168,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       if (socket.data.caller.tokenId !== undefined) continue;
       if (!(await this.stillAuthenticates(socket))) ended.push(socket);
     }
-    this.disconnect(ended, 'the password changed; log in again');
+    this.disconnect(ended, 'this session ended (logout or password change); log in again');
     if (ended.length > 0) this.logger.log({ user_id: userId, sockets: ended.length }, 'panel sockets of ended sessions disconnected');
   }
 
