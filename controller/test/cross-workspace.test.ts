@@ -3,6 +3,7 @@ import { createAgent, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
 import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
+import { createToken } from './support/tokens';
 import { addMember } from './support/workspace-members';
 
 type Call = [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown];
@@ -49,6 +50,8 @@ function aboveViewerOf(w: string, agent: number): Call[] {
     ['PUT', `${w}/agents/${agent}/update-policy`, { mode: 'disabled' }],
   ];
 }
+const READ_SCOPES = ['workspaces:read', 'agents:read', 'probes:read', 'probe-data:read', 'alerts:read', 'lookups:read'];
+const WRITE_SCOPES = READ_SCOPES.map((scope) => scope.replace(':read', ':write'));
 
 /** Every change to one workspace (bodies valid, so only the role or scope can refuse them). */
 function writesOf(w: string, agent: number, probe: number, member: number, someUserId: number): Call[] {
@@ -229,6 +232,55 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
     const calls = aboveViewerOf(`/workspaces/${wsB}`, agentB);
     expect(await statuses(viewerB.http, calls)).toEqual(calls.map(([method, path]) => `${method} ${path} → 403`));
     expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it('keeps a token restricted to another workspace out of B: 404 everywhere, nothing changed', async () => {
+    const elsewhere = (await createWorkspace(ownerB, 'b-elsewhere')).id;
+    const token = await createToken(ownerB, [...WRITE_SCOPES], { workspace_ids: [elsewhere] });
+    const w = `/workspaces/${wsB}`;
+    const calls = [...readsOf(w, agentB, probeB), ...writesOf(w, agentB, probeB, memberB, viewerB.id)];
+    const before = await snapshotOfB();
+    expect(await statuses(token.http, calls)).toEqual(calls.map(([method, path]) => `${method} ${path} → 404`));
+    expect(await snapshotOfB()).toEqual(before);
+    const listed = await token.http.get('/workspaces?limit=200');
+    expect(listed.body.data.map((ws: { id: number }) => ws.id)).toEqual([elsewhere]);
+  });
+
+  it('refuses a token without the scope a route needs (403 scope_missing), and a read-only token every change', async () => {
+    const w = `/workspaces/${wsB}`;
+    const reads = readsOf(w, agentB, probeB);
+    const writes = writesOf(w, agentB, probeB, memberB, viewerB.id);
+    const before = await snapshotOfB();
+    const lookupsOnly = await createToken(ownerB, ['lookups:read']);
+    for (const [method, path, body] of [...reads, ...writes]) {
+      const res = await lookupsOnly.http.request(method, path, body);
+      expect({ call: `${method} ${path}`, status: res.status, code: res.body?.code }).toEqual({ call: `${method} ${path}`, status: 403, code: 'scope_missing' });
+    }
+    const readOnly = await createToken(ownerB, [...READ_SCOPES]);
+    expect(await statuses(readOnly.http, reads)).toEqual(await statuses(ownerB.http, reads));
+    expect(await statuses(readOnly.http, writes)).toEqual(writes.map(([method, path]) => `${method} ${path} → 403`));
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it('keeps API tokens per user: another user cannot see or delete them, and no token can manage them', async () => {
+    const token = await createToken(ownerB, ['workspaces:read']);
+    const rows = async (): Promise<unknown> => t.app.get(DataSource).query('SELECT id, name, scopes FROM api_tokens ORDER BY id');
+    const before = await rows();
+    expect((await memberA.http.get('/auth/tokens?limit=200')).body.data.map((tk: { id: number }) => tk.id)).not.toContain(token.id);
+    expect((await memberA.http.delete(`/auth/tokens/${token.id}`)).status).toBe(404);
+    const aToken = await createToken(memberA, [...WRITE_SCOPES, 'admin'].filter((scope) => scope !== 'admin'));
+    for (const [method, path, body] of [
+      ['GET', '/auth/tokens'],
+      ['POST', '/auth/tokens', { name: 'child', scopes: ['workspaces:read'] }],
+      ['DELETE', `/auth/tokens/${token.id}`],
+      ['DELETE', `/auth/tokens/${aToken.id}`],
+    ] as Call[]) {
+      const res = await aToken.http.request(method, path, body);
+      expect({ call: `${method} ${path}`, status: res.status, code: res.body?.code }).toEqual({ call: `${method} ${path}`, status: 403, code: 'session_required' });
+    }
+    const after = (await rows()) as unknown[];
+    expect(after.slice(0, (before as unknown[]).length)).toEqual(before);
+    expect((await token.http.get('/workspaces')).status).toBe(200);
   });
 
   it('does not list B anywhere A can look', async () => {

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
+import type { Caller } from '../auth/caller';
+import { CurrentCaller } from '../auth/current-user.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { idParam } from '../common/id-param';
 import { ListResponse, PageQueryDto } from '../common/pagination';
@@ -25,26 +26,26 @@ export class AlertsController {
 
   @Get('workspaces/alerts')
   @RequireScope('alerts:read')
-  list(@CurrentUser() user: AuthUser, @Query() query: AlertListQueryDto): Promise<ListResponse<AlertView>> {
-    return this.alerts.list(user.id, query);
+  list(@CurrentCaller() caller: Caller, @Query() query: AlertListQueryDto): Promise<ListResponse<AlertView>> {
+    return this.alerts.list(caller, query);
   }
 
   @Get('workspaces/alerts/count')
   @RequireScope('alerts:read')
-  count(@CurrentUser() user: AuthUser): Promise<{ count: number }> {
-    return this.alerts.countActive(user.id);
+  count(@CurrentCaller() caller: Caller): Promise<{ count: number }> {
+    return this.alerts.countActive(caller);
   }
 
   @Patch('alerts/:alertId')
   @RequireScope('alerts:write')
-  setStatus(@CurrentUser() user: AuthUser, @Param('alertId', ALERT) alertId: number, @Body() dto: AlertStatusDto): Promise<AlertView> {
-    return this.alerts.setStatus(user.id, alertId, dto.status);
+  setStatus(@CurrentCaller() caller: Caller, @Param('alertId', ALERT) alertId: number, @Body() dto: AlertStatusDto): Promise<AlertView> {
+    return this.alerts.setStatus(caller, alertId, dto.status);
   }
 
   @Get('alerts/:alertId/history')
   @RequireScope('alerts:read')
-  history(@CurrentUser() user: AuthUser, @Param('alertId', ALERT) alertId: number): Promise<{ data: AlertHistoryView[] }> {
-    return this.alerts.history(user.id, alertId);
+  history(@CurrentCaller() caller: Caller, @Param('alertId', ALERT) alertId: number): Promise<{ data: AlertHistoryView[] }> {
+    return this.alerts.history(caller, alertId);
   }
 }
 
@@ -80,15 +81,15 @@ export class AlertRulesController {
   }
 
   @Delete(':ruleId')
-  @HttpCode(204)
   @WorkspaceRoute('ADMIN', 'alerts:write')
+  @HttpCode(204)
   remove(@InWorkspace() at: WorkspaceTarget, @Param('ruleId', RULE) ruleId: number): Promise<void> {
     return this.rules.remove(at.user.id, at.workspaceId, ruleId);
   }
 
   @Post(':ruleId/test')
-  @HttpCode(200)
   @WorkspaceRoute('ADMIN', 'alerts:write')
+  @HttpCode(200)
   test(@InWorkspace() at: WorkspaceTarget, @Param('ruleId', RULE) ruleId: number): Promise<TestNotificationReport> {
     return this.notifications.sendTest(at.user.id, at.workspaceId, ruleId);
   }
@@ -105,8 +106,8 @@ export class NotificationsController {
   }
 
   @Post(':notificationId/retry')
-  @HttpCode(200)
   @WorkspaceRoute('ADMIN', 'alerts:write')
+  @HttpCode(200)
   retry(@InWorkspace() at: WorkspaceTarget, @Param('notificationId', NOTIFICATION) notificationId: number): Promise<NotificationView> {
     return this.notifications.retry(at.user.id, at.workspaceId, notificationId);
   }
@@ -129,8 +130,8 @@ export class MaintenanceWindowsController {
   }
 
   @Delete(':windowId')
-  @HttpCode(204)
   @WorkspaceRoute('ADMIN', 'alerts:write')
+  @HttpCode(204)
   remove(@InWorkspace() at: WorkspaceTarget, @Param('windowId', WINDOW) windowId: number): Promise<void> {
     return this.windows.remove(at.user.id, at.workspaceId, windowId);
   }
