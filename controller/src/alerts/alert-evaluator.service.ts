@@ -12,9 +12,16 @@ import { AlertSubjects } from './alert-subjects';
 import { MaintenanceWindowEntity } from './alert.entity';
 import { inMaintenance, MaintenanceWindow } from './evaluation/maintenance';
 import { conditionOf, quorumConditionOf, viewConditionOf } from './evaluation/rule-condition';
+import { RuleIndex } from './evaluation/rule-index';
 import { offlineKey, quorumVerdictKey, quorumViewKey, quorumViewPrefix, seriesKey } from './evaluation/series-key';
-import { INITIAL_STATE, SeriesState, step } from './evaluation/series-machine';
+import { INITIAL_STATE, onlyClockMoved, SeriesCondition, SeriesState, step } from './evaluation/series-machine';
 import { RuleChanges } from './rule-changes';
+
+interface DirtyState {
+  ruleId: number;
+  key: string;
+  state: SeriesState;
+}
 
 /** One stored result, as the evaluator is handed it. */
 export interface StoredResult {
@@ -26,6 +33,14 @@ export interface StoredResult {
 /** Rules are re-read this often as well, so a change made through another replica is seen. */
 const RULE_RELOAD_MS = 30_000;
 const STATE_FLUSH_MS = 1_000;
+/**
+ * A series whose sample only moved its clock (the same phase, count and notification times, a
+ * newer lastSampleAt) is written this rarely: that is what nearly every result does, and writing
+ * thousands of such rows a second would cost more than the evaluation. After a restart such a
+ * series may have forgotten up to this much of its clock, which only matters for a result that
+ * arrives that late and out of order.
+ */
+const QUIET_FLUSH_MS = 30_000;
 
 const isResultMetric = (metric: string): metric is ResultMetric => (RESULT_METRICS as readonly string[]).includes(metric);
 
@@ -39,16 +54,25 @@ const isResultMetric = (metric: string): metric is ResultMetric => (RESULT_METRI
 export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AlertEvaluator.name);
   private rules = new Map<number, AlertRuleEntity[]>();
+  /** The result rules of each workspace (not agent_offline), indexed by probe for the ingest path. */
+  private resultRules = new Map<number, RuleIndex<ResultRule>>();
   private windows = new Map<number, MaintenanceWindow[]>();
   private readonly states = new Map<string, SeriesState>();
-  private readonly dirty = new Map<string, { ruleId: number; key: string; state: SeriesState }>();
+  /** States changed in a way that matters (phase, counts, notification times): written within STATE_FLUSH_MS. */
+  private readonly dirty = new Map<string, DirtyState>();
+  /** States whose clock only moved: written within QUIET_FLUSH_MS. */
+  private readonly quiet = new Map<string, DirtyState>();
+  /** Each rule's condition, made once per loaded rule rather than once per sample. */
+  private conditions = new WeakMap<AlertRuleEntity, SeriesCondition>();
   /** Batches are evaluated one after another so each series sees its samples in order. */
   private tail: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private stopRuleChanges?: () => void;
   private stopSeriesResets?: () => void;
-  /** Rule reloads queued but not run yet: until they run, "no rules" is not known to be true. */
+  /** Rule reloads queued or running: until they are done, "no rules" is not known to be true. */
   private pendingReloads = 0;
+  /** Workspaces with a reload queued and not yet started. */
+  private readonly queuedReloads = new Set<number>();
 
   constructor(
     @InjectRepository(AlertRuleEntity) private readonly ruleRepo: Repository<AlertRuleEntity>,
@@ -60,13 +84,21 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.stopRuleChanges = ruleChanges.on((workspaceId) => {
+      // A reload already queued reads the rules as they are when it runs: one is enough, however
+      // many changes arrive before it does (1,000 rules created in a row cost one or two reloads).
+      if (this.queuedReloads.has(workspaceId)) return;
+      this.queuedReloads.add(workspaceId);
       this.pendingReloads++;
-      this.enqueue(() => this.reload(workspaceId).finally(() => this.pendingReloads--));
+      this.enqueue(() => {
+        this.queuedReloads.delete(workspaceId);
+        return this.reload(workspaceId).finally(() => this.pendingReloads--);
+      });
     });
     this.stopSeriesResets = ruleChanges.onSeriesReset((ruleId, key) =>
       this.enqueue(async () => {
         this.states.delete(stateId(ruleId, key));
         this.dirty.delete(stateId(ruleId, key));
+        this.quiet.delete(stateId(ruleId, key));
       }),
     );
   }
@@ -76,6 +108,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     this.timers = [
       setInterval(() => this.enqueue(() => this.reloadAll()), RULE_RELOAD_MS),
       setInterval(() => this.enqueue(() => this.flush()), STATE_FLUSH_MS),
+      setInterval(() => this.enqueue(() => this.flushQuiet()), QUIET_FLUSH_MS),
       setInterval(() => this.enqueue(() => this.sweepOffline(Date.now())), this.config.alerts.offlineSweepMs),
     ];
     for (const t of this.timers) t.unref();
@@ -86,6 +119,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopRuleChanges?.();
     this.stopSeriesResets?.();
     this.enqueue(() => this.flush());
+    this.enqueue(() => this.flushQuiet());
     await this.tail;
   }
 
@@ -112,17 +146,65 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async evaluateNow(results: readonly StoredResult[]): Promise<void> {
     const samples: SeriesSample[] = [];
+    /** Series with a sample of this batch on the full path: their later samples must follow it. */
+    const deferred = new Set<string>();
     for (const stored of results) {
-      for (const rule of this.rules.get(stored.workspaceId) ?? []) {
-        if (!isResultMetric(rule.metric) || !matches(rule, stored)) continue;
+      const index = this.resultRules.get(stored.workspaceId);
+      if (!index) continue;
+      for (const rule of index.candidates(stored.result.probe_id)) {
+        if (!matches(rule, stored)) continue;
         const value = metricValue(rule.metric, stored.result);
         if (value === null) continue;
-        samples.push(this.sampleFor(rule, stored, value));
+        if (rule.quorumMinAgents === 0 && this.stepInMemory(rule, stored, value, deferred)) continue;
+        const sample = this.sampleFor(rule, stored, value);
+        deferred.add(stateId(rule.id, sample.key));
+        samples.push(sample);
       }
     }
     if (samples.length === 0) return;
     await this.warmStates(samples);
     for (const sample of samples) await this.applySample(sample);
+  }
+
+  /**
+   * The common case, settled in memory without building a sample: a series whose state is
+   * cached takes a value that changes no alert (most results breach nothing). Anything else (a
+   * state not loaded yet, a transition, a series with an earlier sample of this batch on the full
+   * path) returns false and goes the full way, in order.
+   */
+  private stepInMemory(rule: AlertRuleEntity, stored: StoredResult, value: number, deferred: ReadonlySet<string>): boolean {
+    const key = seriesKey({ probeId: stored.result.probe_id, agentId: stored.agentId, target: stored.result.target || null });
+    const id = stateId(rule.id, key);
+    if (deferred.has(id)) return false;
+    const cached = this.states.get(id);
+    if (!cached) return false;
+    const local = step(cached, this.conditionOf(rule), { at: Date.parse(stored.result.created_at), value });
+    if (local.events.length > 0) return false;
+    this.keep(rule.id, key, cached, local.state);
+    return true;
+  }
+
+  /** Caches a state that changed no alert and queues it for writing, soon or (clock only) later. */
+  private keep(ruleId: number, key: string, before: SeriesState, after: SeriesState): void {
+    if (after === before) return;
+    const id = stateId(ruleId, key);
+    this.states.set(id, after);
+    const entry = { ruleId, key, state: after };
+    if (onlyClockMoved(before, after) && !this.dirty.has(id)) {
+      this.quiet.set(id, entry);
+    } else {
+      this.dirty.set(id, entry);
+      this.quiet.delete(id);
+    }
+  }
+
+  private conditionOf(rule: AlertRuleEntity): SeriesCondition {
+    let condition = this.conditions.get(rule);
+    if (!condition) {
+      condition = conditionOf(rule);
+      this.conditions.set(rule, condition);
+    }
+    return condition;
   }
 
   private sampleFor(rule: AlertRuleEntity, stored: StoredResult, value: number): SeriesSample {
@@ -147,7 +229,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
       rule,
       key: seriesKey(subject),
       subject,
-      condition: conditionOf(rule),
+      condition: this.conditionOf(rule),
       at,
       value,
       opensAlerts: true,
@@ -173,12 +255,12 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     const local = step(cached, sample.condition, { at: sample.at, value: sample.value });
     if (local.state === cached) return;
     if (local.events.length === 0) {
-      this.states.set(id, local.state);
-      this.dirty.set(id, { ruleId: sample.rule.id, key: sample.key, state: local.state });
+      this.keep(sample.rule.id, sample.key, cached, local.state);
       return;
     }
     // A transition: decided again under the series lock from the stored state.
     this.dirty.delete(id);
+    this.quiet.delete(id);
     const applied = await this.ledger.apply(sample);
     this.states.set(id, applied.state);
     for (const change of applied.changes) this.changes.emit(change);
@@ -225,7 +307,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
             rule,
             key: offlineKey(agent.id),
             subject,
-            condition: conditionOf(rule),
+            condition: this.conditionOf(rule),
             at: now,
             value: Math.max(0, Math.round((now - agent.lastSeenAt.getTime()) / 1000)),
             opensAlerts: true,
@@ -245,6 +327,13 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     await this.ledger.saveStates(batch);
   }
 
+  private async flushQuiet(): Promise<void> {
+    if (this.quiet.size === 0) return;
+    const batch = [...this.quiet.values()];
+    this.quiet.clear();
+    await this.ledger.saveStates(batch);
+  }
+
   private async reloadAll(): Promise<void> {
     const rules = await this.ruleRepo.find({ where: { enabled: true } });
     const byWorkspace = new Map<number, AlertRuleEntity[]>();
@@ -253,14 +342,20 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
       byWorkspace.set(rule.workspaceId, [...(byWorkspace.get(rule.workspaceId) ?? []), rule]);
     }
     this.rules = byWorkspace;
+    this.resultRules = new Map([...byWorkspace].map(([workspaceId, list]) => [workspaceId, indexResultRules(list)]));
     this.windows = groupWindows(await this.windowRepo.find({ where: { endsAt: MoreThan(new Date()) } }));
     this.forgetStatesOfRemovedRules();
   }
 
   private async reload(workspaceId: number): Promise<void> {
     const rules = await this.ruleRepo.find({ where: { workspaceId, enabled: true } });
-    if (rules.length > 0) this.rules.set(workspaceId, rules);
-    else this.rules.delete(workspaceId);
+    if (rules.length > 0) {
+      this.rules.set(workspaceId, rules);
+      this.resultRules.set(workspaceId, indexResultRules(rules));
+    } else {
+      this.rules.delete(workspaceId);
+      this.resultRules.delete(workspaceId);
+    }
     const windows = await this.windowRepo.find({ where: { workspaceId, endsAt: MoreThan(new Date()) } });
     this.windows.set(workspaceId, groupWindows(windows).get(workspaceId) ?? []);
     this.forgetStatesOfRemovedRules();
@@ -274,6 +369,13 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
       if (!current.has(Number(id.split('\u0000')[0]))) this.states.delete(id);
     }
   }
+}
+
+/** A rule judged on each stored result (every metric but agent_offline). */
+type ResultRule = AlertRuleEntity & { metric: ResultMetric };
+
+function indexResultRules(rules: readonly AlertRuleEntity[]): RuleIndex<ResultRule> {
+  return new RuleIndex(rules.filter((r): r is ResultRule => isResultMetric(r.metric)));
 }
 
 function matches(rule: AlertRuleEntity, stored: StoredResult): boolean {

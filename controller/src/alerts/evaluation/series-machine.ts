@@ -112,6 +112,21 @@ export function step(state: SeriesState, condition: SeriesCondition, sample: Sam
   return transition({ ...base, phase: 'firing', breachCount, breachSince }, condition, 'fired', sample);
 }
 
+/**
+ * Whether `after` differs from `before` only in its clock (lastSampleAt, lastValue): the same
+ * phase, breach count, notification time and transitions. Such a change can wait to be written.
+ */
+export function onlyClockMoved(before: SeriesState, after: SeriesState): boolean {
+  return (
+    before.phase === after.phase &&
+    before.breachCount === after.breachCount &&
+    before.breachSince === after.breachSince &&
+    before.lastNotifiedAt === after.lastNotifiedAt &&
+    before.transitions.length === after.transitions.length &&
+    before.transitions.every((t, i) => t === after.transitions[i])
+  );
+}
+
 function transition(state: SeriesState, condition: SeriesCondition, kind: SeriesEventKind, sample: Sample): StepOutcome {
   const window = condition.flapping;
   const transitions = window
