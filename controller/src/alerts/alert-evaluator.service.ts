@@ -14,14 +14,9 @@ import { inMaintenance, MaintenanceWindow } from './evaluation/maintenance';
 import { conditionOf, quorumConditionOf, viewConditionOf } from './evaluation/rule-condition';
 import { RuleIndex } from './evaluation/rule-index';
 import { offlineKey, quorumVerdictKey, quorumViewKey, quorumViewPrefix, seriesKey } from './evaluation/series-key';
-import { INITIAL_STATE, onlyClockMoved, SeriesCondition, SeriesState, step } from './evaluation/series-machine';
+import { INITIAL_STATE, SeriesCondition, step } from './evaluation/series-machine';
+import { SeriesStates } from './evaluation/series-states';
 import { RuleChanges } from './rule-changes';
-
-interface DirtyState {
-  ruleId: number;
-  key: string;
-  state: SeriesState;
-}
 
 /** One stored result, as the evaluator is handed it. */
 export interface StoredResult {
@@ -57,11 +52,8 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   /** The result rules of each workspace (not agent_offline), indexed by probe for the ingest path. */
   private resultRules = new Map<number, RuleIndex<ResultRule>>();
   private windows = new Map<number, MaintenanceWindow[]>();
-  private readonly states = new Map<string, SeriesState>();
-  /** States changed in a way that matters (phase, counts, notification times): written within STATE_FLUSH_MS. */
-  private readonly dirty = new Map<string, DirtyState>();
-  /** States whose clock only moved: written within QUIET_FLUSH_MS. */
-  private readonly quiet = new Map<string, DirtyState>();
+  /** Cached series states; what changed is written within STATE_FLUSH_MS, a clock-only change within QUIET_FLUSH_MS. */
+  private readonly states = new SeriesStates();
   /** Each rule's condition, made once per loaded rule rather than once per sample. */
   private conditions = new WeakMap<AlertRuleEntity, SeriesCondition>();
   /** Batches are evaluated one after another so each series sees its samples in order. */
@@ -96,9 +88,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.stopSeriesResets = ruleChanges.onSeriesReset((ruleId, key) =>
       this.enqueue(async () => {
-        this.states.delete(stateId(ruleId, key));
-        this.dirty.delete(stateId(ruleId, key));
-        this.quiet.delete(stateId(ruleId, key));
+        this.states.forget(ruleId, key);
       }),
     );
   }
@@ -146,18 +136,22 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async evaluateNow(results: readonly StoredResult[]): Promise<void> {
     const samples: SeriesSample[] = [];
-    /** Series with a sample of this batch on the full path: their later samples must follow it. */
-    const deferred = new Set<string>();
+    /** Series with a sample of this batch on the full path (rule id → keys): their later samples must follow it. */
+    const deferred = new Map<number, Set<string>>();
     for (const stored of results) {
       const index = this.resultRules.get(stored.workspaceId);
       if (!index) continue;
+      // One key per result: every rule that is not a quorum rule follows the result's own series.
+      const key = seriesKey({ probeId: stored.result.probe_id, agentId: stored.agentId, target: stored.result.target || null });
+      const at = Date.parse(stored.result.created_at);
       for (const rule of index.candidates(stored.result.probe_id)) {
         if (!matches(rule, stored)) continue;
         const value = metricValue(rule.metric, stored.result);
         if (value === null) continue;
-        if (rule.quorumMinAgents === 0 && this.stepInMemory(rule, stored, value, deferred)) continue;
+        if (rule.quorumMinAgents === 0 && !deferred.get(rule.id)?.has(key) && this.stepInMemory(rule, key, at, value)) continue;
         const sample = this.sampleFor(rule, stored, value);
-        deferred.add(stateId(rule.id, sample.key));
+        const keys = deferred.get(rule.id) ?? new Set<string>();
+        deferred.set(rule.id, keys.add(sample.key));
         samples.push(sample);
       }
     }
@@ -169,33 +163,15 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * The common case, settled in memory without building a sample: a series whose state is
    * cached takes a value that changes no alert (most results breach nothing). Anything else (a
-   * state not loaded yet, a transition, a series with an earlier sample of this batch on the full
-   * path) returns false and goes the full way, in order.
+   * state not loaded yet, a transition) returns false and goes the full way, in order.
    */
-  private stepInMemory(rule: AlertRuleEntity, stored: StoredResult, value: number, deferred: ReadonlySet<string>): boolean {
-    const key = seriesKey({ probeId: stored.result.probe_id, agentId: stored.agentId, target: stored.result.target || null });
-    const id = stateId(rule.id, key);
-    if (deferred.has(id)) return false;
-    const cached = this.states.get(id);
+  private stepInMemory(rule: AlertRuleEntity, key: string, at: number, value: number): boolean {
+    const cached = this.states.get(rule.id, key);
     if (!cached) return false;
-    const local = step(cached, this.conditionOf(rule), { at: Date.parse(stored.result.created_at), value });
+    const local = step(cached, this.conditionOf(rule), { at, value });
     if (local.events.length > 0) return false;
-    this.keep(rule.id, key, cached, local.state);
+    this.states.keep(rule.id, key, cached, local.state);
     return true;
-  }
-
-  /** Caches a state that changed no alert and queues it for writing, soon or (clock only) later. */
-  private keep(ruleId: number, key: string, before: SeriesState, after: SeriesState): void {
-    if (after === before) return;
-    const id = stateId(ruleId, key);
-    this.states.set(id, after);
-    const entry = { ruleId, key, state: after };
-    if (onlyClockMoved(before, after) && !this.dirty.has(id)) {
-      this.quiet.set(id, entry);
-    } else {
-      this.dirty.set(id, entry);
-      this.quiet.delete(id);
-    }
   }
 
   private conditionOf(rule: AlertRuleEntity): SeriesCondition {
@@ -239,30 +215,29 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async warmStates(samples: readonly SeriesSample[]): Promise<void> {
     const missing = samples
-      .filter((s) => !this.states.has(stateId(s.rule.id, s.key)))
+      .filter((s) => this.states.get(s.rule.id, s.key) === undefined)
       .map((s) => ({ ruleId: s.rule.id, key: s.key }));
     if (missing.length === 0) return;
     const loaded = await this.ledger.loadStates(missing);
     for (const { ruleId, key } of missing) {
-      const id = stateId(ruleId, key);
-      this.states.set(id, loaded.get(id) ?? INITIAL_STATE);
+      this.states.load(ruleId, key, loaded.get(stateId(ruleId, key)) ?? INITIAL_STATE);
     }
   }
 
   private async applySample(sample: SeriesSample): Promise<void> {
-    const id = stateId(sample.rule.id, sample.key);
-    const cached = this.states.get(id) ?? INITIAL_STATE;
+    const cached = this.states.get(sample.rule.id, sample.key) ?? INITIAL_STATE;
     const local = step(cached, sample.condition, { at: sample.at, value: sample.value });
     if (local.state === cached) return;
     if (local.events.length === 0) {
-      this.keep(sample.rule.id, sample.key, cached, local.state);
+      this.states.keep(sample.rule.id, sample.key, cached, local.state);
       return;
     }
-    // A transition: decided again under the series lock from the stored state.
-    this.dirty.delete(id);
-    this.quiet.delete(id);
+    // A transition: decided again under the series lock from the stored state (which it writes),
+    // so what this series learnt since the last write (a pending breach count) is written first.
+    const waiting = this.states.takeOne(sample.rule.id, sample.key);
+    if (waiting) await this.ledger.saveStates([waiting]);
     const applied = await this.ledger.apply(sample);
-    this.states.set(id, applied.state);
+    this.states.load(sample.rule.id, sample.key, applied.state);
     for (const change of applied.changes) this.changes.emit(change);
     if (!sample.opensAlerts && applied.events.length > 0 && sample.subject.target !== null) {
       await this.applyQuorum(sample.rule, sample.subject.target, sample.at);
@@ -286,7 +261,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
       faultAt: 'target',
       inMaintenance: (t) => inMaintenance(windows, t, null),
     });
-    this.states.set(stateId(rule.id, key), applied.state);
+    this.states.load(rule.id, key, applied.state);
     for (const change of applied.changes) this.changes.emit(change);
   }
 
@@ -321,17 +296,11 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async flush(): Promise<void> {
-    if (this.dirty.size === 0) return;
-    const batch = [...this.dirty.values()];
-    this.dirty.clear();
-    await this.ledger.saveStates(batch);
+    await this.ledger.saveStates(this.states.takeSoon());
   }
 
   private async flushQuiet(): Promise<void> {
-    if (this.quiet.size === 0) return;
-    const batch = [...this.quiet.values()];
-    this.quiet.clear();
-    await this.ledger.saveStates(batch);
+    await this.ledger.saveStates(this.states.takeLater());
   }
 
   private async reloadAll(): Promise<void> {
@@ -365,9 +334,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   private forgetStatesOfRemovedRules(): void {
     const current = new Set<number>();
     for (const rules of this.rules.values()) for (const r of rules) current.add(r.id);
-    for (const id of [...this.states.keys()]) {
-      if (!current.has(Number(id.split('\u0000')[0]))) this.states.delete(id);
-    }
+    this.states.keepOnlyRules(current);
   }
 }
 

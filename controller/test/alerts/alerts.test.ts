@@ -213,6 +213,32 @@ describe('alerts: rules, evaluation on ingest, delivery', () => {
     await owner.http.delete(`/workspaces/${ws}/alert-rules/${rule.body.id}`);
   });
 
+  it('sustained for N results: fires on the Nth consecutive breach, however quickly they come', async () => {
+    const rule = await owner.http.post(`/workspaces/${ws}/alert-rules`, {
+      name: 'sustained', metric: 'packet_loss', operator: '>', threshold: 40, sustain_count: 3, probe_id: probeId,
+    });
+    const fired = async () => (await db(t).query(`SELECT count(*)::int AS n FROM alerts WHERE rule_id = $1`, [rule.body.id]))[0].n;
+    await post(0);
+    await post(50);
+    await post(50);
+    await post(0); // the run is broken: counting starts again
+    await post(50);
+    await post(50);
+    expect(await fired()).toBe(0);
+    await post(50);
+    expect(await fired()).toBe(1);
+    await post(0);
+    // Three breaches in one post are evaluated in one batch, before any state is written behind.
+    const batch = [1, 2, 3].map(() => pingWithLoss(probeId, 50, new Date((clock += 1000))));
+    const ack = nextEvent<ProbePostOk>(agent, 'probe_post_ok');
+    agent.emit('probe_post', batch as never);
+    expect((await ack).ids).toHaveLength(3);
+    await t.app.get(AlertEvaluator).idle();
+    expect(await fired()).toBe(2);
+    await post(0);
+    await owner.http.delete(`/workspaces/${ws}/alert-rules/${rule.body.id}`);
+  });
+
   it('a result delivered twice changes nothing', async () => {
     const rule = await owner.http.post(`/workspaces/${ws}/alert-rules`, { name: 'dup', metric: 'packet_loss', operator: '>', threshold: 50, probe_id: probeId });
     clock += 1000;
