@@ -50,12 +50,10 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AlertEvaluator.name);
   private rules = new Map<number, AlertRuleEntity[]>();
   /** The result rules of each workspace (not agent_offline), indexed by probe for the ingest path. */
-  private resultRules = new Map<number, RuleIndex<ResultRule>>();
+  private resultRules = new Map<number, RuleIndex<IndexedRule>>();
   private windows = new Map<number, MaintenanceWindow[]>();
   /** Cached series states; what changed is written within STATE_FLUSH_MS, a clock-only change within QUIET_FLUSH_MS. */
   private readonly states = new SeriesStates();
-  /** Each rule's condition, made once per loaded rule rather than once per sample. */
-  private conditions = new WeakMap<AlertRuleEntity, SeriesCondition>();
   /** Batches are evaluated one after another so each series sees its samples in order. */
   private tail: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
@@ -144,12 +142,12 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
       // One key per result: every rule that is not a quorum rule follows the result's own series.
       const key = seriesKey({ probeId: stored.result.probe_id, agentId: stored.agentId, target: stored.result.target || null });
       const at = Date.parse(stored.result.created_at);
-      for (const rule of index.candidates(stored.result.probe_id)) {
+      for (const { rule, condition } of index.candidates(stored.result.probe_id)) {
         if (!matches(rule, stored)) continue;
         const value = metricValue(rule.metric, stored.result);
         if (value === null) continue;
-        if (rule.quorumMinAgents === 0 && !deferred.get(rule.id)?.has(key) && this.stepInMemory(rule, key, at, value)) continue;
-        const sample = this.sampleFor(rule, stored, value);
+        if (rule.quorumMinAgents === 0 && !deferred.get(rule.id)?.has(key) && this.stepInMemory(rule.id, condition, key, at, value)) continue;
+        const sample = this.sampleFor(rule, condition, stored, value);
         const keys = deferred.get(rule.id) ?? new Set<string>();
         deferred.set(rule.id, keys.add(sample.key));
         samples.push(sample);
@@ -165,25 +163,16 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
    * cached takes a value that changes no alert (most results breach nothing). Anything else (a
    * state not loaded yet, a transition) returns false and goes the full way, in order.
    */
-  private stepInMemory(rule: AlertRuleEntity, key: string, at: number, value: number): boolean {
-    const cached = this.states.get(rule.id, key);
+  private stepInMemory(ruleId: number, condition: SeriesCondition, key: string, at: number, value: number): boolean {
+    const cached = this.states.get(ruleId, key);
     if (!cached) return false;
-    const local = step(cached, this.conditionOf(rule), { at, value });
+    const local = step(cached, condition, { at, value });
     if (local.events.length > 0) return false;
-    this.states.keep(rule.id, key, cached, local.state);
+    this.states.keep(ruleId, key, cached, local.state);
     return true;
   }
 
-  private conditionOf(rule: AlertRuleEntity): SeriesCondition {
-    let condition = this.conditions.get(rule);
-    if (!condition) {
-      condition = conditionOf(rule);
-      this.conditions.set(rule, condition);
-    }
-    return condition;
-  }
-
-  private sampleFor(rule: AlertRuleEntity, stored: StoredResult, value: number): SeriesSample {
+  private sampleFor(rule: AlertRuleEntity, condition: SeriesCondition, stored: StoredResult, value: number): SeriesSample {
     const target = stored.result.target || null;
     const at = Date.parse(stored.result.created_at);
     const windows = this.windows.get(rule.workspaceId) ?? [];
@@ -205,7 +194,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
       rule,
       key: seriesKey(subject),
       subject,
-      condition: this.conditionOf(rule),
+      condition,
       at,
       value,
       opensAlerts: true,
@@ -282,7 +271,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
             rule,
             key: offlineKey(agent.id),
             subject,
-            condition: this.conditionOf(rule),
+            condition: conditionOf(rule),
             at: now,
             value: Math.max(0, Math.round((now - agent.lastSeenAt.getTime()) / 1000)),
             opensAlerts: true,
@@ -341,8 +330,17 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
 /** A rule judged on each stored result (every metric but agent_offline). */
 type ResultRule = AlertRuleEntity & { metric: ResultMetric };
 
-function indexResultRules(rules: readonly AlertRuleEntity[]): RuleIndex<ResultRule> {
-  return new RuleIndex(rules.filter((r): r is ResultRule => isResultMetric(r.metric)));
+/** A result rule with its condition, made once when the rules load rather than once per sample. */
+interface IndexedRule {
+  probeId: number | null;
+  rule: ResultRule;
+  condition: SeriesCondition;
+}
+
+function indexResultRules(rules: readonly AlertRuleEntity[]): RuleIndex<IndexedRule> {
+  return new RuleIndex(
+    rules.filter((r): r is ResultRule => isResultMetric(r.metric)).map((rule) => ({ probeId: rule.probeId, rule, condition: conditionOf(rule) })),
+  );
 }
 
 function matches(rule: AlertRuleEntity, stored: StoredResult): boolean {

@@ -10,25 +10,26 @@ export interface IndexableRule {
  * meets a handful instead of 1,000 on the ingest path.
  */
 export class RuleIndex<R extends IndexableRule> {
+  /** Per probe: its own rules, then the probe-less ones (joined once here, not per result). */
   private readonly byProbe = new Map<number, R[]>();
   private readonly withoutProbe: R[] = [];
 
   constructor(rules: readonly R[]) {
+    const own = new Map<number, R[]>();
     for (const rule of rules) {
       if (rule.probeId === null) {
         this.withoutProbe.push(rule);
         continue;
       }
-      const list = this.byProbe.get(rule.probeId);
+      const list = own.get(rule.probeId);
       if (list) list.push(rule);
-      else this.byProbe.set(rule.probeId, [rule]);
+      else own.set(rule.probeId, [rule]);
     }
+    for (const [probeId, list] of own) this.byProbe.set(probeId, [...list, ...this.withoutProbe]);
   }
 
   /** The rules that may apply to a result of `probeId`: its own first, then the probe-less ones. */
   candidates(probeId: number): readonly R[] {
-    const own = this.byProbe.get(probeId);
-    if (!own) return this.withoutProbe;
-    return this.withoutProbe.length === 0 ? own : [...own, ...this.withoutProbe];
+    return this.byProbe.get(probeId) ?? this.withoutProbe;
   }
 }
