@@ -85,6 +85,11 @@ describe('buildNetworkMap on recorded MTR results', () => {
     expect(map.nodes.find((n) => n.kind === 'destination')).toMatchObject({ id: 'dest:::1', ip: '::1', private: true });
   });
 
+  it('names the destination of an AGENT probe after the peer agent', () => {
+    const map = buildNetworkMap([observed(recordedMtr('two-hops'), '2026-01-01T00:00:00Z', { agentId: 1, targetAgent: 2 })], NAMES, NOW);
+    expect(map.nodes.find((n) => n.kind === 'destination')).toMatchObject({ id: 'dest:198.18.42.2', label: 'paris', agent_id: 2, ip: '198.18.42.2' });
+  });
+
   it('answers an empty map for no results', () => {
     expect(buildNetworkMap([], NAMES, NOW)).toEqual({ nodes: [], edges: [], generated_at: NOW.toISOString() });
   });

@@ -72,7 +72,14 @@ export function buildNetworkMap(results: readonly MtrObservation[], agentNames: 
     const destinationId = `dest:${result.target}`;
     const destination = nodeOf(destinationId, () => {
       const targetIp = parseIp(result.target);
-      return node(destinationId, 'destination', result.target, { ip: targetIp?.address ?? null, private: isPrivate(result.target) });
+      // An AGENT probe's destination is a peer agent: named as it, still a node of its own (the
+      // peer's address as seen from outside, not the agent's own starting point).
+      const peer = result.targetAgent;
+      return node(destinationId, 'destination', peer === null ? result.target : (agentNames.get(peer) ?? result.target), {
+        ip: targetIp?.address ?? null,
+        agent_id: peer,
+        private: isPrivate(result.target),
+      });
     });
     const last = result.hops[result.hops.length - 1];
     const reached = reachesTarget(last, result.target);

@@ -34,7 +34,9 @@ export class NetworkMapService {
     const from = range.from ?? new Date((range.to ?? now).getTime() - DEFAULT_MAP_WINDOW_MS);
     const results = await this.mtr.latestPerPath(workspaceId, { from, to: range.to, agentId: q.agentId });
     // Results of agents deleted since are not drawn: the map shows the workspace as it is.
-    const agents = await this.agents.summaries(workspaceId, [...new Set(results.map((r) => r.agentId))]);
+    const agents = await this.agents.summaries(workspaceId, [
+      ...new Set(results.flatMap((r) => (r.targetAgent === null ? [r.agentId] : [r.agentId, r.targetAgent]))),
+    ]);
     const names = new Map(agents.map((a) => [a.id, a.name]));
     const map = buildNetworkMap(
       results.filter((r) => names.has(r.agentId)),

@@ -7,6 +7,7 @@ export interface MapNodeView {
   kind: MapNodeKind;
   label: string;
   ip: string | null;
+  /** The agent itself, or for a destination the peer agent an AGENT probe measured towards. */
   agent_id: number | null;
   /** Reverse DNS name as the agent reported it (null today: the agent does not resolve hops). */
   hostname: string | null;

@@ -14,6 +14,6 @@ export function movedHop(hop: MtrHop, position: number, address: string | null =
   return { ...hop, hop: position, address };
 }
 
-export function observed(payload: MtrPayload, at: string, who: { probeId?: number; agentId?: number; hops?: MtrHop[] } = {}): MtrObservation {
-  return { probeId: who.probeId ?? 1, agentId: who.agentId ?? 1, target: payload.target, createdAt: new Date(at), hops: who.hops ?? payload.hops };
+export function observed(payload: MtrPayload, at: string, who: { probeId?: number; agentId?: number; targetAgent?: number; hops?: MtrHop[] } = {}): MtrObservation {
+  return { probeId: who.probeId ?? 1, agentId: who.agentId ?? 1, target: payload.target, targetAgent: who.targetAgent ?? null, createdAt: new Date(at), hops: who.hops ?? payload.hops };
 }

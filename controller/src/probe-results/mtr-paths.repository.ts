@@ -8,6 +8,8 @@ export interface MtrObservation {
   probeId: number;
   agentId: number;
   target: string;
+  /** The peer agent an AGENT probe measured towards, null for a host target. */
+  targetAgent: number | null;
   createdAt: Date;
   hops: MtrHop[];
 }
@@ -21,6 +23,7 @@ interface MtrRow {
   probe_id: number | string;
   agent_id: number | string;
   target: string;
+  target_agent: number | string;
   created_at_text: string;
   payload: string;
 }
@@ -43,7 +46,7 @@ export class MtrPathsRepository {
     const { where, params } = scope(workspaceId, range);
     const agent = range.agentId === undefined ? '' : ' AND agent_id = {agentId:UInt32}';
     const rows = await this.store.query<MtrRow>(
-      `SELECT probe_id, agent_id, target, toString(created_at) AS created_at_text, payload
+      `SELECT probe_id, agent_id, target, target_agent, toString(created_at) AS created_at_text, payload
          FROM probe_results WHERE ${where}${agent}
         ORDER BY created_at DESC, id DESC
         LIMIT 1 BY probe_id, target
@@ -57,7 +60,7 @@ export class MtrPathsRepository {
   async history(workspaceId: number, probeId: number, target: string, range: MtrRange, limit = MAX_HISTORY_RESULTS): Promise<MtrObservation[]> {
     const { where, params } = scope(workspaceId, range);
     const rows = await this.store.query<MtrRow>(
-      `SELECT probe_id, agent_id, target, toString(created_at) AS created_at_text, payload
+      `SELECT probe_id, agent_id, target, target_agent, toString(created_at) AS created_at_text, payload
          FROM probe_results WHERE ${where} AND probe_id = {probeId:UInt32} AND target = {target:String}
         ORDER BY created_at DESC, id DESC
         LIMIT {limit:UInt32}`,
@@ -95,6 +98,7 @@ function observations(rows: MtrRow[]): MtrObservation[] {
       probeId: Number(row.probe_id),
       agentId: Number(row.agent_id),
       target: row.target,
+      targetAgent: Number(row.target_agent) || null,
       createdAt: fromClickHouseTime(row.created_at_text),
       hops: parsed.data.hops,
     });
