@@ -14,6 +14,7 @@ import { AgentReleaseModule } from './agent-release/agent-release.module';
 import { PanelWebModule } from './panel-web/panel-web.module';
 import { WorkspaceTransferModule } from './workspace-transfer/workspace-transfer.module';
 import { ReportsModule } from './reports/reports.module';
+import { NetworkMapModule } from './network-map/network-map.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -35,6 +36,7 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   AgentReleaseModule,
   WorkspaceTransferModule,
   ReportsModule,
+  NetworkMapModule,
   // Last: the panel takes only what no API route did.
   PanelWebModule,
 ];

@@ -35,6 +35,8 @@ function readsOf(w: string, agent: number, probe: number): Call[] {
     ['GET', `${w}/reports/alerts`],
     ['GET', `${w}/reports/overview?format=csv`],
     ['GET', `${w}/agents/${agent}/update-policy`],
+    ['GET', `${w}/network-map?agentId=${agent}`],
+    ['GET', `${w}/network-map/paths?probeId=${probe}&target=192.0.2.1`],
   ];
 }
 
@@ -244,6 +246,8 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
       ['GET', `${w}/reports/sla`],
       ['GET', `${w}/reports/alerts?format=pdf`],
       ['GET', `${w}/reports/overview`],
+      ['GET', `${w}/network-map`],
+      ['GET', `${w}/network-map/paths?probeId=${probeB}&target=192.0.2.1`],
       ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
       ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
       ...aboveViewerOf(w, agentB),
@@ -283,6 +287,12 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
     expect(await snapshotOfB()).toEqual(before);
     const probesOfA = await memberA.http.get(`/workspaces/${wsA}/agents/${agentA}/probes`);
     expect(probesOfA.body.data.every((p: { agent_targets: number[] }) => !p.agent_targets.includes(agentB))).toBe(true);
+  });
+
+  it('does not draw the agents or paths of B on the network map of A (404 for ids of B under A)', async () => {
+    const map = await memberA.http.get(`/workspaces/${wsA}/network-map?agentId=${agentB}`);
+    const paths = await memberA.http.get(`/workspaces/${wsA}/network-map/paths?probeId=${probeB}&target=192.0.2.1`);
+    expect([map.status, paths.status]).toEqual([404, 404]);
   });
 
   it('lets a VIEWER of B read everything of B (as the owner does) and change nothing (403)', async () => {
