@@ -7,6 +7,7 @@ import { AgentEntity } from './agents/agent.entity';
 import { ALERT_ENTITIES } from './alerts/alert-entities';
 import { AuditEntryEntity } from './audit/audit-entry.entity';
 import { RevokedSessionEntity } from './auth/revoked-session.entity';
+import { ApiTokenEntity } from './auth/tokens/api-token.entity';
 import { UserEntity } from './auth/user.entity';
 import { loadConfig } from './config/config';
 import { buildDataSourceOptions } from './database/database.options';
@@ -14,6 +15,6 @@ import { ProbeEntity } from './probes/probe.entity';
 import { MemberEntity } from './workspaces/member.entity';
 import { WorkspaceEntity } from './workspaces/workspace.entity';
 
-export const ENTITIES = [UserEntity, RevokedSessionEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES, AuditEntryEntity];
+export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES, AuditEntryEntity];
 
 export default new DataSource(buildDataSourceOptions(loadConfig(), ENTITIES));

@@ -13,6 +13,9 @@ import { RealtimeModule } from './realtime/realtime.module';
 import { LocalAgentModule } from './local-agent/local-agent.module';
 import { AgentReleaseModule } from './agent-release/agent-release.module';
 import { PanelWebModule } from './panel-web/panel-web.module';
+import { WorkspaceTransferModule } from './workspace-transfer/workspace-transfer.module';
+import { ReportsModule } from './reports/reports.module';
+import { NetworkMapModule } from './network-map/network-map.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -32,6 +35,9 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   RealtimeModule,
   LocalAgentModule,
   AgentReleaseModule,
+  WorkspaceTransferModule,
+  ReportsModule,
+  NetworkMapModule,
   AuditModule,
   // Last: the panel takes only what no API route did.
   PanelWebModule,

@@ -53,7 +53,7 @@ export class AgentUpdatePolicyService {
   ) {}
 
   async get(userId: number, workspaceId: number, agentId: number): Promise<UpdatePolicyView> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId, 'VIEWER');
     await this.agents.requireAgent(workspaceId, agentId);
     return this.view(agentId, await this.row(agentId));
   }

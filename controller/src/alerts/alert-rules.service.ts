@@ -91,8 +91,9 @@ export class AlertRulesService {
     private readonly audit: AuditTrail,
   ) {}
 
+  /** Reading rules is for every member, VIEWER included; changing them is for ADMIN. */
   async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<AlertRuleView>> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId);
     const [rows, total] = await this.rules.findAndCount({
       where: { workspaceId },
       order: { id: 'ASC' },
@@ -103,7 +104,7 @@ export class AlertRulesService {
   }
 
   async get(userId: number, workspaceId: number, ruleId: number): Promise<AlertRuleView> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId);
     return toAlertRuleView(await this.find(workspaceId, ruleId));
   }
 

@@ -8,6 +8,7 @@ import { AlertEvaluator } from './alert-evaluator.service';
 import { AlertLedger } from './alert-ledger.service';
 import { ALERT_ENTITIES } from './alert-entities';
 import { AlertRulesService } from './alert-rules.service';
+import { AlertStatistics } from './alert-statistics.service';
 import { AlertSubjects } from './alert-subjects';
 import { AlertViews } from './alert-views';
 import { AlertRulesController, AlertsController, MaintenanceWindowsController, NotificationsController } from './alerts.controller';
@@ -48,6 +49,7 @@ class EvaluateNewResults implements OnModuleInit, OnModuleDestroy {
     AlertChanges,
     AlertLedger,
     AlertRulesService,
+    AlertStatistics,
     AlertsService,
     AlertEvaluator,
     EvaluateNewResults,
@@ -56,6 +58,6 @@ class EvaluateNewResults implements OnModuleInit, OnModuleDestroy {
     NotificationsService,
     MaintenanceWindowsService,
   ],
-  exports: [AlertEvaluator, NotificationWorker],
+  exports: [AlertEvaluator, NotificationWorker, AlertRulesService, AlertStatistics],
 })
 export class AlertsModule {}

@@ -45,7 +45,7 @@ export class MaintenanceWindowsService {
   ) {}
 
   async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<MaintenanceWindowView>> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId);
     const [rows, total] = await this.windows.findAndCount({
       where: { workspaceId, endsAt: MoreThan(new Date()) },
       order: { startsAt: 'ASC', id: 'ASC' },
