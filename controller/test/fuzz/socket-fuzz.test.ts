@@ -103,9 +103,13 @@ describe('socket fuzzing', () => {
   async function othersUnharmed(): Promise<void> {
     expect(controlAgent.connected).toBe(true);
     expect(controlPanel.connected).toBe(true);
-    const config = firstOf(controlAgent, [AgentEvents.ProbeGet]);
-    controlAgent.emit(AgentEvents.ProbeGet);
-    expect((await config).arg as ProbeConfigSet).toBeDefined();
+    // An empty post: a round trip through the ingest path that no per-socket rate limit drops
+    // (the control agent asks for its config once, in beforeAll; probe_get is limited per socket).
+    const answer = firstOf(controlAgent, [AgentEvents.ProbePostOk, AgentEvents.Error]);
+    controlAgent.emit(AgentEvents.ProbePost, []);
+    const { event, arg } = await answer;
+    // Answered, and not as a failure of the controller (an empty batch may be refused as such).
+    expect(event === AgentEvents.ProbePostOk || (arg as SocketErrorMessage).code === 'bad_request').toBe(true);
     const subscribed = firstOf(controlPanel, [PanelEvents.Subscribed]);
     controlPanel.emit(PanelEvents.Subscribe, { workspace_id: ws, probe_id: 0 });
     expect((await subscribed).arg).toEqual({ workspace_id: ws, probe_id: 0 });
@@ -156,6 +160,9 @@ describe('socket fuzzing', () => {
       })
     ).body.id;
     controlAgent = await newAgentSocket(control);
+    const config = firstOf(controlAgent, [AgentEvents.ProbeGet]);
+    controlAgent.emit(AgentEvents.ProbeGet);
+    expect((await config).arg as ProbeConfigSet).toMatchObject({ probes: expect.any(Array) });
     controlPanel = await newPanelSocket();
     // Presence (last seen) and a well-formed `version` report are writes an agent may cause.
     snapshotSql = await snapshotQuery(db, ['last_seen_at', 'version', 'updated_at']);
