@@ -12,6 +12,7 @@ import { RealtimeModule } from './realtime/realtime.module';
 import { LocalAgentModule } from './local-agent/local-agent.module';
 import { AgentReleaseModule } from './agent-release/agent-release.module';
 import { PanelWebModule } from './panel-web/panel-web.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -31,6 +32,7 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   RealtimeModule,
   LocalAgentModule,
   AgentReleaseModule,
+  MetricsModule,
   // Last: the panel takes only what no API route did.
   PanelWebModule,
 ];
