@@ -1,4 +1,5 @@
 import { Controller, Get, Headers, HttpStatus, Inject, NotFoundException, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { ApiError } from '../common/api-error';
@@ -16,7 +17,14 @@ export class MetricsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Prometheus metrics of this controller process. 404 unless METRICS_TOKEN is set (and
+   * METRICS_PORT is not); the token goes in `Authorization: Bearer`.
+   */
   @Get()
+  @ApiProduces('text/plain')
+  @ApiBearerAuth('metrics_token')
+  @ApiOkResponse({ description: 'The Prometheus text exposition format, version 0.0.4.', content: { 'text/plain': { schema: { type: 'string' } } } })
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() res: Response): Promise<void> {
     switch (metricsAccess(this.config.metrics, 'api', authorization)) {
       case 'not_found':
