@@ -183,7 +183,7 @@ describe('/metrics on a port of its own (METRICS_PORT)', () => {
     const res = await fetch(`${own.baseUrl}/metrics`);
     expect(res.status).toBe(200);
     expect(sampleValue(parsePrometheusText(await res.text()), 'netwatcher_agents', { state: 'online' })).toBe(0);
-    expect((await own.get('/healthz')).status).toBe(404);
+    expectError(await own.get('/healthz'), 404, 'not_found');
     expectError(await new Http(t.url).get('/metrics'), 404, 'not_found');
   });
 });

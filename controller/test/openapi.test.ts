@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { OPENAPI_FILE, REPO_ROOT, renderOpenApiFile, renderResponseSchemasModule, RESPONSE_SCHEMAS_FILE } from '../src/openapi/openapi-file';
 import { generateResponseSchemas, ResponseSchemas } from '../src/openapi/response-schema-generator';
+import { checkContract } from './support/contract';
 import { Http } from './support/http';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -67,6 +68,30 @@ describe('the OpenAPI spec', () => {
     expect(spec.paths['/workspaces/{id}/agents'].get.security).toEqual([{ jwt: [] }, { api_token: [] }]);
     expect(spec.paths['/agent/api/whoami'].get.security).toEqual([{ agent_workspace_id: [], agent_id: [], agent_psk: [] }]);
     expect(spec.paths['/auth/login'].post.security).toEqual([]);
+  });
+});
+
+describe('the contract check every Http response goes through', () => {
+  const base = 'http://127.0.0.1:1';
+  const json = 'application/json; charset=utf-8';
+  const check = (method: string, path: string, status: number, body: unknown, type: string | null = json) =>
+    () => checkContract(method, base + path, status, type, body, body === undefined ? '' : JSON.stringify(body));
+
+  it('names the route and the schema error of a body the spec does not describe', () => {
+    expect(check('GET', '/workspaces/7/agents', 200, { data: [], total: 0, limit: 50, offset: 0 })).not.toThrow();
+    expect(check('GET', '/workspaces/7/agents', 200, { data: [{ id: 'one' }], total: 0, limit: 50, offset: 0 })).toThrow(
+      /^contract: GET \/workspaces\/\{id\}\/agents → 200: \/data\/0 must have required property/,
+    );
+    expect(check('GET', '/workspaces/7/agents', 200, { data: [], total: '0', limit: 50, offset: 0 })).toThrow(/\/total must be number/);
+  });
+
+  it('refuses undocumented answers and error bodies outside the error shape', () => {
+    expect(check('GET', '/workspaces/7/agents', 404, { error: 'workspace not found', code: 'not_found', request_id: 'r' })).not.toThrow();
+    expect(check('GET', '/workspaces/7/agents', 404, { message: 'Not Found', statusCode: 404 })).toThrow(/must have required property 'error'/);
+    expect(check('GET', '/workspaces/alerts', 200, { data: [], total: 0, limit: 50, offset: 0 })).not.toThrow();
+    expect(check('GET', '/no/such/api', 200, { ok: true })).toThrow(/has no such operation/);
+    expect(check('DELETE', '/workspaces/7', 204, undefined, null)).not.toThrow();
+    expect(check('GET', '/healthz', 200, 'ok', 'text/plain')).toThrow(/documents application\/json/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
@@ -68,7 +69,8 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
 
   /** The API's error shape, so a scraper's log reads the same whichever port it asked. */
   private reply(res: ServerResponse, status: number, code: string, error: string): void {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ error, code }));
+    const requestId = randomUUID();
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
+    res.end(JSON.stringify({ error, code, request_id: requestId }));
   }
 }
