@@ -166,7 +166,13 @@ describe('netwatcher-agent run against a controller speaking the shared protocol
     await waitUntil('a result of the pushed probe 2', () => idsOf(2).length >= 1, { timeoutMs: 5000, diag: a.stderr });
     const firstOf2 = server.received.find((r) => r.result.probe_id === 2)!;
     expect(Date.parse(firstOf2.result.created_at) - pushedAt).toBeLessThan(1500);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Sentinel: the agent sends its spool oldest first, so once a probe 2 result measured a
+    // whole probe-1 interval past the cut-off has arrived, any probe 1 run started after the cut-off has too.
+    await waitUntil(
+      'a probe 2 result measured 2 s after the push',
+      () => server.received.some((r) => r.result.probe_id === 2 && Date.parse(r.result.created_at) > pushedAt + 2000),
+      { timeoutMs: 5000, diag: a.stderr },
+    );
     // A run of probe 1 already going at the push may still finish; none may start after it.
     const lateProbe1 = server.received.filter((r) => r.result.probe_id === 1 && Date.parse(r.result.created_at) > pushedAt + 1000);
     expect(lateProbe1).toEqual([]);
@@ -174,13 +180,19 @@ describe('netwatcher-agent run against a controller speaking the shared protocol
 
   it('loses nothing across a controller restart', async () => {
     writeEnrolledConfig();
-    const a = agent(runArgs());
+    const a = agent(runArgs(), { NW_LOG_LEVEL: 'debug' });
     await waitUntil('first result', () => server.received.length >= 1, { timeoutMs: 10_000, diag: a.stderr });
     const port = server.port;
     const down = Date.now();
     const before = server.received;
     await server.stop();
-    await new Promise((r) => setTimeout(r, 2500));
+    // The agent says when it has noticed the outage and when it has measured into the spool since.
+    const spooledSinceDisconnect = (): number => {
+      const logs = a.logs();
+      const disconnected = logs.findIndex((l) => l.msg === 'disconnected from the controller');
+      return disconnected < 0 ? 0 : logs.slice(disconnected).filter((l) => l.msg === 'result spooled').length;
+    };
+    await waitUntil('two results spooled during the outage', () => spooledSinceDisconnect() >= 2, { timeoutMs: 10_000, diag: a.stderr });
     const up = Date.now();
     const restarted = new FakeController();
     await restarted.start(port);

@@ -23,7 +23,7 @@ import { log, SuiteOptions, SuiteResult, TargetResult } from '../lib/suite';
 const SUITE = 'agent';
 const PROBES = 100;
 const DELAY_MS = 20;
-const RELAY = join(REPO_ROOT, 'controller', 'test', 'support', 'netns', 'relay.js');
+const RELAY = join(REPO_ROOT, 'controller', 'test', 'fixtures', 'netns', 'relay.js');
 
 interface Target {
   address: string;

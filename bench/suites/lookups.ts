@@ -15,8 +15,7 @@ import { WhoisService } from '../../controller/src/lookups/whois/whois.service';
 import { createClickHouseClient } from '../../controller/src/timeseries/clickhouse.client';
 import { migrateClickHouse } from '../../controller/src/timeseries/clickhouse.migrator';
 import { TimeSeriesStore } from '../../controller/src/timeseries/timeseries.store';
-import { startDnsStub } from '../../controller/test/lookups/support/dns-stub';
-import { startWhoisStub } from '../../controller/test/lookups/support/whois-stub';
+import { startDnsStub, startWhoisStub } from '../../controller/test/fixtures';
 import { CLICKHOUSE_MIGRATIONS } from '../lib/paths';
 import { round, summarize } from '../lib/stats';
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server as HttpsServer } from 'node:https';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
@@ -8,6 +9,7 @@ import { AppModule } from './app.module';
 import { InputSanityPipe } from './common/input-sanity.pipe';
 import { OriginPolicy } from './common/origin-policy';
 import { PaginationHeadersInterceptor } from './common/pagination-headers.interceptor';
+import { readCertificatePair, TlsCertificateReloader } from './common/tls-certificate-reloader';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
 import { FrameworkChatterLogger } from './logging/framework-chatter.logger';
@@ -24,6 +26,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     abortOnError: false,
+    // TLS_CERT_FILE/TLS_KEY_FILE: HTTPS, and Socket.IO over it (it shares this server).
+    ...(config.tls ? { httpsOptions: readCertificatePair(config.tls) } : {}),
   });
   app.useLogger(new FrameworkChatterLogger(app.get(Logger)));
   // Browser-facing defaults: only allowed origins, no CORS unless configured, security headers.
@@ -41,5 +45,13 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   serveOpenApi(app);
   app.enableShutdownHooks();
+  if (config.tls) await watchCertificate(app, config.tls);
   return app;
+}
+
+async function watchCertificate(app: INestApplication, tls: NonNullable<AppConfig['tls']>): Promise<void> {
+  const server = app.getHttpServer() as HttpsServer;
+  const reloader = new TlsCertificateReloader(server, tls, tls.reloadIntervalMs);
+  await reloader.start();
+  server.once('close', () => reloader.stop());
 }

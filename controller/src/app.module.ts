@@ -13,6 +13,7 @@ import { TimeSeriesModule } from './timeseries/timeseries.module';
 import { WorkspaceAccessModule } from './workspaces/workspace-access.module';
 import { FEATURE_MODULES } from './feature-modules';
 import { logDestination } from './logging/boot-logger';
+import { LoggingModule } from './logging/logging.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         WorkspaceAccessModule,
         AuthModule,
         HealthModule,
+        LoggingModule,
         ...FEATURE_MODULES,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AgentEntity } from './agents/agent.entity';
 import { ALERT_ENTITIES } from './alerts/alert-entities';
 import { RevokedSessionEntity } from './auth/revoked-session.entity';
+import { ApiTokenEntity } from './auth/tokens/api-token.entity';
 import { UserEntity } from './auth/user.entity';
 import { loadConfig } from './config/config';
 import { buildDataSourceOptions } from './database/database.options';
@@ -13,6 +14,6 @@ import { ProbeEntity } from './probes/probe.entity';
 import { MemberEntity } from './workspaces/member.entity';
 import { WorkspaceEntity } from './workspaces/workspace.entity';
 
-export const ENTITIES = [UserEntity, RevokedSessionEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES];
+export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES];
 
 export default new DataSource(buildDataSourceOptions(loadConfig(), ENTITIES));

@@ -13,6 +13,8 @@ import { LocalAgentModule } from './local-agent/local-agent.module';
 import { AgentReleaseModule } from './agent-release/agent-release.module';
 import { PanelWebModule } from './panel-web/panel-web.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { WorkspaceTransferModule } from './workspace-transfer/workspace-transfer.module';
+import { ReportsModule } from './reports/reports.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -33,6 +35,8 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   LocalAgentModule,
   AgentReleaseModule,
   MetricsModule,
+  WorkspaceTransferModule,
+  ReportsModule,
   // Last: the panel takes only what no API route did.
   PanelWebModule,
 ];

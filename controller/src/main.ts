@@ -54,11 +54,13 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   const bound = await listen(app, config);
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-  boot.info({ bind_address: bound.address, port: bound.port, ...describeStorage(config) }, `NetWatcher controller listening on http://${host}:${bound.port}`);
+  const scheme = config.tls ? 'https' : 'http';
+  boot.info({ bind_address: bound.address, port: bound.port, tls: Boolean(config.tls), ...describeStorage(config) }, `NetWatcher controller listening on ${scheme}://${host}:${bound.port}`);
   if (config.localAgent) {
     // The agent dials the controller on loopback unless the controller is bound elsewhere.
+    // With TLS on, the certificate must be valid for that address for the agent to trust it.
     const dial = ['0.0.0.0', '::', ''].includes(bound.address) ? '127.0.0.1' : bound.address;
-    await app.get(LocalAgentService).start(`http://${dial.includes(':') ? `[${dial}]` : dial}:${bound.port}`);
+    await app.get(LocalAgentService).start(`${scheme}://${dial.includes(':') ? `[${dial}]` : dial}:${bound.port}`);
   }
 }
 

@@ -6,7 +6,7 @@ import { CurrentAgent } from '../src/agents/current-agent.decorator';
 import { ApiError } from '../src/common/api-error';
 import { agentRow, createAgent, db, enroll, RoleFixture, workspaceWithRoles } from './support/agents';
 import { Http } from './support/http';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 import { expectError, ISO_MS } from './support/workspace-members';
 
 const MAX_ATTEMPTS = 3;
@@ -17,7 +17,7 @@ function wrong(pin: string): string {
   return (pin[0] === '0' ? '1' : '0') + pin.slice(1);
 }
 
-describe.each<DbMode>(['postgres', 'pglite'])('agent enrollment on %s', (mode) => {
+describeOnEachDatabase('agent enrollment', (mode) => {
   let t: TestApp;
   let http: Http;
   let f: RoleFixture;

@@ -4,7 +4,7 @@ import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
 import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSentinel, panelSocket, pingResult } from './support/sockets';
 import { waitUntil } from '@netwatcher/shared/testing';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 
 interface EnrolledAgent {
   workspaceId: number;
@@ -12,7 +12,7 @@ interface EnrolledAgent {
   psk: string;
 }
 
-describe.each<DbMode>(['postgres', 'pglite'])('agent and panel sockets on %s', (mode) => {
+describeOnEachDatabase('agent and panel sockets', (mode) => {
   let t: TestApp;
   let http: Http;
   let owner: TestUser;

@@ -4,7 +4,7 @@ import { DomainEventBus } from '../src/events/event-bus';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { agentRow, createAgent, db, probeRows, RoleFixture, workspaceWithRoles } from './support/agents';
 import { Http } from './support/http';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 import { expectError, ISO_MS } from './support/workspace-members';
 
 const AGENT_KEYS = [
@@ -24,7 +24,7 @@ const AGENT_KEYS = [
   'workspace_id',
 ].sort();
 
-describe.each<DbMode>(['postgres', 'pglite'])('agents REST on %s', (mode) => {
+describeOnEachDatabase('agents REST', (mode) => {
   let t: TestApp;
   let http: Http;
   let f: RoleFixture;
@@ -54,9 +54,12 @@ describe.each<DbMode>(['postgres', 'pglite'])('agents REST on %s', (mode) => {
         metadata: { rack: 3 },
       });
       expect(res.status).toBe(201);
-      expect(Object.keys(res.body).sort()).toEqual(['agent', 'pin']);
+      expect(Object.keys(res.body).sort()).toEqual(['agent', 'install_command', 'pin']);
       expect(res.body.pin).toMatch(/^\d{12}$/);
       const agent = res.body.agent;
+      expect(res.body.install_command).toMatch(
+        new RegExp(`^curl -fsSL http://127\\.0\\.0\\.1:\\d+/install\\.sh \\| sudo sh -s -- --workspace ${f.ws} --agent ${agent.id} --pin ${res.body.pin} --insecure$`),
+      );
       expect(Object.keys(agent).sort()).toEqual(AGENT_KEYS);
       expect(agent).toMatchObject({
         workspace_id: f.ws,

@@ -2,10 +2,11 @@ import { DataSource } from 'typeorm';
 import { createAgent, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
+import { createToken } from './support/tokens';
 import { addMember } from './support/workspace-members';
 
-type Call = [method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown];
+type Call = [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown];
 
 /** Every read of one workspace's API (GET), for the role and token matrices. */
 function readsOf(w: string, agent: number, probe: number): Call[] {
@@ -25,8 +26,32 @@ function readsOf(w: string, agent: number, probe: number): Call[] {
     ['GET', `${w}/probe-data/probes/${probe}/similar`],
     ['GET', `${w}/probe-data/probes/${probe}/chart`],
     ['GET', `${w}/probe-data/overview`],
+    ['GET', `${w}/reports/sla`],
+    ['GET', `${w}/reports/alerts`],
+    ['GET', `${w}/reports/overview?format=csv`],
   ];
 }
+
+/** The alert and update-policy routes of one workspace, which need more than VIEWER even to read. */
+function aboveViewerOf(w: string, agent: number): Call[] {
+  return [
+    ['GET', `${w}/alert-rules`],
+    ['POST', `${w}/alert-rules`, { name: 'intruder', metric: 'packet_loss', operator: 'gt', threshold: 50 }],
+    ['GET', `${w}/alert-rules/1`],
+    ['PATCH', `${w}/alert-rules/1`, { enabled: false }],
+    ['DELETE', `${w}/alert-rules/1`],
+    ['POST', `${w}/alert-rules/1/test`],
+    ['GET', `${w}/notifications`],
+    ['POST', `${w}/notifications/1/retry`],
+    ['GET', `${w}/maintenance-windows`],
+    ['POST', `${w}/maintenance-windows`, { starts_at: '2030-01-01T00:00:00Z', ends_at: '2030-01-01T01:00:00Z' }],
+    ['DELETE', `${w}/maintenance-windows/1`],
+    ['GET', `${w}/agents/${agent}/update-policy`],
+    ['PUT', `${w}/agents/${agent}/update-policy`, { mode: 'disabled' }],
+  ];
+}
+const READ_SCOPES = ['workspaces:read', 'agents:read', 'probes:read', 'probe-data:read', 'alerts:read', 'lookups:read'];
+const WRITE_SCOPES = READ_SCOPES.map((scope) => scope.replace(':read', ':write'));
 
 /** Every change to one workspace (bodies valid, so only the role or scope can refuse them). */
 function writesOf(w: string, agent: number, probe: number, member: number, someUserId: number): Call[] {
@@ -46,6 +71,9 @@ function writesOf(w: string, agent: number, probe: number, member: number, someU
     ['PATCH', `${w}/agents/${agent}/probes/${probe}`, { enabled: false }],
     ['DELETE', `${w}/agents/${agent}/probes/${probe}`],
     ['POST', `${w}/agents/${agent}/probes/copy`, { source_agent_id: agent, dest_agent_ids: [agent] }],
+    // ADMIN actions that read or write the whole configuration.
+    ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
+    ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
   ];
 }
 
@@ -63,7 +91,7 @@ async function statuses(http: Http, calls: Call[]): Promise<string[]> {
  * workspace B with B's real ids. Every call must answer 404 (indistinguishable from a missing
  * workspace) and B's configuration rows must be exactly as before.
  */
-describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s', (mode) => {
+describeOnEachDatabase('cross-workspace isolation', (mode) => {
   let t: TestApp;
   let ownerB: TestUser;
   let memberA: TestUser;
@@ -142,6 +170,12 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
       ['GET', `${w}/probe-data/probes/${probeB}/similar`],
       ['GET', `${w}/probe-data/probes/${probeB}/chart`],
       ['GET', `${w}/probe-data/overview`],
+      ['GET', `${w}/reports/sla`],
+      ['GET', `${w}/reports/alerts?format=pdf`],
+      ['GET', `${w}/reports/overview`],
+      ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
+      ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
+      ...aboveViewerOf(w, agentB),
     ];
     const before = await snapshotOfB();
     const answers: string[] = [];
@@ -181,12 +215,9 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
     const w = `/workspaces/${wsB}`;
     const reads = readsOf(w, agentB, probeB);
     const ownerReads = await statuses(ownerB.http, reads);
-    // No agent has reported yet, so the owner too gets 404 for the latest report and result.
-    const noData = new Set([
-      `${w}/agents/${agentB}/netinfo`,
-      `${w}/agents/${agentB}/sysinfo`,
-      `${w}/probe-data/latest?type=PING&agentId=${agentB}`,
-    ]);
+    // No agent has reported yet: the latest result is 404 for the owner too (netinfo and sysinfo
+    // answer 200 with null data until the first report).
+    const noData = new Set([`${w}/probe-data/latest?type=PING&agentId=${agentB}`]);
     expect(ownerReads).toEqual(reads.map(([method, path]) => `${method} ${path} → ${noData.has(path) ? 404 : 200}`));
     expect(await statuses(viewerB.http, reads)).toEqual(ownerReads);
 
@@ -194,6 +225,62 @@ describe.each<DbMode>(['postgres', 'pglite'])('cross-workspace isolation on %s',
     const writes = writesOf(w, agentB, probeB, memberB, viewerB.id);
     expect(await statuses(viewerB.http, writes)).toEqual(writes.map(([method, path]) => `${method} ${path} → 403`));
     expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it('refuses a VIEWER of B the alert and update-policy routes (403), reads included', async () => {
+    const before = await snapshotOfB();
+    const calls = aboveViewerOf(`/workspaces/${wsB}`, agentB);
+    expect(await statuses(viewerB.http, calls)).toEqual(calls.map(([method, path]) => `${method} ${path} → 403`));
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it('keeps a token restricted to another workspace out of B: 404 everywhere, nothing changed', async () => {
+    const elsewhere = (await createWorkspace(ownerB, 'b-elsewhere')).id;
+    const token = await createToken(ownerB, [...WRITE_SCOPES], { workspace_ids: [elsewhere] });
+    const w = `/workspaces/${wsB}`;
+    const calls = [...readsOf(w, agentB, probeB), ...writesOf(w, agentB, probeB, memberB, viewerB.id)];
+    const before = await snapshotOfB();
+    expect(await statuses(token.http, calls)).toEqual(calls.map(([method, path]) => `${method} ${path} → 404`));
+    expect(await snapshotOfB()).toEqual(before);
+    const listed = await token.http.get('/workspaces?limit=200');
+    expect(listed.body.data.map((ws: { id: number }) => ws.id)).toEqual([elsewhere]);
+  });
+
+  it('refuses a token without the scope a route needs (403 scope_missing), and a read-only token every change', async () => {
+    const w = `/workspaces/${wsB}`;
+    const reads = readsOf(w, agentB, probeB);
+    const writes = writesOf(w, agentB, probeB, memberB, viewerB.id);
+    const before = await snapshotOfB();
+    const lookupsOnly = await createToken(ownerB, ['lookups:read']);
+    for (const [method, path, body] of [...reads, ...writes]) {
+      const res = await lookupsOnly.http.request(method, path, body);
+      expect({ call: `${method} ${path}`, status: res.status, code: res.body?.code }).toEqual({ call: `${method} ${path}`, status: 403, code: 'scope_missing' });
+    }
+    const readOnly = await createToken(ownerB, [...READ_SCOPES]);
+    expect(await statuses(readOnly.http, reads)).toEqual(await statuses(ownerB.http, reads));
+    expect(await statuses(readOnly.http, writes)).toEqual(writes.map(([method, path]) => `${method} ${path} → 403`));
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it('keeps API tokens per user: another user cannot see or delete them, and no token can manage them', async () => {
+    const token = await createToken(ownerB, ['workspaces:read']);
+    const rows = async (): Promise<unknown> => t.app.get(DataSource).query('SELECT id, name, scopes FROM api_tokens ORDER BY id');
+    const before = await rows();
+    expect((await memberA.http.get('/auth/tokens?limit=200')).body.data.map((tk: { id: number }) => tk.id)).not.toContain(token.id);
+    expect((await memberA.http.delete(`/auth/tokens/${token.id}`)).status).toBe(404);
+    const aToken = await createToken(memberA, [...WRITE_SCOPES, 'admin'].filter((scope) => scope !== 'admin'));
+    for (const [method, path, body] of [
+      ['GET', '/auth/tokens'],
+      ['POST', '/auth/tokens', { name: 'child', scopes: ['workspaces:read'] }],
+      ['DELETE', `/auth/tokens/${token.id}`],
+      ['DELETE', `/auth/tokens/${aToken.id}`],
+    ] as Call[]) {
+      const res = await aToken.http.request(method, path, body);
+      expect({ call: `${method} ${path}`, status: res.status, code: res.body?.code }).toEqual({ call: `${method} ${path}`, status: 403, code: 'session_required' });
+    }
+    const after = (await rows()) as unknown[];
+    expect(after.slice(0, (before as unknown[]).length)).toEqual(before);
+    expect((await token.http.get('/workspaces')).status).toBe(200);
   });
 
   it('does not list B anywhere A can look', async () => {

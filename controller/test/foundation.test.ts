@@ -1,7 +1,7 @@
 import { Http } from './support/http';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 
-describe.each<DbMode>(['postgres', 'pglite'])('foundation on %s', (mode) => {
+describeOnEachDatabase('foundation', (mode) => {
   let t: TestApp;
   let http: Http;
 

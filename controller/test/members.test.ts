@@ -2,10 +2,10 @@ import type { DomainEvents } from '../src/events/domain-events';
 import { DomainEventBus } from '../src/events/event-bus';
 import { Http } from './support/http';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 import { addMember, expectError, ISO_MS, listMembers, memberIdOf } from './support/workspace-members';
 
-describe.each<DbMode>(['postgres', 'pglite'])('workspace members API on %s', (mode) => {
+describeOnEachDatabase('workspace members API', (mode) => {
   let t: TestApp;
   let http: Http;
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as holdOpen } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import { withTransactionGate } from '../src/database/pglite-transactions';
@@ -41,7 +41,9 @@ describe('PGlite transaction gate', () => {
     const increment = () =>
       ds.transaction(async (em) => {
         const [row] = await em.query('SELECT v FROM counter WHERE id = 1 FOR UPDATE');
-        await sleep(20);
+        // Not a wait for a condition: the transaction stays open on purpose, so that without the
+        // gate the other increments would read the same value in between (a lost update).
+        await holdOpen(20);
         await em.query('UPDATE counter SET v = $1 WHERE id = 1', [row.v + 1]);
       });
     await Promise.all(Array.from({ length: 5 }, increment));
@@ -51,7 +53,8 @@ describe('PGlite transaction gate', () => {
   it('rolls back only the failing transaction, not a concurrent one', async () => {
     const committed = ds.transaction(async (em) => {
       await em.query("INSERT INTO items VALUES ('kept')");
-      await sleep(50);
+      // Open while the other transaction fails: without the gate its ROLLBACK would take this INSERT too.
+      await holdOpen(50);
     });
     const failed = ds.transaction(async (em) => {
       await em.query("INSERT INTO items VALUES ('discarded')");

@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { AgentsService } from '../src/agents/agents.service';
+import { CreateAgentDto } from '../src/agents/dto/agent.dto';
+import { idParam } from '../src/common/id-param';
+import { ProbeChartQuery, ProbeOverviewQuery } from '../src/probe-data/dto/probe-chart-query.dto';
+import { ProbeChartService } from '../src/probe-data/probe-chart.service';
+import { ProbeDataModule } from '../src/probe-data/probe-data.module';
 import type { ProbeResultRow } from '../src/probe-results/probe-result.row';
 import { ProbeChartRepository } from '../src/probe-results/probe-chart.repository';
+import { CreateProbeDto } from '../src/probes/dto/probe.dto';
+import { ProbesService } from '../src/probes/probes.service';
 import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
-import { createWorkspace, registerUser, TestUser } from './support/factories';
-import { Http } from './support/http';
 import { probeResultRow } from './fixtures';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
-import { expectError } from './support/workspace-members';
+import { expectServiceError, seedUser, seedWorkspace, ServiceTier, startServiceTier, validated } from './support/service-tier';
+import { describeOnEachDatabase } from './support/test-app';
+
+// Service tier: ProbeChartService with the probes it reads (PostgreSQL or PGlite) and the real
+// chDB store, no HTTP. The routes' authentication and cross-workspace answers are in
+// cross-workspace.test.ts; the query DTOs go through the app's own validation pipe here.
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -58,22 +68,11 @@ function dataset(): Sample[] {
 const HOUR0_RTTS = Array.from({ length: 60 }, (_, m) => m).filter((m) => m < 10 || m >= 15).map((m) => 10 + (m % 10));
 const HOUR0_AVG = HOUR0_RTTS.reduce((a, b) => a + b, 0) / HOUR0_RTTS.length;
 
-async function createAgent(user: TestUser, workspaceId: number): Promise<number> {
-  const res = await user.http.post(`/workspaces/${workspaceId}/agents`, { name: `agent-${randomUUID().slice(0, 8)}` });
-  if (res.status !== 201) throw new Error(`create agent failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.agent.id;
-}
-
-async function createProbe(user: TestUser, workspaceId: number, agentId: number, body: Record<string, unknown>): Promise<number> {
-  const res = await user.http.post(`/workspaces/${workspaceId}/agents/${agentId}/probes`, body);
-  if (res.status !== 201) throw new Error(`create probe failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.id;
-}
-
-describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
-  let t: TestApp;
-  let alice: TestUser;
-  let bob: TestUser;
+describeOnEachDatabase('probe charts', (mode) => {
+  let t: ServiceTier;
+  let charts: ProbeChartService;
+  let alice: number;
+  let bob: number;
   let ws: number;
   let otherWs: number;
   let ping: number;
@@ -84,16 +83,28 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
   let busy: number;
   let repo: ProbeChartRepository;
 
-  const chart = (probeId: number, query: string, user: TestUser = alice, workspaceId = ws) =>
-    user.http.get(`/workspaces/${workspaceId}/probe-data/probes/${probeId}/chart?${query}`);
+  /** GET …/probes/:probeId/chart?query as `user`: the query validated as the route does, then the service. */
+  const chart = async (probeId: number, query: string, user = alice, workspaceId = ws) =>
+    charts.chart(user, workspaceId, probeId, await validated(ProbeChartQuery, query));
+  const overview = async (query: string, user = alice, workspaceId = ws) =>
+    charts.overview(user, workspaceId, await validated(ProbeOverviewQuery, query));
+
+  async function createAgent(userId: number, workspaceId: number): Promise<number> {
+    const dto = await validated(CreateAgentDto, { name: `agent-${randomUUID().slice(0, 8)}` }, 'body');
+    return (await t.get(AgentsService).create(userId, workspaceId, dto)).agent.id;
+  }
+
+  async function createProbe(userId: number, workspaceId: number, agentId: number, body: Record<string, unknown>): Promise<number> {
+    return (await t.get(ProbesService).create(userId, workspaceId, agentId, await validated(CreateProbeDto, body, 'body'))).id;
+  }
 
   beforeAll(async () => {
-    t = await startTestApp(mode);
-    const base = new Http(t.url);
-    alice = await registerUser(base, 'alice');
-    bob = await registerUser(base, 'bob');
-    ws = (await createWorkspace(alice)).id;
-    otherWs = (await createWorkspace(bob)).id;
+    t = await startServiceTier(mode, [ProbeDataModule], { timeSeries: true });
+    charts = t.get(ProbeChartService);
+    alice = await seedUser(t.db, 'alice');
+    bob = await seedUser(t.db, 'bob');
+    ws = await seedWorkspace(t.db, alice);
+    otherWs = await seedWorkspace(t.db, bob);
     const agent = await createAgent(alice, ws);
     ping = await createProbe(alice, ws, agent, { type: 'PING', targets: ['10.0.0.1', '10.0.0.2'] });
     mtr = await createProbe(alice, ws, agent, { type: 'MTR', targets: ['10.0.0.1'] });
@@ -105,7 +116,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
     const tenTargets = Array.from({ length: 10 }, (_, i) => `10.0.1.${i + 1}`);
     busy = await createProbe(bob, otherWs, otherAgent, { type: 'PING', targets: tenTargets, interval_sec: 5, timeout_sec: 5 });
 
-    const store = t.app.get(TimeSeriesStore);
+    const store = t.get(TimeSeriesStore);
     repo = new ProbeChartRepository(store);
     const samples = dataset();
     await store.insert('probe_results', [
@@ -122,8 +133,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
 
   it('answers a 2-hour, 3-point chart from the hourly rollup without letting lost runs pull RTT toward 0', async () => {
     const res = await chart(ping, `from=${isoAt(BASE)}&to=${isoAt(BASE + 2 * HOUR - 1000)}&points=3`);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({
+    expect(res).toMatchObject({
       probe_id: ping,
       type: 'PING',
       from: isoAt(BASE),
@@ -131,8 +141,8 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
       bucket_seconds: 3600,
       source: 'rollup_1h',
     });
-    const [h0, h1] = res.body.data;
-    expect(res.body.data).toHaveLength(2);
+    const [h0, h1] = res.data;
+    expect(res.data).toHaveLength(2);
     expect(h0.bucket).toBe(isoAt(BASE));
     expect(h0.samples).toBe(60);
     expect(h0.loss_pct).toBeCloseTo((5 * 100) / 60, 6);
@@ -149,8 +159,8 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
 
   it('uses 10-minute buckets from raw rows, with an all-lost bucket as loss 100 and null RTT', async () => {
     const res = await chart(ping, `from=${isoAt(BASE)}&to=${isoAt(BASE + HOUR - 1000)}&points=7`);
-    expect(res.body).toMatchObject({ bucket_seconds: 600, source: 'raw', from: isoAt(BASE), to: isoAt(BASE + HOUR) });
-    const second = res.body.data[1];
+    expect(res).toMatchObject({ bucket_seconds: 600, source: 'raw', from: isoAt(BASE), to: isoAt(BASE + HOUR) });
+    const second = res.data[1];
     expect(second.bucket).toBe(isoAt(BASE + 10 * MINUTE));
     expect(second.samples).toBe(10);
     expect(second.loss_pct).toBeCloseTo(50, 6);
@@ -158,20 +168,20 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
     expect(second.rtt_avg_ms).toBeCloseTo(17, 6);
 
     const fine = await chart(ping, `from=${isoAt(BASE + 10 * MINUTE)}&to=${isoAt(BASE + 15 * MINUTE - 1000)}&points=10`);
-    expect(fine.body).toMatchObject({ bucket_seconds: 60, source: 'raw' });
-    expect(fine.body.data).toHaveLength(5);
-    for (const bucket of fine.body.data) {
+    expect(fine).toMatchObject({ bucket_seconds: 60, source: 'raw' });
+    expect(fine.data).toHaveLength(5);
+    for (const bucket of fine.data) {
       expect(bucket).toMatchObject({ samples: 1, loss_pct: 100, rtt_min_ms: null, rtt_avg_ms: null, rtt_max_ms: null, rtt_p95_ms: null, jitter_ms: null });
     }
   });
 
   it('answers sub-minute buckets from raw rows and shows empty buckets as gaps', async () => {
     const res = await chart(ping, `from=${isoAt(BASE)}&to=${isoAt(BASE + 2 * HOUR - 1000)}`);
-    expect(res.body).toMatchObject({ bucket_seconds: 30, source: 'raw' });
-    expect(res.body.data).toHaveLength(240);
-    const withSamples = res.body.data.filter((b: { samples: number }) => b.samples > 0);
+    expect(res).toMatchObject({ bucket_seconds: 30, source: 'raw' });
+    expect(res.data).toHaveLength(240);
+    const withSamples = res.data.filter((b: { samples: number }) => b.samples > 0);
     expect(withSamples).toHaveLength(120);
-    expect(res.body.data[1]).toEqual({
+    expect(res.data[1]).toEqual({
       bucket: isoAt(BASE + 30_000),
       samples: 0,
       loss_pct: null,
@@ -181,7 +191,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
       rtt_p95_ms: null,
       jitter_ms: null,
     });
-    expect(res.body.data[0]).toMatchObject({ samples: 1, rtt_avg_ms: 10, rtt_min_ms: 9, rtt_max_ms: 12, loss_pct: 0 });
+    expect(res.data[0]).toMatchObject({ samples: 1, rtt_avg_ms: 10, rtt_min_ms: 9, rtt_max_ms: 12, loss_pct: 0 });
   });
 
   it('gives the same figures from raw rows and from the hourly rollup', async () => {
@@ -202,53 +212,49 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
 
   it('widens the buckets to whole hours from the rollup when a probe has more raw rows than a chart may read', async () => {
     const res = await chart(busy, `from=${isoAt(BASE)}&to=${isoAt(BASE + 24 * HOUR - 1000)}`, bob, otherWs);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ bucket_seconds: 3600, source: 'rollup_1h', from: isoAt(BASE), to: isoAt(BASE + 24 * HOUR) });
-    expect(res.body.data).toHaveLength(24);
-    expect(res.body.data[0]).toMatchObject({ samples: 60, rtt_min_ms: 9, rtt_max_ms: 21 });
-    expect(res.body.data[0].rtt_avg_ms).toBeCloseTo(HOUR0_AVG, 6);
-    expect(res.body.data[1]).toMatchObject({ samples: 60, rtt_min_ms: 19, rtt_max_ms: 26 });
+    expect(res).toMatchObject({ bucket_seconds: 3600, source: 'rollup_1h', from: isoAt(BASE), to: isoAt(BASE + 24 * HOUR) });
+    expect(res.data).toHaveLength(24);
+    expect(res.data[0]).toMatchObject({ samples: 60, rtt_min_ms: 9, rtt_max_ms: 21 });
+    expect(res.data[0].rtt_avg_ms).toBeCloseTo(HOUR0_AVG, 6);
+    expect(res.data[1]).toMatchObject({ samples: 60, rtt_min_ms: 19, rtt_max_ms: 26 });
     // One target of it is a tenth of the rows: within the budget, so 5-minute buckets from raw rows.
     const one = await chart(busy, `from=${isoAt(BASE)}&to=${isoAt(BASE + 24 * HOUR - 1000)}&target=10.0.0.1`, bob, otherWs);
-    expect(one.body).toMatchObject({ bucket_seconds: 300, source: 'raw' });
-    expect(one.body.data.reduce((n: number, b: { samples: number }) => n + b.samples, 0)).toBe(121);
+    expect(one).toMatchObject({ bucket_seconds: 300, source: 'raw' });
+    expect(one.data.reduce((n: number, b: { samples: number }) => n + b.samples, 0)).toBe(121);
   });
 
   it('charts only the requested target', async () => {
     const window = `from=${isoAt(BASE - 5 * HOUR)}&to=${isoAt(BASE - 4 * HOUR - 1000)}&points=2`;
     const second = await chart(ping, `${window}&target=10.0.0.2`);
-    expect(second.body.data.map((b: { samples: number }) => b.samples)).toEqual([2]);
-    expect(second.body.data[0].rtt_avg_ms).toBeCloseTo(41, 6);
+    expect(second.data.map((b: { samples: number }) => b.samples)).toEqual([2]);
+    expect(second.data[0].rtt_avg_ms).toBeCloseTo(41, 6);
     const first = await chart(ping, `${window}&target=10.0.0.1`);
-    expect(first.body.data.map((b: { samples: number }) => b.samples)).toEqual([0]);
+    expect(first.data.map((b: { samples: number }) => b.samples)).toEqual([0]);
   });
 
   it('defaults to the last 24 hours in 5-minute buckets', async () => {
     const before = Date.now();
     const res = await chart(ping, '');
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ bucket_seconds: 300, source: 'raw' });
-    expect(Date.parse(res.body.to)).toBeGreaterThan(before);
-    expect(Date.parse(res.body.to) - Date.parse(res.body.from)).toBeGreaterThanOrEqual(86_400_000);
-    expect(res.body.data.length).toBeLessThanOrEqual(300);
+    expect(res).toMatchObject({ bucket_seconds: 300, source: 'raw' });
+    expect(Date.parse(res.to)).toBeGreaterThan(before);
+    expect(Date.parse(res.to) - Date.parse(res.from)).toBeGreaterThanOrEqual(86_400_000);
+    expect(res.data.length).toBeLessThanOrEqual(300);
   });
 
   it('charts an MTR probe from its MTR results', async () => {
     const res = await chart(mtr, `from=${isoAt(BASE)}&to=${isoAt(BASE + HOUR)}`);
-    expect(res.status).toBe(200);
-    expect(res.body.type).toBe('MTR');
-    expect(res.body.data.every((b: { samples: number }) => b.samples === 0)).toBe(true);
+    expect(res.type).toBe('MTR');
+    expect(res.data.every((b: { samples: number }) => b.samples === 0)).toBe(true);
   });
 
   it('summarizes every chartable probe of the workspace, the same from raw rows and from the rollups', async () => {
     const from = BASE - 30 * MINUTE;
     const to = BASE + 3 * HOUR;
-    const res = await alice.http.get(`/workspaces/${ws}/probe-data/overview?from=${isoAt(from)}&to=${isoAt(to)}`);
-    expect(res.status).toBe(200);
+    const res = await overview(`from=${isoAt(from)}&to=${isoAt(to)}`);
     // Three probes over 3.5 hours are far below the raw-rows budget: the exact answer is cheapest.
-    expect(res.body).toMatchObject({ from: isoAt(from), to: isoAt(to), source: 'raw', total: 3, limit: 100, offset: 0 });
-    expect(res.body.data.map((p: { probe_id: number }) => p.probe_id)).toEqual([ping, mtr, idle]);
-    const [p, m, i] = res.body.data;
+    expect(res).toMatchObject({ from: isoAt(from), to: isoAt(to), source: 'raw', total: 3, limit: 100, offset: 0 });
+    expect(res.data.map((p: { probe_id: number }) => p.probe_id)).toEqual([ping, mtr, idle]);
+    const [p, m, i] = res.data;
     // Hours 0 and 1, plus the results 10 minutes before and 2 h 5 min after; not the one 2 h before.
     expect(p).toMatchObject({ type: 'PING', targets: ['10.0.0.1', '10.0.0.2'], samples: 122, rtt_min_ms: 4, rtt_max_ms: 32 });
     expect(p.loss_pct).toBeCloseTo((500 + 60 * 20) / 122, 6);
@@ -256,9 +262,9 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
     expect(m).toMatchObject({ type: 'MTR', samples: 0, loss_pct: null, rtt_avg_ms: null, last_seen: null });
     expect(i).toMatchObject({ samples: 0, last_seen: null });
 
-    const paged = await alice.http.get(`/workspaces/${ws}/probe-data/overview?from=${isoAt(from)}&to=${isoAt(to)}&limit=1&offset=1`);
-    expect(paged.body).toMatchObject({ total: 3, limit: 1, offset: 1 });
-    expect(paged.body.data.map((x: { probe_id: number }) => x.probe_id)).toEqual([mtr]);
+    const paged = await overview(`from=${isoAt(from)}&to=${isoAt(to)}&limit=1&offset=1`);
+    expect(paged).toMatchObject({ total: 3, limit: 1, offset: 1 });
+    expect(paged.data.map((x: { probe_id: number }) => x.probe_id)).toEqual([mtr]);
   });
 
   it('gives the same overview from the hourly rollup plus raw ends as from raw rows alone', async () => {
@@ -295,14 +301,14 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
 
   it('never shows another workspace: 404 for its workspace and for its probes under ours', async () => {
     const window = `from=${isoAt(BASE)}&to=${isoAt(BASE + HOUR)}`;
-    expectError(await chart(otherPing, window), 404, 'not_found', /probe not found/);
-    expectError(await chart(otherPing, window, alice, otherWs), 404, 'not_found');
-    expectError(await chart(ping, window, bob, ws), 404, 'not_found');
-    expectError(await bob.http.get(`/workspaces/${ws}/probe-data/overview`), 404, 'not_found');
-    expectError(await chart(999_999, window), 404, 'not_found', /probe not found/);
+    await expectServiceError(chart(otherPing, window), 404, 'not_found', /probe not found/);
+    await expectServiceError(chart(otherPing, window, alice, otherWs), 404, 'not_found');
+    await expectServiceError(chart(ping, window, bob, ws), 404, 'not_found');
+    await expectServiceError(overview('', bob, ws), 404, 'not_found');
+    await expectServiceError(chart(999_999, window), 404, 'not_found', /probe not found/);
     // Bob's own chart sees only Bob's rows.
     const own = await chart(otherPing, `${window}&points=2`, bob, otherWs);
-    expect(own.body.data[0]).toMatchObject({ samples: 60, rtt_avg_ms: 700 });
+    expect(own.data[0]).toMatchObject({ samples: 60, rtt_avg_ms: 700 });
   });
 
   it('refuses bad input with a 400 naming the problem', async () => {
@@ -316,11 +322,12 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe charts on %s', (mode) => {
       ['target=' + 'x'.repeat(300), 'validation_failed', /target/],
       ['bogus=1', 'validation_failed', /bogus/],
     ];
-    for (const [query, code, message] of cases) expectError(await chart(ping, query), 400, code, message);
-    expectError(await chart(sysinfo, ''), 400, 'not_chartable', /charts exist for PING, MTR, AGENT probes/);
-    expectError(await chart(mtr, 'type=PING'), 400, 'not_chartable', /MTR probe has no PING results/);
-    expectError(await alice.http.get(`/workspaces/${ws}/probe-data/probes/abc/chart`), 400, 'invalid_id', /probe id/);
-    expectError(await alice.http.get(`/workspaces/${ws}/probe-data/overview?limit=0`), 400, 'validation_failed', /limit must be/);
-    expectError(await alice.http.get(`/workspaces/${ws}/probe-data/overview?to=12x`), 400, 'invalid_time', /to must be/);
+    for (const [query, code, message] of cases) await expectServiceError(chart(ping, query), 400, code, message);
+    await expectServiceError(chart(sysinfo, ''), 400, 'not_chartable', /charts exist for PING, MTR, AGENT probes/);
+    await expectServiceError(chart(mtr, 'type=PING'), 400, 'not_chartable', /MTR probe has no PING results/);
+    // The route's path parameter pipe.
+    await expectServiceError((async () => idParam('probe id').transform('abc'))(), 400, 'invalid_id', /probe id/);
+    await expectServiceError(overview('limit=0'), 400, 'validation_failed', /limit must be/);
+    await expectServiceError(overview('to=12x'), 400, 'invalid_time', /to must be/);
   });
 });

@@ -1,9 +1,20 @@
+import { AgentsService } from '../src/agents/agents.service';
+import { CreateAgentDto } from '../src/agents/dto/agent.dto';
+import { PageQueryDto } from '../src/common/pagination';
 import type { ProbeChange } from '../src/events/domain-events';
-import { DomainEventBus } from '../src/events/event-bus';
-import { countProbes, createAgent, probeRows, RoleFixture, workspaceWithRoles } from './support/agents';
-import { Http } from './support/http';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { CopyProbesDto, CreateProbeDto } from '../src/probes/dto/probe.dto';
+import { ProbeCopyService } from '../src/probes/probe-copy.service';
+import { ProbesModule } from '../src/probes/probes.module';
+import { ProbesService } from '../src/probes/probes.service';
+import { countProbes, probeRows } from './support/agents';
+import { asResponse, seedMember, seedUser, seedWorkspace, ServiceTier, startServiceTier, validated } from './support/service-tier';
+import { describeOnEachDatabase } from './support/test-app';
 import { expectError } from './support/workspace-members';
+
+// Service tier: ProbeCopyService and the probes and agents it works on, on PostgreSQL or PGlite,
+// no HTTP. Bodies go through the app's validation pipe and answers are shaped as the route's
+// (asResponse), so the assertions are those of the HTTP version. The route's authentication and
+// cross-workspace answers are in cross-workspace.test.ts.
 
 /** The settings that make a probe what it is: everything but ids, owner and timestamps. */
 function settings(p: any) {
@@ -22,29 +33,38 @@ function settings(p: any) {
   };
 }
 
-describe.each<DbMode>(['postgres', 'pglite'])('probe copy on %s', (mode) => {
-  let t: TestApp;
-  let http: Http;
-  let f: RoleFixture;
+describeOnEachDatabase('probe copy', (mode) => {
+  let t: ServiceTier;
+  /** User ids: one workspace with a member of every role, and an outsider who owns a second one. */
+  let f: { owner: number; admin: number; user: number; outsider: number; ws: number; otherWs: number };
 
   beforeAll(async () => {
-    t = await startTestApp(mode);
-    http = new Http(t.url);
-    f = await workspaceWithRoles(http);
+    t = await startServiceTier(mode, [ProbesModule], { timeSeries: true });
+    const [owner, admin, user, outsider] = [await seedUser(t.db, 'owner'), await seedUser(t.db, 'admin'), await seedUser(t.db, 'user'), await seedUser(t.db, 'outsider')];
+    const ws = await seedWorkspace(t.db, owner, 'agents');
+    const otherWs = await seedWorkspace(t.db, outsider, 'other');
+    await seedMember(t.db, ws, admin, 'ADMIN');
+    await seedMember(t.db, ws, user, 'USER');
+    f = { owner, admin, user, outsider, ws, otherWs };
   });
   afterAll(async () => {
     await t?.close();
   });
 
-  const probesPath = (agentId: number, ws = f.ws) => `/workspaces/${ws}/agents/${agentId}/probes`;
-  const newAgent = async (): Promise<number> => (await createAgent(f.user, f.ws)).agent.id;
+  const createAgent = async (by: number, ws: number): Promise<number> =>
+    (await t.get(AgentsService).create(by, ws, await validated(CreateAgentDto, { name: `agent-${Math.random().toString(36).slice(2, 8)}` }, 'body'))).agent.id;
+  const deleteAgent = (by: number, agentId: number) => asResponse(() => t.get(AgentsService).remove(by, f.ws, agentId), 204);
+  const newAgent = (): Promise<number> => createAgent(f.user, f.ws);
   const probe = async (agentId: number, body: Record<string, unknown>): Promise<any> => {
-    const res = await f.user.http.post(probesPath(agentId), body);
+    const res = await asResponse(async () => t.get(ProbesService).create(f.user, f.ws, agentId, await validated(CreateProbeDto, body, 'body')), 201);
     if (res.status !== 201) throw new Error(`create probe failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
-  const copy = (source: number, body: Record<string, unknown>) => f.user.http.post(`${probesPath(source)}/copy`, body);
-  const list = async (agentId: number): Promise<any[]> => (await f.user.http.get(`${probesPath(agentId)}?limit=200`)).body.data;
+  /** POST …/agents/:source/probes/copy as `by`. */
+  const copy = (source: number, body: Record<string, unknown>, by = f.user) =>
+    asResponse(async () => t.get(ProbeCopyService).copy(by, f.ws, source, await validated(CopyProbesDto, body, 'body')));
+  const list = async (agentId: number): Promise<any[]> =>
+    (await asResponse(async () => t.get(ProbesService).list(f.user, f.ws, agentId, await validated(PageQueryDto, 'limit=200')))).body.data;
 
   it('copies every probe to every destination with fresh ids, skipping the defaults they already have', async () => {
     const [src, d1, d2] = [await newAgent(), await newAgent(), await newAgent()];
@@ -53,7 +73,7 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe copy on %s', (mode) => {
     const defaults = (await list(src)).filter((p) => p.type === 'NETINFO' || p.type === 'SYSINFO');
 
     const seen: ProbeChange[] = [];
-    const off = t.app.get(DomainEventBus).on('probe.changed', (c) => void seen.push(c));
+    const off = t.bus.on('probe.changed', (c) => void seen.push(c));
     const res = await copy(src, { source_agent_id: src, workspace_id: f.ws, dest_agent_ids: [d1, d2, d1] }).finally(off);
 
     expect(res.status).toBe(200);
@@ -101,9 +121,9 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe copy on %s', (mode) => {
 
   it('turns a deleted, unknown or foreign destination into error entries and still copies to the rest', async () => {
     const [src, good, doomed] = [await newAgent(), await newAgent(), await newAgent()];
-    const foreign = (await createAgent(f.outsider, f.otherWs)).agent.id;
+    const foreign = await createAgent(f.outsider, f.otherWs);
     const ping = await probe(src, { type: 'PING', targets: ['8.8.8.8'] });
-    expect((await f.admin.http.delete(`/workspaces/${f.ws}/agents/${doomed}`)).status).toBe(204);
+    expect((await deleteAgent(f.admin, doomed)).status).toBe(204);
     const foreignBefore = await probeRows(t, foreign);
 
     const res = await copy(src, { dest_agent_ids: [doomed, foreign, 2_000_000_000, good], probe_ids: [ping.id] });
@@ -220,11 +240,11 @@ describe.each<DbMode>(['postgres', 'pglite'])('probe copy on %s', (mode) => {
 
     it('answers 404 for a deleted or foreign source agent', async () => {
       const [src, dest] = [await newAgent(), await newAgent()];
-      const foreign = (await createAgent(f.outsider, f.otherWs)).agent.id;
-      expect((await f.admin.http.delete(`/workspaces/${f.ws}/agents/${src}`)).status).toBe(204);
+      const foreign = await createAgent(f.outsider, f.otherWs);
+      expect((await deleteAgent(f.admin, src)).status).toBe(204);
       expectError(await copy(src, { dest_agent_ids: [dest] }), 404, 'not_found', /agent not found/);
       expectError(await copy(foreign, { dest_agent_ids: [dest] }), 404, 'not_found');
-      expectError(await f.outsider.http.post(`${probesPath(dest)}/copy`, { dest_agent_ids: [foreign] }), 404, 'not_found');
+      expectError(await copy(dest, { dest_agent_ids: [foreign] }, f.outsider), 404, 'not_found');
     });
   });
 });

@@ -4,7 +4,7 @@ import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
 import { createAgent } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 
 interface Seed {
   probe: number;
@@ -18,7 +18,7 @@ interface Seed {
 }
 
 /** Rows written straight to the store, so every filter is checked against known data. */
-describe.each<DbMode>(['postgres', 'pglite'])('probe-data queries on %s', (mode) => {
+describeOnEachDatabase('probe-data queries', (mode) => {
   let t: TestApp;
   let owner: TestUser;
   let ws: number;

@@ -2,7 +2,7 @@ import type { ProbeChange } from '../src/events/domain-events';
 import { DomainEventBus } from '../src/events/event-bus';
 import { countProbes, createAgent, db, probeRows, RoleFixture, workspaceWithRoles } from './support/agents';
 import { Http } from './support/http';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 import { expectError, ISO_MS } from './support/workspace-members';
 
 const PROBE_KEYS = [
@@ -24,7 +24,7 @@ const PROBE_KEYS = [
   'workspace_id',
 ].sort();
 
-describe.each<DbMode>(['postgres', 'pglite'])('probes REST on %s', (mode) => {
+describeOnEachDatabase('probes REST', (mode) => {
   let t: TestApp;
   let http: Http;
   let f: RoleFixture;

@@ -1,9 +1,9 @@
 import { Http } from './support/http';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
-import { DbMode, startTestApp, TestApp } from './support/test-app';
+import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 import { addMember, expectError, ISO_MS, listMembers } from './support/workspace-members';
 
-describe.each<DbMode>(['postgres', 'pglite'])('workspaces API on %s', (mode) => {
+describeOnEachDatabase('workspaces API', (mode) => {
   let t: TestApp;
   let http: Http;
 

@@ -83,6 +83,11 @@ export const PanelSubscribe = z.object({
   workspace_id: Id,
   /** 0 subscribes to every probe of the workspace. */
   probe_id: z.number().int().min(0).max(2_147_483_647),
+  /**
+   * Only the workspace's `alert` events, no probe data (probe_id is then ignored): a panel
+   * follows the alerts of every workspace of its user and the results of the one on screen.
+   */
+  alerts_only: z.boolean().optional(),
 });
 export type PanelSubscribe = z.infer<typeof PanelSubscribe>;
 

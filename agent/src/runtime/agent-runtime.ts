@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { ProbeResult } from '@netwatcher/shared';
 import type { AgentConfig, ConfigFileContent } from '../config/agent-config';
 import { saveEnrollment } from '../config/config-file';
+import { plainHttpWarning } from '../config/plain-http-warning';
 import { enroll } from '../enroll/enroll';
 import { runCommand, type CommandRunner } from '../exec/run-command';
 import { AgentExit, ExitCode } from '../exit-codes';
@@ -38,6 +39,9 @@ async function warnIfConfigReadable(path: string, log: Logger): Promise<void> {
 
 /** Gets a PSK: the one in the config file, or by enrolling with the PIN (and saving it). */
 export async function credentials(config: AgentConfig, file: ConfigFileContent | null, deps: RuntimeDeps): Promise<AgentCredentials> {
+  // Here, before the PIN or the PSK is first sent, for `run` and `enroll` alike.
+  const insecure = plainHttpWarning(config.controller);
+  if (insecure) deps.log.warn({ controller: config.controller }, insecure);
   const base = { controller: config.controller, workspaceId: config.workspaceId, agentId: config.agentId };
   if (config.psk) {
     await warnIfConfigReadable(config.configPath, deps.log);

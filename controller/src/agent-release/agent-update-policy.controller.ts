@@ -1,11 +1,7 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
-import { idParam } from '../common/id-param';
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { AgentTarget, InAgent, WorkspaceRoute } from '../workspaces/workspace-route.decorator';
 import { AgentUpdatePolicyService, type UpdatePolicyView } from './agent-update-policy.service';
 import { UpdatePolicyDto } from './dto/update-policy.dto';
-
-const WS = idParam('workspace id');
-const AGENT = idParam('agent id');
 
 /** Per-agent self-update: follow the current release (auto), stay put (disabled), or one version (pinned). */
 @Controller('workspaces/:id/agents/:agentID/update-policy')
@@ -13,17 +9,14 @@ export class AgentUpdatePolicyController {
   constructor(private readonly policies: AgentUpdatePolicyService) {}
 
   @Get()
-  get(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('agentID', AGENT) agentId: number): Promise<UpdatePolicyView> {
-    return this.policies.get(user.id, ws, agentId);
+  @WorkspaceRoute('USER', 'agents:read')
+  get(@InAgent() at: AgentTarget): Promise<UpdatePolicyView> {
+    return this.policies.get(at.user.id, at.workspaceId, at.agentId);
   }
 
   @Put()
-  set(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Param('agentID', AGENT) agentId: number,
-    @Body() dto: UpdatePolicyDto,
-  ): Promise<UpdatePolicyView> {
-    return this.policies.set(user.id, ws, agentId, dto);
+  @WorkspaceRoute('ADMIN', 'agents:write')
+  set(@InAgent() at: AgentTarget, @Body() dto: UpdatePolicyDto): Promise<UpdatePolicyView> {
+    return this.policies.set(at.user.id, at.workspaceId, at.agentId, dto);
   }
 }

@@ -10,6 +10,7 @@ import { AgentEntity } from './agent.entity';
 import { AgentView, toAgentView } from './agent.view';
 import { AgentLoginDto } from './dto/agent.dto';
 import { writeReturning } from '../database/sql-rows';
+import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 
 export interface PinBootstrapResult {
   status: 'success';
@@ -56,6 +57,7 @@ export class AgentAuthService {
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly workspaces: WorkspaceAccessService,
   ) {
     this.sourceLocks = new PinSourceLocks(config.pinMaxAttempts);
   }
@@ -87,10 +89,8 @@ export class AgentAuthService {
       .createQueryBuilder('a')
       .withDeleted()
       .addSelect('a.psk_hash', 'credential_psk_hash')
-      // The workspace's own soft delete ends its agents too, not only the agent's.
-      .addSelect('(SELECT w.deleted_at IS NOT NULL FROM workspaces w WHERE w.id = a.workspace_id)', 'workspace_deleted')
       .where('a.id = :agentId', { agentId })
-      .getRawAndEntities<{ credential_psk_hash: string | null; workspace_deleted: boolean | null }>();
+      .getRawAndEntities<{ credential_psk_hash: string | null }>();
     const agent = entities[0];
     const storedHash = raw[0]?.credential_psk_hash ?? null;
     if (!agent || agent.workspaceId !== workspaceId || !pskMatches(psk, storedHash)) {
@@ -98,7 +98,9 @@ export class AgentAuthService {
       throw ApiError.unauthorized(BAD_CREDENTIALS, 'invalid_agent_credentials');
     }
     if (agent.deletedAt) throw ApiError.gone('this agent was deleted', 'agent_deleted');
-    if (raw[0]?.workspace_deleted !== false) throw ApiError.gone("this agent's workspace was deleted", 'workspace_deleted');
+    // The workspace's own soft delete ends its agents too, not only the agent's. Asked only once
+    // the PSK is proven: one more primary-key read per handshake or agent HTTP call, none per message.
+    if (!(await this.workspaces.isLive(agent.workspaceId))) throw ApiError.gone("this agent's workspace was deleted", 'workspace_deleted');
     return agent;
   }
 
@@ -110,15 +112,15 @@ export class AgentAuthService {
    */
   private async bootstrapWithPin(workspaceId: number, agentId: number, pin: string, source: string): Promise<PinBootstrapResult> {
     const cleanSource = this.sourceLocks.noteAttempt(agentId, source);
-    const [agent] = await this.db.query<Array<{ workspace_id: number; gone: boolean }>>(
-      `SELECT a.workspace_id, (a.deleted_at IS NOT NULL OR w.id IS NULL OR w.deleted_at IS NOT NULL) AS gone
-         FROM agents a LEFT JOIN workspaces w ON w.id = a.workspace_id WHERE a.id = $1`,
+    const [agent] = await this.db.query<Array<{ workspace_id: number; deleted: boolean }>>(
+      'SELECT workspace_id, deleted_at IS NOT NULL AS deleted FROM agents WHERE id = $1',
       [agentId],
     );
+    const live = agent !== undefined && agent.workspace_id === workspaceId && !agent.deleted && (await this.workspaces.isLive(workspaceId));
     // Unknown, another workspace's, deleted, or of a deleted workspace: one answer for all, at
     // the same cost, so agent ids cannot be enumerated. A deleted agent's PIN was cleared with
     // it, so no PIN can prove it; its PSK still can (authenticatePsk answers 410 then).
-    if (!agent || agent.workspace_id !== workspaceId || agent.gone) {
+    if (!live) {
       await verifyPin(pin, await DECOY_PIN_HASH);
       this.logger.warn({ workspace_id: workspaceId, agent_id: agentId }, 'agent PIN rejected: no such live agent in this workspace');
       throw ApiError.unauthorized(BAD_CREDENTIALS, 'invalid_agent_credentials');

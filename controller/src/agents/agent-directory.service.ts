@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { AgentEntity } from './agent.entity';
 import { findWorkspaceAgent, liveAgentIds } from './agent-lookup';
 import { ONLINE_WINDOW_MS } from './presence';
@@ -19,7 +20,10 @@ export interface AgentSummary {
  */
 @Injectable()
 export class AgentDirectory {
-  constructor(@InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>) {}
+  constructor(
+    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly workspaces: WorkspaceAccessService,
+  ) {}
 
   /** 404 unless `agentId` is a live agent of the workspace. */
   async requireAgent(workspaceId: number, agentId: number, em?: EntityManager): Promise<void> {
@@ -32,22 +36,18 @@ export class AgentDirectory {
 
   /** The agent and its workspace both exist (neither soft-deleted): it may still run probes. */
   async isServing(workspaceId: number, agentId: number): Promise<boolean> {
-    const rows = await this.agents.manager.query<Array<{ id: number }>>(
-      `SELECT a.id FROM agents a JOIN workspaces w ON w.id = a.workspace_id
-        WHERE a.id = $1 AND a.workspace_id = $2 AND a.deleted_at IS NULL AND w.deleted_at IS NULL`,
-      [agentId, workspaceId],
-    );
-    return rows.length > 0;
+    return (await this.isLive(workspaceId, agentId)) && (await this.workspaces.isLive(workspaceId));
   }
 
-  /** Which of `agentIds` are serving (see isServing), whatever their workspace. */
+  /**
+   * Which of `agentIds` are serving (see isServing), whatever their workspace: two queries per
+   * batch (AgentProbeIndex asks on a cache miss, not per result).
+   */
   async servingAgentIds(agentIds: readonly number[]): Promise<Set<number>> {
-    const rows = await this.agents.manager.query<Array<{ id: number }>>(
-      `SELECT a.id FROM agents a JOIN workspaces w ON w.id = a.workspace_id
-        WHERE a.id = ANY($1::int[]) AND a.deleted_at IS NULL AND w.deleted_at IS NULL`,
-      [[...agentIds]],
-    );
-    return new Set(rows.map((r) => Number(r.id)));
+    if (agentIds.length === 0) return new Set();
+    const rows = await this.agents.find({ select: { id: true, workspaceId: true }, where: { id: In([...new Set(agentIds)]) } });
+    const liveWorkspaces = await this.workspaces.liveWorkspaceIds(rows.map((a) => a.workspaceId));
+    return new Set(rows.filter((a) => liveWorkspaces.has(a.workspaceId)).map((a) => a.id));
   }
 
   /**

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
+import type { Caller } from '../auth/caller';
+import { CurrentCaller } from '../auth/current-user.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
 import { idParam } from '../common/id-param';
 import { ListResponse, PageQueryDto } from '../common/pagination';
 import { AlertRulesService } from './alert-rules.service';
@@ -10,8 +12,8 @@ import { CreateAlertRuleDto, UpdateAlertRuleDto } from './dto/alert-rule.dto';
 import { CreateMaintenanceWindowDto } from './dto/maintenance-window.dto';
 import { MaintenanceWindowsService, MaintenanceWindowView } from './maintenance-windows.service';
 import { NotificationsService, TestNotificationReport } from './notifications.service';
+import { InWorkspace, WorkspaceRoute, type WorkspaceTarget } from '../workspaces/workspace-route.decorator';
 
-const WS = idParam('workspace id');
 const RULE = idParam('rule id');
 const ALERT = idParam('alert id');
 const NOTIFICATION = idParam('notification id');
@@ -23,23 +25,27 @@ export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Get('workspaces/alerts')
-  list(@CurrentUser() user: AuthUser, @Query() query: AlertListQueryDto): Promise<ListResponse<AlertView>> {
-    return this.alerts.list(user.id, query);
+  @RequireScope('alerts:read')
+  list(@CurrentCaller() caller: Caller, @Query() query: AlertListQueryDto): Promise<ListResponse<AlertView>> {
+    return this.alerts.list(caller, query);
   }
 
   @Get('workspaces/alerts/count')
-  count(@CurrentUser() user: AuthUser): Promise<{ count: number }> {
-    return this.alerts.countActive(user.id);
+  @RequireScope('alerts:read')
+  count(@CurrentCaller() caller: Caller): Promise<{ count: number }> {
+    return this.alerts.countActive(caller);
   }
 
   @Patch('alerts/:alertId')
-  setStatus(@CurrentUser() user: AuthUser, @Param('alertId', ALERT) alertId: number, @Body() dto: AlertStatusDto): Promise<AlertView> {
-    return this.alerts.setStatus(user.id, alertId, dto.status);
+  @RequireScope('alerts:write')
+  setStatus(@CurrentCaller() caller: Caller, @Param('alertId', ALERT) alertId: number, @Body() dto: AlertStatusDto): Promise<AlertView> {
+    return this.alerts.setStatus(caller, alertId, dto.status);
   }
 
   @Get('alerts/:alertId/history')
-  history(@CurrentUser() user: AuthUser, @Param('alertId', ALERT) alertId: number): Promise<{ data: AlertHistoryView[] }> {
-    return this.alerts.history(user.id, alertId);
+  @RequireScope('alerts:read')
+  history(@CurrentCaller() caller: Caller, @Param('alertId', ALERT) alertId: number): Promise<{ data: AlertHistoryView[] }> {
+    return this.alerts.history(caller, alertId);
   }
 }
 
@@ -51,40 +57,41 @@ export class AlertRulesController {
   ) {}
 
   @Get()
-  list(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Query() page: PageQueryDto): Promise<ListResponse<AlertRuleView>> {
-    return this.rules.list(user.id, ws, page);
+  @WorkspaceRoute('USER', 'alerts:read')
+  list(@InWorkspace() at: WorkspaceTarget, @Query() page: PageQueryDto): Promise<ListResponse<AlertRuleView>> {
+    return this.rules.list(at.user.id, at.workspaceId, page);
   }
 
   @Post()
-  create(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Body() dto: CreateAlertRuleDto): Promise<AlertRuleView> {
-    return this.rules.create(user.id, ws, dto);
+  @WorkspaceRoute('ADMIN', 'alerts:write')
+  create(@InWorkspace() at: WorkspaceTarget, @Body() dto: CreateAlertRuleDto): Promise<AlertRuleView> {
+    return this.rules.create(at.user.id, at.workspaceId, dto);
   }
 
   @Get(':ruleId')
-  get(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('ruleId', RULE) ruleId: number): Promise<AlertRuleView> {
-    return this.rules.get(user.id, ws, ruleId);
+  @WorkspaceRoute('USER', 'alerts:read')
+  get(@InWorkspace() at: WorkspaceTarget, @Param('ruleId', RULE) ruleId: number): Promise<AlertRuleView> {
+    return this.rules.get(at.user.id, at.workspaceId, ruleId);
   }
 
   @Patch(':ruleId')
-  update(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Param('ruleId', RULE) ruleId: number,
-    @Body() dto: UpdateAlertRuleDto,
-  ): Promise<AlertRuleView> {
-    return this.rules.update(user.id, ws, ruleId, dto);
+  @WorkspaceRoute('ADMIN', 'alerts:write')
+  update(@InWorkspace() at: WorkspaceTarget, @Param('ruleId', RULE) ruleId: number, @Body() dto: UpdateAlertRuleDto): Promise<AlertRuleView> {
+    return this.rules.update(at.user.id, at.workspaceId, ruleId, dto);
   }
 
   @Delete(':ruleId')
+  @WorkspaceRoute('ADMIN', 'alerts:write')
   @HttpCode(204)
-  remove(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('ruleId', RULE) ruleId: number): Promise<void> {
-    return this.rules.remove(user.id, ws, ruleId);
+  remove(@InWorkspace() at: WorkspaceTarget, @Param('ruleId', RULE) ruleId: number): Promise<void> {
+    return this.rules.remove(at.user.id, at.workspaceId, ruleId);
   }
 
   @Post(':ruleId/test')
+  @WorkspaceRoute('ADMIN', 'alerts:write')
   @HttpCode(200)
-  test(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('ruleId', RULE) ruleId: number): Promise<TestNotificationReport> {
-    return this.notifications.sendTest(user.id, ws, ruleId);
+  test(@InWorkspace() at: WorkspaceTarget, @Param('ruleId', RULE) ruleId: number): Promise<TestNotificationReport> {
+    return this.notifications.sendTest(at.user.id, at.workspaceId, ruleId);
   }
 }
 
@@ -93,22 +100,16 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  list(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Query() query: NotificationListQueryDto,
-  ): Promise<ListResponse<NotificationView>> {
-    return this.notifications.list(user.id, ws, query);
+  @WorkspaceRoute('ADMIN', 'alerts:read')
+  list(@InWorkspace() at: WorkspaceTarget, @Query() query: NotificationListQueryDto): Promise<ListResponse<NotificationView>> {
+    return this.notifications.list(at.user.id, at.workspaceId, query);
   }
 
   @Post(':notificationId/retry')
+  @WorkspaceRoute('ADMIN', 'alerts:write')
   @HttpCode(200)
-  retry(
-    @CurrentUser() user: AuthUser,
-    @Param('id', WS) ws: number,
-    @Param('notificationId', NOTIFICATION) notificationId: number,
-  ): Promise<NotificationView> {
-    return this.notifications.retry(user.id, ws, notificationId);
+  retry(@InWorkspace() at: WorkspaceTarget, @Param('notificationId', NOTIFICATION) notificationId: number): Promise<NotificationView> {
+    return this.notifications.retry(at.user.id, at.workspaceId, notificationId);
   }
 }
 
@@ -117,18 +118,21 @@ export class MaintenanceWindowsController {
   constructor(private readonly windows: MaintenanceWindowsService) {}
 
   @Get()
-  list(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Query() page: PageQueryDto): Promise<ListResponse<MaintenanceWindowView>> {
-    return this.windows.list(user.id, ws, page);
+  @WorkspaceRoute('USER', 'alerts:read')
+  list(@InWorkspace() at: WorkspaceTarget, @Query() page: PageQueryDto): Promise<ListResponse<MaintenanceWindowView>> {
+    return this.windows.list(at.user.id, at.workspaceId, page);
   }
 
   @Post()
-  create(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Body() dto: CreateMaintenanceWindowDto): Promise<MaintenanceWindowView> {
-    return this.windows.create(user.id, ws, dto);
+  @WorkspaceRoute('ADMIN', 'alerts:write')
+  create(@InWorkspace() at: WorkspaceTarget, @Body() dto: CreateMaintenanceWindowDto): Promise<MaintenanceWindowView> {
+    return this.windows.create(at.user.id, at.workspaceId, dto);
   }
 
   @Delete(':windowId')
+  @WorkspaceRoute('ADMIN', 'alerts:write')
   @HttpCode(204)
-  remove(@CurrentUser() user: AuthUser, @Param('id', WS) ws: number, @Param('windowId', WINDOW) windowId: number): Promise<void> {
-    return this.windows.remove(user.id, ws, windowId);
+  remove(@InWorkspace() at: WorkspaceTarget, @Param('windowId', WINDOW) windowId: number): Promise<void> {
+    return this.windows.remove(at.user.id, at.workspaceId, windowId);
   }
 }

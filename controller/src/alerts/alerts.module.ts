@@ -9,6 +9,7 @@ import { AlertEvaluator } from './alert-evaluator.service';
 import { AlertLedger } from './alert-ledger.service';
 import { ALERT_ENTITIES } from './alert-entities';
 import { AlertRulesService } from './alert-rules.service';
+import { AlertStatistics } from './alert-statistics.service';
 import { AlertSubjects } from './alert-subjects';
 import { AlertViews } from './alert-views';
 import { AlertRulesController, AlertsController, MaintenanceWindowsController, NotificationsController } from './alerts.controller';
@@ -50,6 +51,7 @@ class EvaluateNewResults implements OnModuleInit, OnModuleDestroy {
     AlertChanges,
     AlertLedger,
     AlertRulesService,
+    AlertStatistics,
     AlertsService,
     AlertEvaluator,
     EvaluateNewResults,
@@ -58,6 +60,6 @@ class EvaluateNewResults implements OnModuleInit, OnModuleDestroy {
     NotificationsService,
     MaintenanceWindowsService,
   ],
-  exports: [AlertEvaluator, NotificationWorker, AlertCensus],
+  exports: [AlertEvaluator, NotificationWorker, AlertRulesService, AlertStatistics, AlertCensus],
 })
 export class AlertsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
+import { type Caller, reachesWorkspace } from '../auth/caller';
 import { ApiError } from '../common/api-error';
 import { ListResponse, PageQueryDto, toList } from '../common/pagination';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
@@ -29,8 +30,8 @@ export class AlertsService {
     private readonly ruleChanges: RuleChanges,
   ) {}
 
-  async list(userId: number, filter: AlertFilter): Promise<ListResponse<AlertView>> {
-    const workspaceIds = await this.access.memberWorkspaceIds(userId);
+  async list(caller: Caller, filter: AlertFilter): Promise<ListResponse<AlertView>> {
+    const workspaceIds = await this.visibleWorkspaceIds(caller);
     if (workspaceIds.length === 0) return toList([], 0, filter);
     const [rows, total] = await this.alerts.findAndCount({
       where: { workspaceId: In(workspaceIds), ...(filter.status ? { status: filter.status } : {}) },
@@ -41,14 +42,14 @@ export class AlertsService {
     return toList(await this.views.build(rows), total, filter);
   }
 
-  async countActive(userId: number): Promise<{ count: number }> {
-    const workspaceIds = await this.access.memberWorkspaceIds(userId);
+  async countActive(caller: Caller): Promise<{ count: number }> {
+    const workspaceIds = await this.visibleWorkspaceIds(caller);
     if (workspaceIds.length === 0) return { count: 0 };
     return { count: await this.alerts.count({ where: { workspaceId: In(workspaceIds), status: 'active' } }) };
   }
 
-  async history(userId: number, alertId: number): Promise<{ data: AlertHistoryView[] }> {
-    await this.findVisible(userId, alertId);
+  async history(caller: Caller, alertId: number): Promise<{ data: AlertHistoryView[] }> {
+    await this.findVisible(caller, alertId);
     const rows = await this.db.getRepository(AlertHistoryEntity).find({ where: { alertId }, order: { id: 'ASC' }, take: 1000 });
     return { data: rows.map(toAlertHistoryView) };
   }
@@ -57,8 +58,9 @@ export class AlertsService {
    * Acknowledge or resolve. Only members of the alert's workspace see it (404 for anyone else,
    * as for a missing alert); a resolved alert stays resolved (409 on acknowledge).
    */
-  async setStatus(userId: number, alertId: number, status: 'acknowledged' | 'resolved'): Promise<AlertView> {
-    const visible = await this.findVisible(userId, alertId);
+  async setStatus(caller: Caller, alertId: number, status: 'acknowledged' | 'resolved'): Promise<AlertView> {
+    const { userId } = caller;
+    const visible = await this.findVisible(caller, alertId);
     await this.access.require(userId, visible.workspaceId, 'USER');
     const change = await this.db.transaction(async (em): Promise<AlertChange | null> => {
       const alert = await em.getRepository(AlertEntity).findOne({ where: { id: alertId }, lock: { mode: 'pessimistic_write' } });
@@ -95,9 +97,14 @@ export class AlertsService {
     return (await this.views.build([fresh]))[0];
   }
 
-  private async findVisible(userId: number, alertId: number): Promise<AlertEntity> {
+  /** The caller's workspaces, narrowed to those its API token may reach. */
+  private async visibleWorkspaceIds(caller: Caller): Promise<number[]> {
+    return (await this.access.memberWorkspaceIds(caller.userId)).filter((id) => reachesWorkspace(caller, id));
+  }
+
+  private async findVisible(caller: Caller, alertId: number): Promise<AlertEntity> {
     const alert = await this.alerts.findOne({ where: { id: alertId } });
-    const workspaces = alert ? await this.access.memberWorkspaceIds(userId) : [];
+    const workspaces = alert ? await this.visibleWorkspaceIds(caller) : [];
     if (!alert || !workspaces.includes(alert.workspaceId)) throw ApiError.notFound('alert');
     return alert;
   }

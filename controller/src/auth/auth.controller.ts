@@ -6,6 +6,7 @@ import { CurrentCaller } from './current-user.decorator';
 import { ChangePasswordDto, LoginDto, RegisterDto, UnlockDto } from './dto/auth.dto';
 import { Public } from './public.decorator';
 import { RequireScope } from './require-scope.decorator';
+import { SessionOnly } from './session-only.decorator';
 
 @Controller('auth')
 export class AuthController {
@@ -36,6 +37,7 @@ export class AuthController {
   /** Answers with a new token: every token issued before, this request's included, stops working. */
   @Post('password')
   @HttpCode(200)
+  @SessionOnly()
   changePassword(@CurrentCaller() caller: Caller, @Body() dto: ChangePasswordDto): Promise<AuthResponse> {
     return this.auth.changePassword(caller, dto);
   }
@@ -43,6 +45,7 @@ export class AuthController {
   /** Ends the session whose token made this request. */
   @Post('logout')
   @HttpCode(204)
+  @SessionOnly()
   logout(@CurrentCaller() caller: Caller): Promise<void> {
     return this.auth.logout(caller);
   }

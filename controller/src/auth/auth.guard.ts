@@ -6,10 +6,13 @@ import { bearerCredential, CallerRequest } from './caller';
 import { IS_PUBLIC } from './public.decorator';
 import { REQUIRED_SCOPE } from './require-scope.decorator';
 import { grants, Scope } from './scopes';
+import { SESSION_ONLY } from './session-only.decorator';
 
 /**
  * Global: every route needs a credential unless it is marked @Public(). Attaches the Caller,
- * then checks the scope the route declares with @RequireScope (a session holds all scopes).
+ * then checks what the route declares: @RequireScope (a session holds all scopes) or
+ * @SessionOnly (no API token). A route that declares neither refuses API tokens: forgetting
+ * the declaration fails closed (route-declarations.test.ts lists every route's).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -25,10 +28,13 @@ export class AuthGuard implements CanActivate {
     const caller = await this.auth.authenticate(bearerCredential(req.headers.authorization));
     req.caller = caller;
     req.user = { id: caller.userId, email: caller.email };
-    const scope = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, targets);
-    if (scope && !grants(caller.scopes, scope)) {
-      throw ApiError.forbidden(`this token lacks the ${scope} scope`, 'scope_missing');
+    if (caller.tokenId === undefined) return true;
+    if (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets)) {
+      throw ApiError.forbidden('this route needs a logged-in session, not an API token', 'session_required');
     }
+    const scope = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, targets);
+    if (!scope) throw ApiError.forbidden('this route is not open to API tokens', 'scope_missing');
+    if (!grants(caller.scopes, scope)) throw ApiError.forbidden(`this token lacks the ${scope} scope`, 'scope_missing');
     return true;
   }
 }

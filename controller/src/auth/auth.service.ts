@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { DomainEventBus } from '../events/event-bus';
 import type { Caller } from './caller';
 import { ChangePasswordDto, LoginDto, RegisterDto, UnlockDto } from './dto/auth.dto';
 import { PENDING_INVITATIONS, PendingInvitations } from './pending-invitations.port';
@@ -37,6 +38,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     @Inject(PENDING_INVITATIONS) private readonly invitations: PendingInvitations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: DomainEventBus,
   ) {
     this.decoyHash = argon2.hash('decoy-password-for-timing');
     this.sources = new SourceLockout(config.login.maxFailuresPerSource, config.login.lockSeconds * 1000);
@@ -79,10 +81,12 @@ export class AuthService {
     return { token: this.sessions.sign(user), data: toUserView(user) };
   }
 
-  /** Ends every earlier session of the user (epoch + 1) and answers with a fresh one. */
+  /**
+   * Ends every earlier session of the user (epoch + 1), the open panel sockets included, and
+   * answers with a fresh one. API tokens are separate credentials and stay (README "API tokens").
+   * Only a session gets here (@SessionOnly on the route).
+   */
   async changePassword(caller: Caller, dto: ChangePasswordDto): Promise<AuthResponse> {
-    if (caller.tokenId !== undefined)
-      throw ApiError.forbidden('an API token cannot change the password: log in', 'session_required');
     const user = await this.users.findOneOrFail({ where: { id: caller.userId } });
     if (!(await argon2.verify(user.passwordHash, dto.current_password))) {
       throw ApiError.forbidden('the current password is wrong', 'wrong_password');
@@ -91,11 +95,16 @@ export class AuthService {
     user.sessionEpoch += 1;
     const saved = await this.users.save(user);
     this.logger.log({ user_id: user.id }, 'password changed; earlier sessions ended');
+    // Awaited: when the answer arrives, this replica's sockets of the old sessions are closed.
+    await this.events.emit('user.credentials_changed', { userId: user.id });
     return { token: this.sessions.sign(saved), data: toUserView(saved) };
   }
 
+  /** Ends this session, and with it the panel sockets it opened (the others of the user stay). */
   async logout(caller: Caller): Promise<void> {
-    if (caller.sessionId) await this.sessions.revoke(caller.userId, caller.sessionId);
+    if (!caller.sessionId) return;
+    await this.sessions.revoke(caller.userId, caller.sessionId);
+    await this.events.emit('user.credentials_changed', { userId: caller.userId });
   }
 
   /** Instance administrators only: clears an account's lockout and failure count. */

@@ -6,6 +6,8 @@ import { ApiError } from '../common/api-error';
 import type { Caller } from './caller';
 import { ALL_SCOPES } from './scopes';
 import type { JwtClaims } from './sessions.service';
+import { ApiTokenVerifier } from './tokens/api-token.verifier';
+import { claimsToBeToken } from './tokens/token-secret';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -29,11 +31,20 @@ export class AuthenticateService {
   constructor(
     private readonly jwt: JwtService,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly tokens: ApiTokenVerifier,
   ) {}
 
-  /** Throws 401 `ApiError` for a missing, forged, expired, revoked or orphaned credential. */
+  /**
+   * A session JWT or an API token (`nwt_…`). Throws 401 `ApiError` for a missing, forged,
+   * expired, revoked or orphaned credential.
+   */
   async authenticate(credential: string | undefined): Promise<Caller> {
     if (!credential) throw refused();
+    if (claimsToBeToken(credential)) {
+      const caller = await this.tokens.verify(credential);
+      if (!caller) throw refused();
+      return caller;
+    }
     return this.fromJwt(credential);
   }
 

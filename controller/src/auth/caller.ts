@@ -1,3 +1,4 @@
+import { ExtractJwt } from 'passport-jwt';
 import type { Scope } from './scopes';
 
 /**
@@ -16,6 +17,11 @@ export interface Caller {
   workspaceIds?: readonly number[];
 }
 
+/** Whether the credential may reach this workspace at all (membership is checked separately). */
+export function reachesWorkspace(caller: Pick<Caller, 'workspaceIds'>, workspaceId: number): boolean {
+  return !caller.workspaceIds || caller.workspaceIds.includes(workspaceId);
+}
+
 /** The request once the global AuthGuard has run. `user` stays for guards keyed by user id. */
 export interface CallerRequest {
   caller?: Caller;
@@ -24,9 +30,17 @@ export interface CallerRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** `Bearer <credential>` from an Authorization value; undefined when absent or another scheme. */
+/** passport-jwt's extractor: the one reading of `Authorization: Bearer …` for HTTP and sockets. */
+const fromBearerHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+/**
+ * The credential of an Authorization value (`Bearer <session JWT or API token>`); undefined when
+ * absent or another scheme. Extraction only: AuthenticateService decides what the credential is.
+ */
 export function bearerCredential(header: unknown): string | undefined {
-  if (typeof header !== 'string') return undefined;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return m?.[1];
+  // passport-jwt would read `Bearer a b` as `a`; a value with extra words is refused instead.
+  if (typeof header !== 'string' || !/^\S+\s+\S+\s*$/.test(header)) return undefined;
+  // The extractor reads only `headers.authorization`; it takes any request-like object.
+  const request = { headers: { authorization: header } } as unknown as Parameters<typeof fromBearerHeader>[0];
+  return fromBearerHeader(request) ?? undefined;
 }

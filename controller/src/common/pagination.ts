@@ -51,3 +51,13 @@ export class SearchPageQueryDto extends PageQueryDto {
 export function toList<T>(data: T[], total: number, page: { limit: number; offset: number }): ListResponse<T> {
   return { data, total, limit: page.limit, offset: page.offset };
 }
+
+/** Every item of a paged list, read page by page (for exports and reports, never for a response). */
+export async function allPages<T>(load: (page: PageQueryDto) => Promise<ListResponse<T>>, pageSize = MAX_LIMIT): Promise<T[]> {
+  const items: T[] = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const { data, total } = await load(Object.assign(new PageQueryDto(), { limit: pageSize, offset }));
+    items.push(...data);
+    if (data.length === 0 || items.length >= total) return items;
+  }
+}

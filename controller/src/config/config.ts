@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -53,6 +54,8 @@ export interface AppConfig {
   agentRelease: AgentReleaseSettings;
   alerts: AlertSettings;
   metrics: MetricsSettings;
+  /** Set: the controller serves HTTPS (and Socket.IO over it) itself. */
+  tls?: TlsSettings;
 }
 
 /**
@@ -65,6 +68,14 @@ export interface MetricsSettings {
   /** A listener of its own (0: any free port); unset: metrics ride on the API port, if a token is set. */
   port?: number;
   host: string;
+}
+
+/** The certificate and key the controller serves, reloaded when either file changes. */
+export interface TlsSettings {
+  certFile: string;
+  keyFile: string;
+  /** How often both files are checked for replacement on disk. */
+  reloadIntervalMs: number;
 }
 
 /** Alert delivery settings (README "Alerts"); part of the validated AppConfig. */
@@ -346,6 +357,15 @@ export const settingsSchema = z.object({
   /** -1 stands for unset: no listener of its own. */
   METRICS_PORT: intVar(-1, 0, 65535),
   METRICS_HOST: hostVar(),
+  TLS_CERT_FILE: fileVar(),
+  TLS_KEY_FILE: fileVar(),
+  TLS_RELOAD_INTERVAL_MS: intVar(10_000, 50, 86_400_000),
+}).superRefine((s, ctx) => {
+  // One without the other would serve plain HTTP while the operator believes it is HTTPS.
+  if (s.TLS_CERT_FILE && !s.TLS_KEY_FILE)
+    ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'must be set when TLS_CERT_FILE is (both or neither)' });
+  if (s.TLS_KEY_FILE && !s.TLS_CERT_FILE)
+    ctx.addIssue({ code: 'custom', path: ['TLS_CERT_FILE'], message: 'must be set when TLS_KEY_FILE is (both or neither)' });
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -485,6 +505,39 @@ function resolveJwtSecret(env: Settings, dataDir: string): string {
   return secret;
 }
 
+/**
+ * Both files are read and tried together at boot, so a wrong path, a file that is not PEM or a
+ * key of another certificate stops the start naming the setting, not the first handshake.
+ */
+function loadTlsSettings(s: Settings): TlsSettings | undefined {
+  if (!s.TLS_CERT_FILE || !s.TLS_KEY_FILE) return undefined;
+  const read = (setting: string, path: string): string => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new ConfigError(setting, `must be a readable file, but ${path} is not: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  };
+  const cert = read('TLS_CERT_FILE', s.TLS_CERT_FILE);
+  const key = read('TLS_KEY_FILE', s.TLS_KEY_FILE);
+  try {
+    new X509Certificate(cert);
+  } catch {
+    throw new ConfigError('TLS_CERT_FILE', `must be a PEM certificate (chain), but ${s.TLS_CERT_FILE} is not`);
+  }
+  try {
+    createPrivateKey(key);
+  } catch {
+    throw new ConfigError('TLS_KEY_FILE', `must be an unencrypted PEM private key, but ${s.TLS_KEY_FILE} is not`);
+  }
+  try {
+    createSecureContext({ cert, key });
+  } catch (e) {
+    throw new ConfigError('TLS_KEY_FILE', `must be the key of the certificate in TLS_CERT_FILE (${(e as Error).message})`);
+  }
+  return { certFile: s.TLS_CERT_FILE, keyFile: s.TLS_KEY_FILE, reloadIntervalMs: s.TLS_RELOAD_INTERVAL_MS };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const s = parseSettings(env);
   const dataDirRaw = s.DATA_DIR || './data';
@@ -518,5 +571,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     agentRelease: loadAgentReleaseSettings(s, dataDir),
     alerts: loadAlertSettings(s),
     metrics: loadMetricsSettings(s),
+    tls: loadTlsSettings(s),
   };
 }

@@ -7,6 +7,7 @@ import { ViewerRole1764460800000 } from './migrations/1764460800000-ViewerRole';
 import { AuthSessions1764547200000 } from './migrations/1764547200000-AuthSessions';
 import { AgentUpdatePolicies1764400000000 } from './migrations/1764400000000-AgentUpdatePolicies';
 import { Alerts1764720000000 } from './migrations/1764720000000-Alerts';
+import { ApiTokens1764806400000 } from './migrations/1764806400000-ApiTokens';
 import { withTransactionGate } from './pglite-transactions';
 import { TypeOrmLogger } from './typeorm.logger';
 
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   ViewerRole1764460800000,
   AuthSessions1764547200000,
   Alerts1764720000000,
+  ApiTokens1764806400000,
 ];
 
 export type StorageMode = 'postgres' | 'pglite';

@@ -47,7 +47,13 @@ export interface DomainEvents {
   'results.stored': NewResult[];
   'member.changed': MemberChange;
   'workspace.deleted': { workspaceId: number };
+  /**
+   * Some of the user's sessions ended: all earlier ones (password change) or one (logout). API
+   * tokens are not affected; subscribers re-check the sessions they hold.
+   */
   'user.credentials_changed': { userId: number };
+  /** An API token was deleted: whatever it authenticated ends. */
+  'token.revoked': { userId: number; tokenId: number };
   /** An alert opened, changed status or resolved, as the panel shows it (names included). */
   'alert.changed': AlertChangedMessage;
 }
@@ -61,8 +67,8 @@ export type DomainEventName = keyof DomainEvents;
  * - probe.changed: every replica drops its probe-index entry and pushes the config to the
  *   agent's sockets, wherever they are connected.
  * - agent.deleted: the agent's sockets may live on any replica; they are closed there.
- * - member.changed, workspace.deleted, user.credentials_changed: panel subscriptions on every
- *   replica are to be revoked.
+ * - member.changed, workspace.deleted, user.credentials_changed, token.revoked: panel
+ *   subscriptions and sockets on every replica are to be revoked.
  * - results.*: stay local. Panels get results through the Socket.IO adapter already, and each
  *   result is evaluated once, by the replica that ingested it.
  * - agent.created: nothing outside this replica needs it (the agent is not connected yet).
@@ -78,5 +84,6 @@ export const CROSSES_REPLICAS: Readonly<Record<DomainEventName, boolean>> = {
   'member.changed': true,
   'workspace.deleted': true,
   'user.credentials_changed': true,
+  'token.revoked': true,
   'alert.changed': false,
 };

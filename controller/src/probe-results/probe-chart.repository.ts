@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CHARTABLE_RESULT_TYPES } from '@netwatcher/shared';
 import { TimeSeriesStore } from '../timeseries/timeseries.store';
 import { toClickHouseSeconds, toClickHouseTime } from '../timeseries/clickhouse-time';
 import { ChartSource, overviewWindows } from './rollup-windows';
@@ -130,10 +131,10 @@ export class ProbeChartRepository {
     return this.store.query<OverviewRow>(
       `SELECT probe_id, type, ${RAW_METRICS}, toUnixTimestamp(max(r.created_at)) AS last_seen
        FROM probe_results AS r
-       WHERE workspace_id = {workspaceId:UInt32} AND probe_id IN {probeIds:Array(UInt32)} AND type IN ('PING', 'MTR')
+       WHERE workspace_id = {workspaceId:UInt32} AND probe_id IN {probeIds:Array(UInt32)} AND type IN {chartTypes:Array(String)}
          AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at <= {to:DateTime64(3, 'UTC')}
        GROUP BY probe_id, type ORDER BY probe_id, type`,
-      { workspaceId: f.workspaceId, probeIds: f.probeIds, from: chTime64(f.from), to: chTime64(f.to) },
+      { workspaceId: f.workspaceId, probeIds: f.probeIds, chartTypes: CHARTABLE_RESULT_TYPES, from: chTime64(f.from), to: chTime64(f.to) },
     );
   }
 
@@ -147,7 +148,7 @@ export class ProbeChartRepository {
          WHERE ${scope} AND bucket >= {h0:DateTime('UTC')} AND bucket < {h1:DateTime('UTC')}
          UNION ALL
          SELECT ${RAW_AS_ROLLUP_COLUMNS} FROM probe_results
-         WHERE ${scope} AND type IN ('PING', 'MTR')
+         WHERE ${scope} AND type IN {chartTypes:Array(String)}
            AND ((created_at >= {e0:DateTime64(3, 'UTC')} AND created_at < {e1:DateTime64(3, 'UTC')})
              OR (created_at >= {e2:DateTime64(3, 'UTC')} AND created_at <= {e3:DateTime64(3, 'UTC')}))
          GROUP BY probe_id, type
@@ -156,6 +157,7 @@ export class ProbeChartRepository {
       {
         workspaceId: f.workspaceId,
         probeIds: f.probeIds,
+        chartTypes: CHARTABLE_RESULT_TYPES,
         h0: chTime(w.hours.start),
         h1: chTime(w.hours.end),
         e0: chTime64(w.head.start),

@@ -27,6 +27,12 @@ export class ProbeDirectory {
     return rows.map(toProbeView);
   }
 
+  /** Every probe of the workspace of these types, by id (reports; a workspace holds thousands at most). */
+  async allOfTypes(workspaceId: number, types: readonly ProbeType[]): Promise<ProbeView[]> {
+    const rows = await this.probes.find({ where: { workspaceId, type: In([...types]) }, order: { id: 'ASC' } });
+    return rows.map(toProbeView);
+  }
+
   /** One page of the workspace's probes of these types, by id, and how many there are in all. */
   async pageOfTypes(workspaceId: number, types: readonly ProbeType[], page: { limit: number; offset: number }): Promise<[ProbeView[], number]> {
     const [rows, total] = await this.probes.findAndCount({

@@ -22,10 +22,13 @@ import { AgentConfigService } from '../probes/agent-config.service';
 import { ConnectedSockets } from './connected-sockets';
 import { agentRoom, agentWorkspaceRoom } from './rooms';
 import { busyMessage, errorMessage, refusal, toRefusal } from './socket-errors';
+import { SocketFlowControl } from './socket-flow-control';
 
 interface AgentSocketData {
   workspaceId: number;
   agentId: number;
+  /** The version this socket last reported and we stored: repeats cost no write. */
+  reportedVersion?: string;
 }
 
 type AgentNamespace = Namespace<AgentClientToServerEvents, AgentServerToClientEvents, Record<string, never>, AgentSocketData>;
@@ -57,6 +60,7 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   private readonly logger = new Logger(AgentGateway.name);
   @WebSocketServer() private nsp!: AgentNamespace;
   private readonly unsubscribe: Array<() => void> = [];
+  private readonly flow = new SocketFlowControl();
 
   constructor(
     private readonly auth: AgentAuthService,
@@ -106,14 +110,19 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   async handleConnection(socket: AgentSocket): Promise<void> {
     const { agentId, workspaceId } = socket.data;
     await socket.join([agentRoom(agentId), agentWorkspaceRoom(workspaceId)]);
-    socket.on(AgentEvents.ProbeGet, () => this.safely(socket, AgentEvents.ProbeGet, () => this.sendConfig(socket)));
+    // probe_get and version cost a query each: rate-limited per socket, and a burst of probe_get
+    // is answered by one fetch in flight plus one after it (the newest config is what counts).
+    socket.on(AgentEvents.ProbeGet, () =>
+      this.throttled(socket, AgentEvents.ProbeGet, () => this.flow.coalesce(`${socket.id}:config`, () => this.sendConfig(socket))),
+    );
     socket.on(AgentEvents.ProbePost, (raw: unknown) => this.safely(socket, AgentEvents.ProbePost, () => this.receiveResults(socket, raw)));
-    socket.on(AgentEvents.Version, (raw: unknown) => this.safely(socket, AgentEvents.Version, () => this.receiveVersion(socket, raw)));
+    socket.on(AgentEvents.Version, (raw: unknown) => this.throttled(socket, AgentEvents.Version, () => this.receiveVersion(socket, raw)));
     this.logger.log({ agent_id: agentId, workspace_id: workspaceId, address: socket.handshake.address }, 'agent connected');
     this.presence.connect(agentId);
   }
 
   handleDisconnect(socket: AgentSocket): void {
+    this.flow.forget(socket.id);
     if (!socket.data?.agentId) return;
     this.presence.disconnect(socket.data.agentId);
     this.logger.log({ agent_id: socket.data.agentId }, 'agent disconnected');
@@ -144,7 +153,10 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
       socket.emit(AgentEvents.Error, errorMessage(AgentEvents.Version, 'bad_request', 'version must be {version: string}'));
       return;
     }
-    await this.presence.reportVersion(socket.data.agentId, parsed.data.version);
+    if (socket.data.reportedVersion !== parsed.data.version) {
+      await this.presence.reportVersion(socket.data.agentId, parsed.data.version);
+      socket.data.reportedVersion = parsed.data.version;
+    }
     socket.emit(AgentEvents.Version, { ok: true, controller_version: CONTROLLER_VERSION });
   }
 
@@ -160,6 +172,17 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
   /** Deleted: drop its connections; on reconnect it is told 410 and stops for good. */
   private disconnect({ agentId }: AgentRef): void {
     this.nsp.in(agentRoom(agentId)).disconnectSockets(true);
+  }
+
+  /** `safely`, after the socket's rate limit: beyond it the message is dropped, and said so once a second. */
+  private throttled(socket: AgentSocket, event: string, handler: () => Promise<unknown>): Promise<void> {
+    const admitted = this.flow.admit(socket.id);
+    if (admitted.allowed) return this.safely(socket, event, handler);
+    if (admitted.notify) {
+      socket.emit(AgentEvents.Error, { ...errorMessage(event, 'rate_limited', `too many ${event} messages; slow down`), retry_after_ms: admitted.retryAfterMs });
+      this.logger.warn({ agent_id: socket.data.agentId, event }, 'agent messages rate-limited');
+    }
+    return Promise.resolve();
   }
 
   private async safely(socket: AgentSocket, event: string, handler: () => Promise<unknown>): Promise<void> {

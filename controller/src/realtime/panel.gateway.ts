@@ -9,9 +9,10 @@ import {
   ProbeDataMessage,
   SOCKET_PATH,
 } from '@netwatcher/shared';
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace, RemoteSocket, Socket } from 'socket.io';
 import { AuthenticateService } from '../auth/authenticate.service';
-import { bearerCredential, Caller } from '../auth/caller';
+import { bearerCredential, Caller, reachesWorkspace } from '../auth/caller';
+import { grants } from '../auth/scopes';
 import { ApiError } from '../common/api-error';
 import type { NewResult } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
@@ -27,12 +28,14 @@ interface PanelSocketData {
 
 type PanelNamespace = Namespace<PanelClientToServerEvents, PanelServerToClientEvents, Record<string, never>, PanelSocketData>;
 type PanelSocket = Socket<PanelClientToServerEvents, PanelServerToClientEvents, Record<string, never>, PanelSocketData>;
+/** A socket as `fetchSockets` returns it: on this replica or (with a cluster adapter) another. */
+type AnyPanelSocket = RemoteSocket<PanelServerToClientEvents, PanelSocketData>;
 
 /** A refusal whose message may be shown to the client; anything else is reported generically. */
 class PanelAuthError extends Error {}
 
 /** `auth.token` (with or without the `Bearer ` prefix) for browsers, else the Authorization header. */
-function credential(socket: PanelSocket): string | undefined {
+function credential(socket: Pick<PanelSocket, 'handshake'>): string | undefined {
   const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
   if (typeof fromAuth === 'string') return bearerCredential(/^Bearer\s/i.test(fromAuth) ? fromAuth : `Bearer ${fromAuth}`);
   return bearerCredential(socket.handshake.headers.authorization);
@@ -76,6 +79,8 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       this.events.on('alert.changed', (message) => void this.nsp.to(alertsRoom(message.workspace_id)).emit(PanelEvents.Alert, message)),
       this.events.on('member.changed', ({ workspaceId, userId }) => (userId === null ? undefined : this.revoke(workspaceId, userId))),
       this.events.on('workspace.deleted', ({ workspaceId }) => this.revoke(workspaceId, null)),
+      this.events.on('user.credentials_changed', ({ userId }) => this.endInvalidSessions(userId)),
+      this.events.on('token.revoked', ({ userId, tokenId }) => this.endTokenSockets(userId, tokenId)),
     );
   }
 
@@ -105,16 +110,23 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     const event = join ? PanelEvents.Subscribe : PanelEvents.Unsubscribe;
     const parsed = PanelSubscribe.safeParse(raw);
     if (!parsed.success) {
-      socket.emit(PanelEvents.Error, errorMessage(event, 'bad_request', 'expected {workspace_id: positive integer, probe_id: integer ≥ 0}'));
+      socket.emit(PanelEvents.Error, errorMessage(event, 'bad_request', 'expected {workspace_id: positive integer, probe_id: integer ≥ 0, alerts_only?: boolean}'));
       return;
     }
-    const { workspace_id, probe_id } = parsed.data;
-    const room = probe_id === 0 ? workspaceRoom(workspace_id) : probeRoom(workspace_id, probe_id);
+    const { workspace_id, probe_id, alerts_only } = parsed.data;
+    const room = alerts_only ? alertsRoom(workspace_id) : probe_id === 0 ? workspaceRoom(workspace_id) : probeRoom(workspace_id, probe_id);
     if (!join) {
       await socket.leave(room);
       return;
     }
+    const { caller } = socket.data;
+    if (!grants(caller.scopes, 'probe-data:read')) {
+      socket.emit(PanelEvents.Error, errorMessage(event, 'scope_missing', 'this token lacks the probe-data:read scope'));
+      return;
+    }
     try {
+      // A workspace outside the token's restriction answers as one the user is not in.
+      if (!reachesWorkspace(caller, workspace_id)) throw ApiError.notFound('workspace');
       await this.access.require(socket.data.userId, workspace_id);
     } catch (e) {
       const notFound = e instanceof ApiError;
@@ -122,7 +134,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       socket.emit(PanelEvents.Error, errorMessage(event, notFound ? 'not_found' : 'internal_error', notFound ? 'workspace not found' : 'try again later'));
       return;
     }
-    await socket.join([room, alertsRoom(workspace_id)]);
+    await socket.join(grants(caller.scopes, 'alerts:read') ? [room, alertsRoom(workspace_id)] : [room]);
     socket.emit(PanelEvents.Subscribed, { workspace_id, probe_id });
   }
 
@@ -143,6 +155,48 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       socket.emit(PanelEvents.Error, errorMessage(PanelEvents.Subscribe, 'access_revoked', `access to workspace ${workspaceId} ended; subscriptions to it were removed`));
     }
     this.logger.log({ workspace_id: workspaceId, user_id: userId, sockets: affected.length }, 'panel subscriptions revoked');
+  }
+
+  /**
+   * Some of the user's sessions ended (password change: all earlier ones; logout: one): every
+   * socket whose credential no longer authenticates is disconnected. Each is asked again rather
+   * than assumed dead, so the sessions still valid (another device, or one opened with the new
+   * password just now, here or on another replica) stay.
+   */
+  private async endInvalidSessions(userId: number): Promise<void> {
+    const sockets = await this.nsp.in(userRoom(userId)).fetchSockets();
+    const ended: AnyPanelSocket[] = [];
+    for (const socket of sockets) {
+      // API tokens are not ended by a password change (README "API tokens").
+      if (socket.data.caller.tokenId !== undefined) continue;
+      if (!(await this.stillAuthenticates(socket))) ended.push(socket);
+    }
+    this.disconnect(ended, 'this session ended (logout or password change); log in again');
+    if (ended.length > 0) this.logger.log({ user_id: userId, sockets: ended.length }, 'panel sockets of ended sessions disconnected');
+  }
+
+  private async endTokenSockets(userId: number, tokenId: number): Promise<void> {
+    const sockets = (await this.nsp.in(userRoom(userId)).fetchSockets()).filter((s) => s.data.caller.tokenId === tokenId);
+    this.disconnect(sockets, 'the API token was deleted');
+    if (sockets.length > 0) this.logger.log({ user_id: userId, token_id: tokenId, sockets: sockets.length }, 'panel sockets of a deleted API token disconnected');
+  }
+
+  private async stillAuthenticates(socket: AnyPanelSocket): Promise<boolean> {
+    try {
+      await this.auth.authenticate(credential(socket));
+      return true;
+    } catch (e) {
+      // Fail closed: the panel reconnects, and is let in again if its credential is good.
+      if (!(e instanceof ApiError)) this.logger.error({ err: e }, 'panel credential re-check failed; disconnecting');
+      return false;
+    }
+  }
+
+  private disconnect(sockets: AnyPanelSocket[], reason: string): void {
+    for (const socket of sockets) {
+      socket.emit(PanelEvents.Error, errorMessage('connection', 'credentials_revoked', reason));
+      socket.disconnect(true);
+    }
   }
 
   private async stillMember(userId: number, workspaceId: number): Promise<boolean> {

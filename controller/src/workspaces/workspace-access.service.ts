@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Not, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { MemberEntity, ROLE_RANK, WorkspaceRole } from './member.entity';
 import { WorkspaceEntity } from './workspace.entity';
@@ -43,6 +43,21 @@ export class WorkspaceAccessService {
       throw ApiError.forbidden(`this action needs the ${minRole} role in the workspace (you are ${member.role})`, 'role_too_low');
     }
     return { workspace, member };
+  }
+
+  /**
+   * The workspace exists and is not soft-deleted. Agents ask this (their workspace's deletion
+   * ends them too) instead of reading the workspaces table themselves.
+   */
+  async isLive(workspaceId: number): Promise<boolean> {
+    return (await this.workspaces.count({ where: { id: workspaceId } })) > 0;
+  }
+
+  /** Which of `workspaceIds` are live (see isLive): one query for a batch. */
+  async liveWorkspaceIds(workspaceIds: readonly number[]): Promise<Set<number>> {
+    if (workspaceIds.length === 0) return new Set();
+    const rows = await this.workspaces.find({ select: { id: true }, where: { id: In([...new Set(workspaceIds)]) } });
+    return new Set(rows.map((w) => w.id));
   }
 
   /** Workspace ids the user may read: used to scope cross-workspace lists and socket rooms. */

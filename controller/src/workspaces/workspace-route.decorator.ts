@@ -1,8 +1,9 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
-import type { Caller, CallerRequest } from '../auth/caller';
+import { type Caller, type CallerRequest, reachesWorkspace } from '../auth/caller';
 import { AuthUser, callerOf } from '../auth/current-user.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Scope } from '../auth/scopes';
+import { ApiError } from '../common/api-error';
 import { parseId } from '../common/id-param';
 import type { WorkspaceRole } from '../common/roles';
 import { WORKSPACE_ROLE, WorkspaceRouteGuard } from './workspace-route.guard';
@@ -34,9 +35,12 @@ function pathId(ctx: ExecutionContext, param: string, name: string): number {
   return parseId(ctx.switchToHttp().getRequest<CallerRequest>().params[param], name);
 }
 
+/** A workspace outside an API token's restriction answers as a missing one (also off @WorkspaceRoute). */
 function workspaceTarget(ctx: ExecutionContext): WorkspaceTarget {
   const caller = callerOf(ctx);
-  return { caller, user: { id: caller.userId, email: caller.email }, workspaceId: pathId(ctx, 'id', 'workspace id') };
+  const workspaceId = pathId(ctx, 'id', 'workspace id');
+  if (!reachesWorkspace(caller, workspaceId)) throw ApiError.notFound('workspace');
+  return { caller, user: { id: caller.userId, email: caller.email }, workspaceId };
 }
 
 /** The caller and the validated `:id` (400 for a malformed id), in one parameter. */

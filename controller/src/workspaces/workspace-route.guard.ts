@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { CallerRequest } from '../auth/caller';
+import { type CallerRequest, reachesWorkspace } from '../auth/caller';
 import { ApiError } from '../common/api-error';
 import { parseId } from '../common/id-param';
 import type { WorkspaceRole } from '../common/roles';
@@ -27,7 +27,7 @@ export class WorkspaceRouteGuard implements CanActivate {
     const caller = req.caller;
     if (!caller) throw ApiError.unauthorized();
     const workspaceId = parseId(req.params.id, 'workspace id');
-    if (caller.workspaceIds && !caller.workspaceIds.includes(workspaceId)) throw ApiError.notFound('workspace');
+    if (!reachesWorkspace(caller, workspaceId)) throw ApiError.notFound('workspace');
     await this.access.require(caller.userId, workspaceId, role);
     return true;
   }

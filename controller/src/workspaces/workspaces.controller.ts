@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
+import type { Caller } from '../auth/caller';
+import { CurrentCaller } from '../auth/current-user.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
+import { ApiError } from '../common/api-error';
 import { ListResponse, SearchPageQueryDto } from '../common/pagination';
 import { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto';
 import { InWorkspace, WorkspaceRoute, WorkspaceTarget } from './workspace-route.decorator';
@@ -13,14 +15,16 @@ export class WorkspacesController {
 
   @Get()
   @RequireScope('workspaces:read')
-  list(@CurrentUser() user: AuthUser, @Query() query: SearchPageQueryDto): Promise<ListResponse<WorkspaceView>> {
-    return this.workspaces.list(user.id, query);
+  list(@CurrentCaller() caller: Caller, @Query() query: SearchPageQueryDto): Promise<ListResponse<WorkspaceView>> {
+    return this.workspaces.list(caller.userId, query, caller.workspaceIds);
   }
 
   @Post()
   @RequireScope('workspaces:write')
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateWorkspaceDto): Promise<WorkspaceView> {
-    return this.workspaces.create(user, dto);
+  create(@CurrentCaller() caller: Caller, @Body() dto: CreateWorkspaceDto): Promise<WorkspaceView> {
+    // The new workspace would lie outside the token's own restriction, where it cannot reach.
+    if (caller.workspaceIds) throw ApiError.forbidden('an API token restricted to some workspaces cannot create one', 'token_restricted');
+    return this.workspaces.create({ id: caller.userId, email: caller.email }, dto);
   }
 
   @Get(':id')

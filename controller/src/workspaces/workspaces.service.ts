@@ -25,14 +25,18 @@ export class WorkspacesService {
     private readonly events: DomainEventBus,
   ) {}
 
-  /** Only workspaces the caller has accepted membership of; soft-deleted ones are excluded by TypeORM. */
-  async list(userId: number, query: SearchPageQueryDto): Promise<ListResponse<WorkspaceView>> {
+  /**
+   * Only workspaces the caller has accepted membership of; soft-deleted ones are excluded by
+   * TypeORM. `within`: the workspaces an API token is restricted to.
+   */
+  async list(userId: number, query: SearchPageQueryDto, within?: readonly number[]): Promise<ListResponse<WorkspaceView>> {
     const qb = this.workspaces
       .createQueryBuilder('w')
       .innerJoin(MemberEntity, 'm', 'm.workspace_id = w.id AND m.user_id = :userId AND m.accepted_at IS NOT NULL', {
         userId,
       })
       .addSelect('m.role', 'my_role');
+    if (within) qb.andWhere('w.id = ANY(:within)', { within: [...within] });
     const q = query.q?.trim();
     if (q) {
       qb.andWhere("(w.name ILIKE :pattern ESCAPE '\\' OR w.description ILIKE :pattern ESCAPE '\\')", {

@@ -53,7 +53,7 @@ function fakeHost(dir: string): { root: string; env: Record<string, string>; cal
   // `id -u` is the real one (root); `id netwatcher-agent` answers from what useradd/userdel did.
   writeFileSync(join(stubs, 'id'), `#!/bin/sh\nif [ "$1" = netwatcher-agent ]; then [ -f '${dir}/user-exists' ]; exit $?; fi\nexec /usr/bin/id "$@"\n`);
   chmodSync(join(stubs, 'id'), 0o755);
-  for (const tool of ['sh', 'cat', 'rm', 'mktemp', 'curl', 'sha256sum', 'cut', 'grep', 'openssl', 'chmod', 'uname', 'install', 'cp', 'mv', 'ln', 'awk']) {
+  for (const tool of ['sh', 'cat', 'rm', 'mktemp', 'curl', 'sha256sum', 'cut', 'grep', 'openssl', 'chmod', 'uname', 'install', 'cp', 'mv', 'ln', 'awk', 'touch']) {
     const found = ['/usr/bin', '/bin'].map((d) => join(d, tool)).find((p) => existsSync(p));
     if (!found) throw new Error(`${tool} is needed on this machine for the install test`);
     symlinkSync(found, join(tools, tool));
@@ -70,6 +70,18 @@ function install(host: { env: Record<string, string> }, url: string, args: strin
   return run('/bin/sh', ['-c', `curl -fsSL '${url}/install.sh' | sh -s -- ${args.join(' ')}`], { env: host.env, timeoutMs: 180_000 });
 }
 
+/** Whether the agent's JSON log has an "agent update refused" line whose reason matches. */
+function refusedUpdate(output: string, reason: RegExp): boolean {
+  return output.split('\n').some((line) => {
+    try {
+      const entry = JSON.parse(line) as { msg?: string; reason?: string };
+      return entry.msg?.startsWith('agent update refused') === true && reason.test(entry.reason ?? '');
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The supervised process (not a trial child) wrote that it runs `version` and is connected. */
 function runningConnected(dataDir: string, sup: Supervisor, version: string): boolean {
   try {
@@ -83,7 +95,8 @@ function runningConnected(dataDir: string, sup: Supervisor, version: string): bo
 /** An HTTP proxy in front of the controller that flips one byte of the agent download. */
 function corruptingProxy(target: string): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
-    const up = request(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
+    // The Host header stays the proxy's, so the install script the controller renders points back here.
+    const up = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       if (req.url !== '/agent/download/linux-x64') {
         answer.pipe(res);
@@ -280,7 +293,7 @@ describe('single-executable agent', () => {
       expect((await new Http(t.url).get('/agent/download/linux-x64.sha256')).body).toContain(v2sha);
       let sup = new Supervisor(bin, args, env, dir);
       try {
-        await waitUntil('the wrong-signature refusal', async () => /agent update refused.*signature does not verify with the pinned release key/.test(sup.output()), { timeoutMs: 60_000 });
+        await waitUntil('the wrong-signature refusal', async () => refusedUpdate(sup.output(), /signature does not verify with the pinned release key/), { timeoutMs: 60_000, diag: () => sup.output() });
         expect(await version()).toBe('0.1.0');
       } finally {
         await sup.stop();
@@ -298,7 +311,7 @@ describe('single-executable agent', () => {
       utimesSync(join(releaseDir, BINARY), 1_700_000_000, 1_700_000_000);
       sup = new Supervisor(bin, args, env, dir);
       try {
-        await waitUntil('the checksum refusal', async () => /agent update refused.*the downloaded binary has sha256/.test(sup.output()), { timeoutMs: 90_000 });
+        await waitUntil('the checksum refusal', async () => refusedUpdate(sup.output(), /the downloaded binary has sha256/), { timeoutMs: 90_000, diag: () => sup.output() });
         expect(sup.starts).toBe(1);
         expect(sha256Of(bin)).toBe(sha256Of(v1));
 

@@ -101,8 +101,11 @@ describe('no loss, no duplicates across a controller crash', () => {
       const ids = producedIds(agent);
       return (await storedIds()).length === ids.length && ids.length > 0;
     }, { timeoutMs: 120_000 });
-    // A run that was in flight when its probe was disabled still reports: let it settle.
-    await new Promise((r) => setTimeout(r, 4000));
+    // A run that was in flight when its probe was disabled still reports. A graceful stop is the
+    // sentinel: the agent lets running probes finish, waits for their acks, then exits, so after
+    // the exit it can produce nothing more and everything it produced has been acked (stored).
+    expect(await agent.stop('SIGTERM', 30_000)).toBe(0);
+    expect(agent.output()).not.toMatch(/some results are not acked yet/);
 
     const produced = producedIds(agent);
     const stored = await storedIds();

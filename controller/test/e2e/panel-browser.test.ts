@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
 import { waitUntil } from '@netwatcher/shared/testing';
+import { startWebhookReceiver, type WebhookReceiver } from '../alerts/receivers';
 import { requireBuild, RunningProcess, startAgentProcess, startControllerProcess, type ControllerProcess } from '../support/processes';
 import { createTestDatabase } from '../support/test-app';
 
@@ -11,7 +12,9 @@ import { createTestDatabase } from '../support/test-app';
  * The browser panel in a real Chromium against the built controller and a real agent on
  * loopback: a newcomer registers, creates a workspace and an agent, enrolls it with the PIN the
  * page shows, watches its first PING arrive on the chart without a reload, meets a validation
- * error at the field it names, and a second user who is not a member sees none of it.
+ * error at the field it names, creates an alert rule and follows its alert live (in a second tab,
+ * across a controller restart) through acknowledge and resolve, and a second user who is not a
+ * member sees none of it.
  * Screenshots of each page go to controller/test/artifacts/panel/ (gitignored).
  */
 const CHROMIUM = '/usr/bin/chromium';
@@ -19,6 +22,8 @@ const ARTIFACTS = join(__dirname, '..', 'artifacts', 'panel');
 const WEB_DIST = join(__dirname, '..', '..', 'dist', 'web');
 /** Failed API calls the steps cause on purpose (a 400 for a bad probe, 404s for the outsider). */
 const EXPECTED_HTTP_ERRORS = /^Failed to load resource: the server responded with a status of (400|404)/;
+/** What a tab logs while the controller restarts on purpose: its socket and requests fail until it is back. */
+const EXPECTED_WHILE_RESTARTING = /^(WebSocket connection to .* failed|Failed to load resource: net::ERR_CONNECTION_REFUSED)/;
 
 describe('browser panel', () => {
   let controller: ControllerProcess;
@@ -32,11 +37,18 @@ describe('browser panel', () => {
   let agentId = 0;
   let pin = '';
   let probeUrl = '';
+  let alertsTab: Page;
+  let hooks: WebhookReceiver;
+  let restarting = false;
+  let controllerEnv: Record<string, string> = {};
 
+  const liveBadge = async (p: Page) => (await p.locator('header .live').textContent())?.trim();
   const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   const watchConsole = (p: Page, who: string) => {
     p.on('console', (m) => {
-      if (m.type() === 'error' && !EXPECTED_HTTP_ERRORS.test(m.text())) problems.push(`${who} console: ${m.text()}`);
+      if (m.type() !== 'error' || EXPECTED_HTTP_ERRORS.test(m.text())) return;
+      if (restarting && EXPECTED_WHILE_RESTARTING.test(m.text())) return;
+      problems.push(`${who} console: ${m.text()}`);
     });
     p.on('pageerror', (e) => problems.push(`${who} page error: ${e.message}`));
   };
@@ -50,7 +62,10 @@ describe('browser panel', () => {
     dir = mkdtempSync(join(tmpdir(), 'nw-panel-'));
     const db = await createTestDatabase();
     dropDb = db.drop;
-    controller = await startControllerProcess({ DATA_DIR: join(dir, 'data'), PORT: '0', DATABASE_URL: db.url, JWT_SECRET: 'panel-test-secret-long-enough' });
+    hooks = await startWebhookReceiver();
+    // Loopback webhooks are refused by default; the test's receiver lives there.
+    controllerEnv = { DATA_DIR: join(dir, 'data'), DATABASE_URL: db.url, JWT_SECRET: 'panel-test-secret-long-enough', ALERT_WEBHOOK_ALLOW_PRIVILEGED: '1' };
+    controller = await startControllerProcess({ ...controllerEnv, PORT: '0' });
     context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -65,6 +80,7 @@ describe('browser panel', () => {
     await context?.close();
     await agent?.stop();
     await controller?.stop();
+    await hooks?.close();
     await dropDb?.();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -127,8 +143,8 @@ describe('browser panel', () => {
     expect(pin).toMatch(/^\d{9}$/);
     const command = (await page.getByTestId('enroll-command').textContent()) ?? '';
     agentId = Number(command.match(/--agent (\d+)/)?.[1]);
-    expect(command).toContain(`--controller ${controller.url}`);
-    expect(command).toContain(`--workspace ${wsId} --agent ${agentId} --pin ${pin}`);
+    // The controller's one-line installer; a plain-http controller needs --insecure.
+    expect(command).toBe(`curl -fsSL ${controller.url}/install.sh | sudo sh -s -- --workspace ${wsId} --agent ${agentId} --pin ${pin} --insecure`);
     await page.locator(`[data-agent="${agentId}"]`).getByText('not enrolled yet').waitFor();
     await shot(page, '03-agent-added');
   });
@@ -166,7 +182,7 @@ describe('browser panel', () => {
   }, 90_000);
 
   it('lists the agent as online with its version', async () => {
-    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
     const row = page.locator(`[data-agent="${agentId}"]`);
     await row.locator('.dot.on').waitFor({ timeout: 30_000 });
     expect(await row.textContent()).toMatch(/browser-agent.*Loopback/);
@@ -174,7 +190,7 @@ describe('browser panel', () => {
     await page.getByText('System (SYSINFO)').waitFor();
     await waitUntil('agent online on its page', async () => (await page.getByTestId('agent-status').textContent()) === 'online', { timeoutMs: 30_000 });
     await shot(page, '05-agent');
-    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
     await shot(page, '06-agents');
   }, 60_000);
 
@@ -202,12 +218,142 @@ describe('browser panel', () => {
     await shot(page, '09-lookups');
   });
 
+  it('opens the alerts page in a second tab: nothing yet, no count', async () => {
+    // A tab opened by the panel shares its sign-in (sessionStorage is copied to the new tab).
+    [alertsTab] = await Promise.all([context.waitForEvent('page'), page.evaluate(() => void window.open('/alerts', '_blank'))]);
+    watchConsole(alertsTab, 'owner alerts tab');
+    await alertsTab.getByTestId('alerts-empty').waitFor();
+    await waitUntil('the alerts tab live', async () => (await liveBadge(alertsTab)) === 'Live');
+    expect(await alertsTab.getByTestId('alert-count').count()).toBe(0);
+    await alertsTab.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  });
+
+  it('creates an alert rule through the form, with the API validation message at the field, and sends a test notification', async () => {
+    await page.getByTestId('workspace-switcher').selectOption(String(wsId));
+    await page.getByRole('link', { name: 'Alert rules' }).click();
+    await page.getByText('No alert rules yet').waitFor();
+    await page.getByRole('link', { name: '+ New rule' }).click();
+    await page.getByLabel('Name').fill('Any answer at all');
+    await page.getByLabel('Metric').selectOption('latency');
+    await page.getByLabel('Operator').selectOption('>=');
+    await page.getByLabel('Threshold (ms)').fill('0');
+    await page.getByLabel('Breaching results before it fires').fill('0');
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    const fieldError = page.locator('[data-field-error="sustain_count"]');
+    await fieldError.waitFor();
+    expect(await fieldError.textContent()).toBe('sustain_count must be a whole number between 1 and 1000');
+    expect(await page.getByLabel('Breaching results before it fires').getAttribute('aria-invalid')).toBe('true');
+    await shot(page, '12-alert-rule-error');
+
+    await page.getByLabel('Breaching results before it fires').fill('1');
+    await page.locator('select[name="agent_id"]').selectOption(String(agentId));
+    const probeId = probeUrl.match(/\/probes\/(\d+)$/)?.[1] ?? '';
+    await page.locator(`select[name="probe_id"] option[value="${probeId}"]`).waitFor({ state: 'attached' });
+    await page.locator('select[name="probe_id"]').selectOption(probeId);
+    await page.getByLabel('By webhook').check();
+    await page.getByLabel('Webhook URL').fill(`${hooks.url}/hook`);
+    await page.getByRole('button', { name: 'Create rule' }).click();
+
+    const rule = page.locator('[data-rule]').filter({ hasText: 'Any answer at all' });
+    await rule.waitFor();
+    expect(await rule.textContent()).toContain('Latency (average) >= 0 ms');
+    await rule.getByRole('button', { name: 'Send test notification' }).click();
+    expect(await rule.getByTestId('rule-outcome').textContent()).toMatch(/webhook: delivered \(200\)/);
+    await waitUntil('the test notification at the receiver', async () => hooks.received.some((h) => h.body.includes('alert.test')));
+
+    // The edit form comes back with the rule's values, the probe among its agent's.
+    await rule.getByRole('link', { name: 'Edit Any answer at all' }).click();
+    expect(await page.getByLabel('Name').inputValue()).toBe('Any answer at all');
+    await page.locator(`select[name="probe_id"] option[value="${probeId}"]`).waitFor({ state: 'attached' });
+    expect(await page.locator('select[name="probe_id"]').inputValue()).toBe(probeId);
+    expect(await page.getByLabel('Threshold (ms)').inputValue()).toBe('0');
+    await page.getByLabel('Name').fill('Latency seen');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('[data-rule]').filter({ hasText: 'Latency seen' }).waitFor();
+    await shot(page, '13-alert-rules');
+  });
+
+  it('shows the alert in the other tab and the header counts, without a reload', async () => {
+    const row = alertsTab.locator('[data-alert][data-status="active"]').first();
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toMatch(/Latency \(average\).*threshold 0 ms/);
+    expect(await row.textContent()).toContain('agent browser-agent, PING → 127.0.0.1');
+    await waitUntil('the count in both tabs', async () =>
+      (await alertsTab.getByTestId('alert-count').textContent()) === '1' && (await page.getByTestId('alert-count').textContent()) === '1',
+    );
+    expect(await alertsTab.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await shot(alertsTab, '14-alerts-active');
+  });
+
+  it('acknowledges it from the keyboard, and shows its history', async () => {
+    const id = await alertsTab.locator('[data-alert]').first().getAttribute('data-alert');
+    const row = alertsTab.locator(`[data-alert="${id}"]`);
+    const acknowledge = row.getByRole('button', { name: 'Acknowledge' });
+    const focused = () => acknowledge.evaluate((el) => el === document.activeElement);
+    await alertsTab.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    for (let i = 0; i < 30 && !(await focused()); i++) await alertsTab.keyboard.press('Tab');
+    expect(await focused()).toBe(true);
+    await alertsTab.keyboard.press('Enter');
+    await alertsTab.locator(`[data-alert="${id}"][data-status="acknowledged"]`).waitFor();
+    await alertsTab.getByTestId('alert-count').waitFor({ state: 'detached' });
+    await page.getByTestId('alert-count').waitFor({ state: 'detached' });
+    await row.getByRole('button', { name: 'History' }).click();
+    const history = row.getByTestId('alert-history');
+    await history.getByText(/Acknowledged by user \d+/).waitFor();
+    expect(await history.textContent()).toMatch(/Fired at \d/);
+    await shot(alertsTab, '15-alert-history');
+  });
+
+  it('reconnects after a controller restart and resolves it, live in both tabs', async () => {
+    // Both tabs on the alerts page; no more results, so nothing fires again after the resolve.
+    await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+    await page.locator('[data-alert][data-status="acknowledged"]').first().waitFor();
+    await agent?.stop();
+    agent = undefined;
+    const port = new URL(controller.url).port;
+    restarting = true;
+    await controller.stop();
+    await waitUntil('the tab noticing', async () => (await liveBadge(alertsTab)) !== 'Live');
+    controller = await startControllerProcess({ ...controllerEnv, PORT: port });
+    for (const tab of [alertsTab, page]) await waitUntil('the tab live again', async () => (await liveBadge(tab)) === 'Live', { timeoutMs: 30_000 });
+    restarting = false;
+
+    const id = await alertsTab.locator('[data-alert]').first().getAttribute('data-alert');
+    await alertsTab.locator(`[data-alert="${id}"]`).getByRole('button', { name: 'Resolve' }).click();
+    await alertsTab.locator(`[data-alert="${id}"][data-status="resolved"]`).waitFor();
+    // The other tab hears of it through its reconnected socket.
+    await page.locator(`[data-alert="${id}"][data-status="resolved"]`).waitFor();
+    expect(await alertsTab.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await alertsTab.getByRole('button', { name: 'Resolved', exact: true }).click();
+    await alertsTab.locator(`[data-alert="${id}"]`).waitFor();
+    expect(await alertsTab.locator('[data-alert]').count()).toBe(1);
+    await shot(alertsTab, '16-alerts-resolved');
+  }, 90_000);
+
+  it('follows the system colour scheme', async () => {
+    const background = (p: Page) => p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await alertsTab.emulateMedia({ colorScheme: 'dark' });
+    expect(await background(alertsTab)).toBe('rgb(13, 17, 23)');
+    await shot(alertsTab, '17-alerts-dark');
+    await alertsTab.emulateMedia({ colorScheme: 'light' });
+    expect(await background(alertsTab)).toBe('rgb(246, 248, 250)');
+    await alertsTab.close();
+  });
+
   it('fits a phone-width screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(probeUrl);
     await page.getByTestId('chart-latest').waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    expect(await fits()).toBe(true);
     await shot(page, '10-probe-phone');
+    await page.goto(`${controller.url}/alerts`);
+    await page.locator('[data-alert]').first().waitFor();
+    expect(await fits()).toBe(true);
+    await shot(page, '18-alerts-phone');
+    await page.goto(`${controller.url}/w/${wsId}/alert-rules/new`);
+    await page.getByLabel('Webhook URL').waitFor();
+    expect(await fits()).toBe(true);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -228,11 +374,17 @@ describe('browser panel', () => {
     await other.getByRole('alert').first().waitFor();
     expect(await other.locator('[data-test="smoke-chart"]').count()).toBe(0);
     await shot(other, '11-outsider');
+    await other.goto(`${controller.url}/alerts`);
+    await other.getByTestId('alerts-empty').waitFor();
+    expect(await other.getByTestId('alert-count').count()).toBe(0);
+    await other.goto(`${controller.url}/w/${wsId}/alert-rules`);
+    await other.getByRole('alert').getByText('workspace not found').waitFor();
+    expect(await other.getByText('Latency seen').count()).toBe(0);
     await other.close();
   });
 
   it('logged no console errors and no page errors', () => {
     expect(problems).toEqual([]);
-    expect(readdirSync(ARTIFACTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(11);
+    expect(readdirSync(ARTIFACTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(18);
   });
 });

@@ -5,7 +5,7 @@ import { createAgent, enroll } from '../support/agents';
 import { createWorkspace, registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
-import { DnsStub, startDnsStub } from './support/dns-stub';
+import { DnsStub, startDnsStub } from '../fixtures/dns-stub';
 import { cityRecord, writeMmdb } from './support/mmdb-writer';
 
 const ERROR_SHAPE = { error: expect.any(String), code: expect.any(String), request_id: expect.any(String) };

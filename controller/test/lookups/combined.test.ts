@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
-import { DnsStub, startDnsStub } from './support/dns-stub';
+import { DnsStub, startDnsStub } from '../fixtures/dns-stub';
 import { cityRecord, writeMmdb } from './support/mmdb-writer';
 import { waitUntil } from '@netwatcher/shared/testing';
-import { registryAnswers, startWhoisStub, WhoisStub } from './support/whois-stub';
+import { registryAnswers, startWhoisStub, WhoisStub } from '../fixtures/whois-stub';
 
 const ERROR_SHAPE = { error: expect.any(String), code: expect.any(String), request_id: expect.any(String) };
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

@@ -1,6 +1,7 @@
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -245,9 +246,13 @@ describe('GeoIP on operator-supplied GeoIP2 databases', () => {
   });
 
   it('keeps serving the previous copy when a replacement is not a database', async () => {
+    // The watcher reports a refused replacement with a warning: wait for it rather than for time.
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
     install(cityPath(), (tmp) => writeFileSync(tmp, 'this is not an mmdb file'));
-    // Several poll intervals pass; the broken file must not replace the good one.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await waitUntil('the broken replacement to be tried and refused', async () =>
+      warnings.mock.calls.some(([fields, msg]) => msg === 'reload failed; keeping the previous copy' && (fields as { path?: string }).path === cityPath()),
+    );
+    warnings.mockRestore();
     const res = await user.http.get('/geoip/lookup?ip=81.2.69.45');
     expect(res.body.city).toEqual({ name: 'Burnaby', subdivision: 'BC' });
     install(cityPath(), (tmp) => writeMmdb(tmp, citySpec('Surrey', 9)));

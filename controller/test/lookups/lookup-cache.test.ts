@@ -83,12 +83,21 @@ describe('LookupCache on chDB', () => {
   it('shares one computation between concurrent misses', async () => {
     const cache = new LookupCache(store);
     let calls = 0;
+    // The computation stays open until the test lets it finish: all three misses overlap it.
+    let started!: () => void;
+    let finish!: () => void;
+    const computing = new Promise<void>((resolve) => (started = resolve));
+    const held = new Promise<void>((resolve) => (finish = resolve));
     const slow = async () => {
       calls++;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      started();
+      await held;
       return { answer: calls };
     };
-    const results = await Promise.all([1, 2, 3].map(() => cache.remember('whois', 'busy.example', '', 7, slow)));
+    const pending = Promise.all([1, 2, 3].map(() => cache.remember('whois', 'busy.example', '', 7, slow)));
+    await computing;
+    finish();
+    const results = await pending;
     expect(calls).toBe(1);
     expect(results.every((r) => r.value.answer === 1)).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
-import { registryAnswers, startWhoisStub, WhoisStub } from './support/whois-stub';
+import { registryAnswers, startWhoisStub, WhoisStub } from '../fixtures/whois-stub';
 
 const ERROR_SHAPE = { error: expect.any(String), code: expect.any(String), request_id: expect.any(String) };
 

@@ -46,21 +46,22 @@ export async function enroll(base: Http, ws: number, agentId: number, pin: strin
   return res.body.psk;
 }
 
-export function db(t: TestApp): DataSource {
-  return t.app.get(DataSource);
+/** The database of a booted app or of a service-tier context (support/service-tier.ts). */
+export function db(t: TestApp | { db: DataSource }): DataSource {
+  return 'db' in t ? t.db : t.app.get(DataSource);
 }
 
 /** Every column of an agent row, credentials included, straight from the database. */
-export async function agentRow(t: TestApp, agentId: number): Promise<Record<string, unknown>> {
+export async function agentRow(t: TestApp | { db: DataSource }, agentId: number): Promise<Record<string, unknown>> {
   const [row] = await db(t).query('SELECT * FROM agents WHERE id = $1', [agentId]);
   return row;
 }
 
-export async function probeRows(t: TestApp, agentId: number): Promise<any[]> {
+export async function probeRows(t: TestApp | { db: DataSource }, agentId: number): Promise<any[]> {
   return db(t).query('SELECT * FROM probes WHERE agent_id = $1 ORDER BY id', [agentId]);
 }
 
-export async function countProbes(t: TestApp, workspaceId: number): Promise<number> {
+export async function countProbes(t: TestApp | { db: DataSource }, workspaceId: number): Promise<number> {
   const [row] = await db(t).query('SELECT count(*)::int AS n FROM probes WHERE workspace_id = $1', [workspaceId]);
   return Number(row.n);
 }

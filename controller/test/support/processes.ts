@@ -39,6 +39,10 @@ function track(child: ChildProcess): RunningProcess {
         await exited;
         clearTimeout(timer);
       }
+      // A grandchild (a controller's local agent) may outlive a killed parent and hold these
+      // pipes open; closing our ends keeps that from holding Jest open after the run.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
       return exited;
     },
   };

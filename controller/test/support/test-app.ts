@@ -8,6 +8,26 @@ import { AppConfig, loadConfig } from '../../src/config/config';
 
 export type DbMode = 'postgres' | 'pglite';
 
+const ALL_DB_MODES: readonly DbMode[] = ['postgres', 'pglite'];
+
+/**
+ * The databases a suite runs on: both by default, since every feature must behave the same on
+ * PostgreSQL and on embedded PGlite. `TEST_DATABASES=pglite` (comma-separated) narrows a local
+ * run to one of them; an unknown name fails loudly rather than silently running nothing.
+ */
+export function testDatabases(env: NodeJS.ProcessEnv = process.env): DbMode[] {
+  const wanted = env.TEST_DATABASES?.split(',').map((m) => m.trim()).filter(Boolean);
+  if (!wanted?.length) return [...ALL_DB_MODES];
+  const unknown = wanted.filter((m) => !(ALL_DB_MODES as readonly string[]).includes(m));
+  if (unknown.length) throw new Error(`TEST_DATABASES: unknown database ${unknown.join(', ')} (use ${ALL_DB_MODES.join(', ')})`);
+  return wanted as DbMode[];
+}
+
+/** Runs `suite` once per database (see testDatabases), titled "<title> on postgres" / "on pglite". */
+export function describeOnEachDatabase(title: string, suite: (mode: DbMode) => void): void {
+  describe.each<DbMode>(testDatabases())(`${title} on %s`, suite);
+}
+
 /** The machine's PostgreSQL (trust auth). Each test app gets a database of its own. */
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

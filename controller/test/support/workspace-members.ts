@@ -26,7 +26,7 @@ export async function memberIdOf(viewer: Http, workspaceId: number, userId: numb
 }
 
 /** The documented error shape, with the status and (optionally) the code and a message pattern. */
-export function expectError(res: HttpResult, status: number, code?: string, message?: RegExp): void {
+export function expectError(res: Pick<HttpResult, 'status' | 'body'>, status: number, code?: string, message?: RegExp): void {
   expect({ status: res.status, body: res.body }).toEqual({
     status,
     body: {

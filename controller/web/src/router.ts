@@ -36,6 +36,20 @@ const routes: RouteRecordRaw[] = [
     props: (r) => ({ ws: Number(r.params.ws), agent: Number(r.params.agent), probe: Number(r.params.probe) }),
   },
   { path: '/w/:ws/members', name: 'members', component: () => import('./pages/MembersPage.vue'), props: (r) => ({ ws: Number(r.params.ws) }) },
+  { path: '/alerts', name: 'alerts', component: () => import('./pages/AlertsPage.vue') },
+  { path: '/w/:ws/alert-rules', name: 'alert-rules', component: () => import('./pages/AlertRulesPage.vue'), props: (r) => ({ ws: Number(r.params.ws) }) },
+  {
+    path: '/w/:ws/alert-rules/new',
+    name: 'alert-rule-new',
+    component: () => import('./pages/AlertRuleEditPage.vue'),
+    props: (r) => ({ ws: Number(r.params.ws), rule: 0 }),
+  },
+  {
+    path: '/w/:ws/alert-rules/:rule',
+    name: 'alert-rule-edit',
+    component: () => import('./pages/AlertRuleEditPage.vue'),
+    props: (r) => ({ ws: Number(r.params.ws), rule: Number(r.params.rule) }),
+  },
   { path: '/tools/lookups', name: 'lookups', component: () => import('./pages/LookupsPage.vue') },
   { path: '/:rest(.*)*', name: 'missing', component: () => import('./pages/MissingPage.vue') },
 ];

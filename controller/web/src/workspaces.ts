@@ -26,7 +26,7 @@ export const workspaces = reactive({
   },
 });
 
-const RANK = { USER: 1, ADMIN: 2, OWNER: 3 } as const;
+const RANK = { VIEWER: 0, USER: 1, ADMIN: 2, OWNER: 3 } as const;
 
 /** Whether the caller's role in the workspace reaches `role` (actions are offered only then). */
 export function can(ws: Workspace | undefined, role: keyof typeof RANK): boolean {

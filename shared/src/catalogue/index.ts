@@ -68,6 +68,9 @@ export function chartResultTypes(type: ProbeType): readonly ResultType[] {
   return resultTypesOf(type).filter((t) => resultSpec(t).chartable);
 }
 
+/** Result types with loss and RTT columns: the ones charts and rollups read (PING, MTR). */
+export const CHARTABLE_RESULT_TYPES: readonly ResultType[] = RESULT_TYPES.filter((t) => resultSpec(t).chartable);
+
 /** Probe types whose results carry loss and RTT columns (and so have rollups and charts). */
 export const CHARTABLE_PROBE_TYPES: readonly ProbeType[] = PROBE_TYPES.filter((t) => chartResultTypes(t).length > 0);
 

@@ -1,4 +1,4 @@
-import { RESULT_TYPES, resultSpec, type ResultType } from '@netwatcher/shared';
+import { CHARTABLE_RESULT_TYPES, type ResultType } from '@netwatcher/shared';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_OFFSET, QueryInt } from '../../common/pagination';
 import { TimeRangeQuery } from './probe-data-query.dto';
@@ -6,7 +6,7 @@ import { TimeRangeQuery } from './probe-data-query.dto';
 export const MAX_CHART_POINTS = 2000;
 export const MAX_OVERVIEW_PROBES = 1000;
 /** Result types with loss and RTT columns, from the probe catalogue (PING, MTR). */
-export const CHART_RESULT_TYPES: readonly ResultType[] = RESULT_TYPES.filter((t) => resultSpec(t).chartable);
+export const CHART_RESULT_TYPES: readonly ResultType[] = CHARTABLE_RESULT_TYPES;
 export type ChartResultType = ResultType;
 
 export class ProbeChartQuery extends TimeRangeQuery {

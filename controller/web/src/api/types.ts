@@ -2,9 +2,11 @@
  * The REST shapes the panel reads, as documented in the README's API section (the controller's
  * view types). Probe results and socket messages come from the shared protocol package instead.
  */
-import type { ProbeType } from '@netwatcher/shared';
+import type { AlertSummary, ProbeType } from '@netwatcher/shared';
 
 export type { ProbeType };
+/** An alert as listed and as carried by the panel socket's `alert` event. */
+export type Alert = AlertSummary;
 
 export interface List<T> {
   data: T[];
@@ -25,7 +27,7 @@ export interface AuthAnswer {
   data: User;
 }
 
-export type WorkspaceRole = 'USER' | 'ADMIN' | 'OWNER';
+export type WorkspaceRole = 'VIEWER' | 'USER' | 'ADMIN' | 'OWNER';
 
 export interface Workspace {
   id: number;
@@ -127,4 +129,53 @@ export interface GeoAnswer {
   asn?: { number?: number; organization?: string };
   coordinates?: { latitude: number; longitude: number; accuracy_radius?: number };
   reserved?: { range: string; description: string };
+}
+
+export const ALERT_STATUSES = ['active', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** One entry of `GET /alerts/{id}/history`. */
+export interface AlertHistoryEntry {
+  kind: string;
+  value: number | null;
+  suppressed: string | null;
+  actor_user_id: number | null;
+  at: string;
+}
+
+/** `GET /workspaces/{id}/alert-rules/{ruleId}` (the webhook secret is write-only). */
+export interface AlertRule {
+  id: number;
+  workspace_id: number;
+  name: string;
+  metric: string;
+  operator: string;
+  threshold: number;
+  clear_threshold: number | null;
+  severity: string;
+  probe_id: number | null;
+  agent_id: number | null;
+  target: string | null;
+  quorum_min_agents: number;
+  sustain_count: number;
+  sustain_seconds: number;
+  renotify_seconds: number | null;
+  cooldown_seconds: number;
+  flap_window_seconds: number | null;
+  flap_max_transitions: number | null;
+  notify_panel: boolean;
+  notify_webhook: boolean;
+  webhook_url: string | null;
+  has_webhook_secret: boolean;
+  webhook_template: string;
+  notify_email: boolean;
+  email_to: string[];
+  enabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `POST …/alert-rules/{ruleId}/test`: one line per channel the rule has. */
+export interface TestNotificationReport {
+  results: { channel: string; ok: boolean; status: number | null; error: string | null }[];
 }

@@ -1,10 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
 import { ref, watch } from 'vue';
-import type { PanelClientToServerEvents, PanelServerToClientEvents, ProbeDataMessage } from '@netwatcher/shared';
+import type { AlertChangedMessage, PanelClientToServerEvents, PanelServerToClientEvents, ProbeDataMessage } from '@netwatcher/shared';
 import { session } from '../session';
 
 type PanelSocket = Socket<PanelServerToClientEvents, PanelClientToServerEvents>;
 type Listener = (msg: ProbeDataMessage) => void;
+type AlertListener = (msg: AlertChangedMessage) => void;
 
 /** Socket.IO path and namespace of the panel feed (see the shared protocol package). */
 const SOCKET_PATH = '/ws';
@@ -15,7 +16,12 @@ export const liveState = ref<LiveState>('offline');
 
 let socket: PanelSocket | null = null;
 let workspaceId = 0;
+/** Workspaces whose alerts this tab follows: all of the user's (alerts only, no probe data). */
+let alertWorkspaces: number[] = [];
 const listeners = new Set<Listener>();
+const alertListeners = new Set<AlertListener>();
+/** Called on every (re)connect: what happened while the socket was down was not sent. */
+const connectListeners = new Set<() => void>();
 
 /**
  * One `/panel` socket per tab, subscribed to the workspace on screen (`probe_id: 0`: every probe,
@@ -28,6 +34,8 @@ function connect(token: string): void {
   socket.on('connect', () => {
     liveState.value = 'live';
     if (workspaceId) socket?.emit('subscribe', { workspace_id: workspaceId, probe_id: 0 });
+    for (const id of alertWorkspaces) socket?.emit('subscribe', { workspace_id: id, probe_id: 0, alerts_only: true });
+    for (const l of connectListeners) l();
   });
   socket.on('disconnect', () => {
     liveState.value = 'connecting';
@@ -39,11 +47,17 @@ function connect(token: string): void {
     if (msg.workspace_id !== workspaceId) return;
     for (const l of listeners) l(msg);
   });
+  socket.on('alert', (msg) => {
+    for (const l of alertListeners) l(msg);
+  });
 }
 
 function disconnect(): void {
   socket?.disconnect();
   socket = null;
+  // The next session may be another user's: it subscribes to what its own pages ask for.
+  workspaceId = 0;
+  alertWorkspaces = [];
   liveState.value = 'offline';
 }
 
@@ -59,9 +73,12 @@ export function startLive(): void {
   );
 }
 
-/** Receive the workspace's live results; call when the workspace on screen changes. */
+/**
+ * Receive the workspace's live results; call when the workspace on screen changes. Pages outside
+ * a workspace (alerts, lookups) pass 0 and keep the last one, so its alerts stay live there.
+ */
 export function watchWorkspace(id: number): void {
-  if (id === workspaceId) return;
+  if (id === workspaceId || id === 0) return;
   if (workspaceId && socket?.connected) socket.emit('unsubscribe', { workspace_id: workspaceId, probe_id: 0 });
   workspaceId = id;
   if (id && socket?.connected) socket.emit('subscribe', { workspace_id: id, probe_id: 0 });
@@ -71,4 +88,25 @@ export function watchWorkspace(id: number): void {
 export function onProbeData(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/** Follow the alerts of these workspaces (the user's list); call whenever it changes. */
+export function watchAlertsOf(ids: readonly number[]): void {
+  const added = ids.filter((id) => !alertWorkspaces.includes(id));
+  alertWorkspaces = [...ids];
+  if (!socket?.connected) return;
+  // Workspaces that left the list need no unsubscribe: the server ends those subscriptions itself.
+  for (const id of added) socket.emit('subscribe', { workspace_id: id, probe_id: 0, alerts_only: true });
+}
+
+/** Alert changes of the user's workspaces, as they happen. Returns the function that stops listening. */
+export function onAlert(listener: AlertListener): () => void {
+  alertListeners.add(listener);
+  return () => alertListeners.delete(listener);
+}
+
+/** Called after every (re)connect, when a view should re-read what it may have missed. */
+export function onLiveConnect(listener: () => void): () => void {
+  connectListeners.add(listener);
+  return () => connectListeners.delete(listener);
 }
