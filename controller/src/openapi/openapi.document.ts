@@ -101,8 +101,10 @@ function describeSuccess(operation: OperationObject, route: RouteFacts, doc: Ope
   const success = status ? (operation.responses[status] as { description?: string; content?: Record<string, unknown> }) : undefined;
   if (!success) return;
   if (!success.description) success.description = SUCCESS[status] ?? 'Success';
-  if (success.content || !doc.response) return;
-  success.content = { [route.contentType ?? 'application/json']: { schema: doc.response } };
+  if (!doc.response) return;
+  const media = route.contentType ?? 'application/json';
+  // A route may describe other formats itself (CSV, PDF); its JSON answer still comes from its type.
+  if (!success.content?.[media]) success.content = { [media]: { schema: doc.response }, ...success.content };
 }
 
 /** `WorkspacesController_transferOwnership` → `Workspaces: transfer ownership`, for handlers without a doc comment. */

@@ -96,8 +96,15 @@ class SchemaConverter {
   /** undefined: nothing JSON comes back (void, a stream, a file). */
   toSchema(type: ts.Type): JsonSchema | undefined {
     if (type.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Never)) return undefined;
-    if (type.isUnion() && type.types.some((t) => NOT_JSON.has(t.getSymbol()?.getName() ?? ''))) return undefined;
-    if (NOT_JSON.has(type.getSymbol()?.getName() ?? '')) return undefined;
+    const notJson = (t: ts.Type): boolean => NOT_JSON.has(t.getSymbol()?.getName() ?? '');
+    if (notJson(type)) return undefined;
+    if (type.isUnion() && type.types.some(notJson)) {
+      // A handler that answers JSON or a file (a report as JSON, CSV or PDF): the JSON part is
+      // described here, the file formats by the route's own @ApiOkResponse.
+      const json = type.types.filter((t) => !notJson(t) && !(t.flags & ts.TypeFlags.StringLike));
+      if (json.length === 0) return undefined;
+      return json.length === 1 ? this.convert(json[0]) : { anyOf: json.map((t) => this.convert(t)) };
+    }
     return this.convert(type);
   }
 

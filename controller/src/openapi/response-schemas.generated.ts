@@ -254,6 +254,43 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "$ref": "#/components/schemas/AlertSummary"
       }
     },
+    "ApiTokensController_create": {
+      "response": {
+        "$ref": "#/components/schemas/CreatedApiTokenView"
+      },
+      "description": "Answers with the secret (`token`), this once."
+    },
+    "ApiTokensController_list": {
+      "response": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ApiTokenView"
+            }
+          },
+          "total": {
+            "type": "number"
+          },
+          "limit": {
+            "type": "number"
+          },
+          "offset": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "data",
+          "total",
+          "limit",
+          "offset"
+        ]
+      }
+    },
+    "ApiTokensController_remove": {
+      "description": "The token stops working at once, its open panel sockets included."
+    },
     "AuthController_changePassword": {
       "response": {
         "$ref": "#/components/schemas/AuthResponse"
@@ -630,6 +667,21 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "$ref": "#/components/schemas/ProbeView"
       }
     },
+    "ReportsController_alerts": {
+      "response": {
+        "$ref": "#/components/schemas/AlertReport"
+      }
+    },
+    "ReportsController_overview": {
+      "response": {
+        "$ref": "#/components/schemas/OverviewReport"
+      }
+    },
+    "ReportsController_sla": {
+      "response": {
+        "$ref": "#/components/schemas/SlaReport"
+      }
+    },
     "WhoisController_lookup": {
       "response": {
         "$ref": "#/components/schemas/WhoisView"
@@ -677,6 +729,82 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
     "WorkspacesController_update": {
       "response": {
         "$ref": "#/components/schemas/WorkspaceView"
+      }
+    },
+    "WorkspaceTransferController_export": {
+      "response": {
+        "type": "object",
+        "properties": {
+          "format": {
+            "type": "string",
+            "const": "netwatcher-sealed"
+          },
+          "version": {
+            "type": "number",
+            "const": 1
+          },
+          "content_type": {
+            "type": "string",
+            "description": "What the sealed content is, e.g. `netwatcher-workspace`; authenticated with the content."
+          },
+          "kdf": {
+            "type": "object",
+            "properties": {
+              "name": {
+                "type": "string",
+                "const": "scrypt"
+              },
+              "N": {
+                "type": "number"
+              },
+              "r": {
+                "type": "number"
+              },
+              "p": {
+                "type": "number"
+              },
+              "salt": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "name",
+              "N",
+              "r",
+              "p",
+              "salt"
+            ]
+          },
+          "cipher": {
+            "type": "string",
+            "const": "aes-256-gcm"
+          },
+          "iv": {
+            "type": "string"
+          },
+          "tag": {
+            "type": "string"
+          },
+          "ciphertext": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "format",
+          "version",
+          "content_type",
+          "kdf",
+          "cipher",
+          "iv",
+          "tag",
+          "ciphertext"
+        ]
+      },
+      "description": "POST, not GET: the passphrase travels in the body, never in a URL or a log line."
+    },
+    "WorkspaceTransferController_import": {
+      "response": {
+        "$ref": "#/components/schemas/ImportReport"
       }
     }
   },
@@ -952,6 +1080,53 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "at"
       ]
     },
+    "AlertReport": {
+      "type": "object",
+      "properties": {
+        "total": {
+          "type": "number"
+        },
+        "by_severity": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/AlertSeverityStatistics"
+          }
+        },
+        "workspace": {
+          "type": "object",
+          "properties": {
+            "id": {
+              "type": "number"
+            },
+            "name": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "id",
+            "name"
+          ]
+        },
+        "from": {
+          "type": "string",
+          "description": "Whole hours, `to` exclusive."
+        },
+        "to": {
+          "type": "string"
+        },
+        "generated_at": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "total",
+        "by_severity",
+        "workspace",
+        "from",
+        "to",
+        "generated_at"
+      ]
+    },
     "AlertRuleView": {
       "type": "object",
       "properties": {
@@ -1098,6 +1273,63 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "updated_at"
       ]
     },
+    "AlertSeverityStatistics": {
+      "type": "object",
+      "properties": {
+        "severity": {
+          "type": "string"
+        },
+        "count": {
+          "type": "number"
+        },
+        "acknowledged": {
+          "type": "number"
+        },
+        "resolved": {
+          "type": "number"
+        },
+        "still_active": {
+          "type": "number"
+        },
+        "mean_seconds_to_acknowledge": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "Seconds from triggered to acknowledged, over the acknowledged ones; null when none."
+        },
+        "median_seconds_to_acknowledge": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "mean_seconds_to_resolve": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "Seconds from triggered to resolved (auto or by hand), over the resolved ones."
+        },
+        "median_seconds_to_resolve": {
+          "type": [
+            "number",
+            "null"
+          ]
+        }
+      },
+      "required": [
+        "severity",
+        "count",
+        "acknowledged",
+        "resolved",
+        "still_active",
+        "mean_seconds_to_acknowledge",
+        "median_seconds_to_acknowledge",
+        "mean_seconds_to_resolve",
+        "median_seconds_to_resolve"
+      ]
+    },
     "AlertSummary": {
       "type": "object",
       "properties": {
@@ -1212,6 +1444,77 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "acknowledged_at",
         "acknowledged_by",
         "resolved_at"
+      ]
+    },
+    "ApiTokenView": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "number"
+        },
+        "name": {
+          "type": "string"
+        },
+        "prefix": {
+          "type": "string",
+          "description": "The first characters of the secret, to tell tokens apart."
+        },
+        "scopes": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "enum": [
+              "workspaces:read",
+              "agents:read",
+              "probes:read",
+              "probe-data:read",
+              "alerts:read",
+              "lookups:read",
+              "workspaces:write",
+              "agents:write",
+              "probes:write",
+              "probe-data:write",
+              "alerts:write",
+              "lookups:write",
+              "admin"
+            ]
+          }
+        },
+        "workspace_ids": {
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "type": "number"
+          },
+          "description": "Null: every workspace of the user."
+        },
+        "expires_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "last_used_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "created_at": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "id",
+        "name",
+        "prefix",
+        "scopes",
+        "workspace_ids",
+        "expires_at",
+        "last_used_at",
+        "created_at"
       ]
     },
     "AsnInfo": {
@@ -1535,6 +1838,81 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "results"
       ]
     },
+    "CreatedApiTokenView": {
+      "type": "object",
+      "properties": {
+        "token": {
+          "type": "string"
+        },
+        "id": {
+          "type": "number"
+        },
+        "name": {
+          "type": "string"
+        },
+        "prefix": {
+          "type": "string",
+          "description": "The first characters of the secret, to tell tokens apart."
+        },
+        "scopes": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "enum": [
+              "workspaces:read",
+              "agents:read",
+              "probes:read",
+              "probe-data:read",
+              "alerts:read",
+              "lookups:read",
+              "workspaces:write",
+              "agents:write",
+              "probes:write",
+              "probe-data:write",
+              "alerts:write",
+              "lookups:write",
+              "admin"
+            ]
+          }
+        },
+        "workspace_ids": {
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "type": "number"
+          },
+          "description": "Null: every workspace of the user."
+        },
+        "expires_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "last_used_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "created_at": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "token",
+        "id",
+        "name",
+        "prefix",
+        "scopes",
+        "workspace_ids",
+        "expires_at",
+        "last_used_at",
+        "created_at"
+      ]
+    },
     "CreatedProbeView": {
       "type": "object",
       "properties": {
@@ -1755,6 +2133,93 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
       "required": [
         "ok",
         "ts"
+      ]
+    },
+    "ImportedAgent": {
+      "type": "object",
+      "properties": {
+        "ref": {
+          "type": "string"
+        },
+        "id": {
+          "type": "number"
+        },
+        "name": {
+          "type": "string"
+        },
+        "pin": {
+          "type": "string",
+          "description": "One-time PIN to enroll the new agent with (agent credentials never leave a controller)."
+        }
+      },
+      "required": [
+        "ref",
+        "id",
+        "name",
+        "pin"
+      ]
+    },
+    "ImportReport": {
+      "type": "object",
+      "properties": {
+        "dry_run": {
+          "type": "boolean"
+        },
+        "source": {
+          "type": "object",
+          "properties": {
+            "workspace_id": {
+              "type": "number"
+            },
+            "workspace_name": {
+              "type": "string"
+            },
+            "controller_version": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "workspace_id",
+            "workspace_name",
+            "controller_version"
+          ]
+        },
+        "agents": {
+          "type": "number"
+        },
+        "probes": {
+          "type": "number"
+        },
+        "alert_rules": {
+          "type": "number"
+        },
+        "skipped_default_probes": {
+          "type": "number",
+          "description": "NETINFO/SYSINFO probes in the file: every new agent gets its own."
+        },
+        "warnings": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "What the operator must still do (webhook secrets, enrollment)."
+        },
+        "created_agents": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/ImportedAgent"
+          },
+          "description": "Only on a real import: the new agents and their PINs."
+        }
+      },
+      "required": [
+        "dry_run",
+        "source",
+        "agents",
+        "probes",
+        "alert_rules",
+        "skipped_default_probes",
+        "warnings"
       ]
     },
     "MaintenanceWindowView": {
@@ -2017,6 +2482,81 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "vendor",
         "found",
         "locally_administered"
+      ]
+    },
+    "OverviewReport": {
+      "type": "object",
+      "properties": {
+        "agents": {
+          "type": "number"
+        },
+        "probes_by_type": {
+          "type": "object",
+          "properties": {},
+          "additionalProperties": {
+            "type": "number"
+          }
+        },
+        "alerts": {
+          "type": "object",
+          "properties": {
+            "total": {
+              "type": "number"
+            },
+            "still_active": {
+              "type": "number"
+            }
+          },
+          "required": [
+            "total",
+            "still_active"
+          ]
+        },
+        "availability_by_agent": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/SlaReportRow"
+          }
+        },
+        "target_latency_ms": {
+          "type": "number"
+        },
+        "workspace": {
+          "type": "object",
+          "properties": {
+            "id": {
+              "type": "number"
+            },
+            "name": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "id",
+            "name"
+          ]
+        },
+        "from": {
+          "type": "string",
+          "description": "Whole hours, `to` exclusive."
+        },
+        "to": {
+          "type": "string"
+        },
+        "generated_at": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "agents",
+        "probes_by_type",
+        "alerts",
+        "availability_by_agent",
+        "target_latency_ms",
+        "workspace",
+        "from",
+        "to",
+        "generated_at"
       ]
     },
     "PinBootstrapResult": {
@@ -2485,6 +3025,168 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
       },
       "required": [
         "probe"
+      ]
+    },
+    "SlaReport": {
+      "type": "object",
+      "properties": {
+        "group_by": {
+          "type": "string",
+          "enum": [
+            "target",
+            "probe",
+            "agent"
+          ]
+        },
+        "target_latency_ms": {
+          "type": "number"
+        },
+        "rows": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/SlaReportRow"
+          }
+        },
+        "workspace": {
+          "type": "object",
+          "properties": {
+            "id": {
+              "type": "number"
+            },
+            "name": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "id",
+            "name"
+          ]
+        },
+        "from": {
+          "type": "string",
+          "description": "Whole hours, `to` exclusive."
+        },
+        "to": {
+          "type": "string"
+        },
+        "generated_at": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "group_by",
+        "target_latency_ms",
+        "rows",
+        "workspace",
+        "from",
+        "to",
+        "generated_at"
+      ]
+    },
+    "SlaReportRow": {
+      "type": "object",
+      "properties": {
+        "probe_id": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "probe_name": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "agent_id": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "agent_name": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "target": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "samples": {
+          "type": "number",
+          "description": "Results measured in the range."
+        },
+        "hours_measured": {
+          "type": "number",
+          "description": "Hours with at least one result."
+        },
+        "hours_up": {
+          "type": "number",
+          "description": "Hours in which not every result lost every packet."
+        },
+        "availability_pct": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "hours_up / hours_measured, in %; null when nothing was measured."
+        },
+        "loss_pct": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "Packet loss averaged over every result (each hour weighted by its results), in %."
+        },
+        "rtt_p50_ms": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "rtt_p95_ms": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "rtt_p99_ms": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "breach_hours": {
+          "type": "number",
+          "description": "Hours whose p95 latency exceeded the target latency, of the hours with a latency."
+        },
+        "breach_pct": {
+          "type": [
+            "number",
+            "null"
+          ]
+        }
+      },
+      "required": [
+        "probe_id",
+        "probe_name",
+        "agent_id",
+        "agent_name",
+        "target",
+        "samples",
+        "hours_measured",
+        "hours_up",
+        "availability_pct",
+        "loss_pct",
+        "rtt_p50_ms",
+        "rtt_p95_ms",
+        "rtt_p99_ms",
+        "breach_hours",
+        "breach_pct"
       ]
     },
     "TestNotificationReport": {
