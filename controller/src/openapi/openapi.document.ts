@@ -85,6 +85,7 @@ function describeOperation(path: string, operation: OperationObject, route: Rout
 
 function securityOf(auth: RouteFacts['auth']): Array<Record<string, string[]>> {
   if (auth === 'user') return [{ [SECURITY.jwt]: [] }, { [SECURITY.apiToken]: [] }];
+  if (auth === 'session') return [{ [SECURITY.jwt]: [] }];
   // The three agent headers go together: one requirement naming all of them.
   if (auth === 'agent') return [{ [SECURITY.workspaceId]: [], [SECURITY.agentId]: [], [SECURITY.agentPsk]: [] }];
   return [];

@@ -5,14 +5,18 @@ import { ModulesContainer } from '@nestjs/core';
 import { AgentPskGuard } from '../agents/agent-psk.guard';
 import { IS_PUBLIC } from '../auth/public.decorator';
 import { REQUIRED_SCOPE } from '../auth/require-scope.decorator';
+import { SESSION_ONLY } from '../auth/session-only.decorator';
 
-/** How a route authenticates, read from the same metadata the guards act on. */
-export type RouteAuth = 'none' | 'user' | 'agent';
+/**
+ * How a route authenticates, read from the same metadata the guards act on: `user` takes a
+ * session JWT or an API token, `session` only a session JWT (token management, password).
+ */
+export type RouteAuth = 'none' | 'user' | 'session' | 'agent';
 
 /** What the OpenAPI document needs to know about one handler that Nest's explorer cannot see. */
 export interface RouteFacts {
   auth: RouteAuth;
-  /** A route that needs a scope or a workspace role can answer 403. */
+  /** A route that needs a scope, a session or a workspace role can answer 403. */
   mayForbid: boolean;
   /** The class of its `@Query()` DTO, if it takes one. */
   queryDto?: Type<unknown>;
@@ -51,7 +55,15 @@ export function collectRouteFacts(app: INestApplicationContext): Map<string, Rou
 function factsOf(controller: Type<unknown>, handler: object, key: string): RouteFacts {
   const read = <T>(name: string): T | undefined => (Reflect.getMetadata(name, handler) as T | undefined) ?? (Reflect.getMetadata(name, controller) as T | undefined);
   const guards = [...((Reflect.getMetadata(GUARDS_METADATA, controller) as unknown[]) ?? []), ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[]) ?? [])];
-  const auth: RouteAuth = guards.includes(AgentPskGuard) ? 'agent' : read<boolean>(IS_PUBLIC) ? 'none' : 'user';
+  const scope = read<string>(REQUIRED_SCOPE);
+  // AuthGuard's rule: an API token is taken only where a scope is declared (never @SessionOnly).
+  const auth: RouteAuth = guards.includes(AgentPskGuard)
+    ? 'agent'
+    : read<boolean>(IS_PUBLIC)
+      ? 'none'
+      : scope !== undefined && !read<boolean>(SESSION_ONLY)
+        ? 'user'
+        : 'session';
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, key) as Record<string, RouteArg> | undefined) ?? {};
   const types = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, key) as Array<Type<unknown>> | undefined) ?? [];
   let queryDto: Type<unknown> | undefined;
@@ -63,5 +75,6 @@ function factsOf(controller: Type<unknown>, handler: object, key: string): Route
   }
   const headers = (Reflect.getMetadata(HEADERS_METADATA, handler) as Array<{ name: string; value: string }> | undefined) ?? [];
   const contentType = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value.split(';')[0].trim();
-  return { auth, mayForbid: read<string>(REQUIRED_SCOPE) !== undefined, queryDto, hasBody, contentType };
+  const mayForbid = scope !== undefined || auth === 'session';
+  return { auth, mayForbid, queryDto, hasBody, contentType };
 }
