@@ -71,8 +71,7 @@ function parseLabels(text: string, start: number, line: number): { labels: Recor
 function checkHistogram(family: MetricFamily): void {
   const series = new Map<string, Sample[]>();
   for (const s of family.samples) {
-    const { le: _le, ...rest } = s.labels;
-    const key = JSON.stringify(Object.entries(rest).sort());
+    const key = JSON.stringify(Object.entries(s.labels).filter(([name]) => name !== 'le').sort());
     series.set(key, [...(series.get(key) ?? []), s]);
   }
   for (const [key, samples] of series) {
