@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { AgentEntity } from './agents/agent.entity';
 import { ALERT_ENTITIES } from './alerts/alert-entities';
+import { AuditEntryEntity } from './audit/audit-entry.entity';
 import { RevokedSessionEntity } from './auth/revoked-session.entity';
 import { ApiTokenEntity } from './auth/tokens/api-token.entity';
 import { UserEntity } from './auth/user.entity';
@@ -14,6 +15,6 @@ import { ProbeEntity } from './probes/probe.entity';
 import { MemberEntity } from './workspaces/member.entity';
 import { WorkspaceEntity } from './workspaces/workspace.entity';
 
-export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES];
+export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES, AuditEntryEntity];
 
 export default new DataSource(buildDataSourceOptions(loadConfig(), ENTITIES));

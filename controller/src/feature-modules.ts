@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { AlertsModule } from './alerts/alerts.module';
+import { AuditModule } from './audit/audit.module';
 import { AgentsModule } from './agents/agents.module';
 import { ProbesModule } from './probes/probes.module';
 import { LookupsModule } from './lookups/lookups.module';
@@ -15,6 +16,7 @@ import { PanelWebModule } from './panel-web/panel-web.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { WorkspaceTransferModule } from './workspace-transfer/workspace-transfer.module';
 import { ReportsModule } from './reports/reports.module';
+import { NetworkMapModule } from './network-map/network-map.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -37,6 +39,8 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   MetricsModule,
   WorkspaceTransferModule,
   ReportsModule,
+  NetworkMapModule,
+  AuditModule,
   // Last: the panel takes only what no API route did.
   PanelWebModule,
 ];

@@ -1,9 +1,14 @@
+import type { AlertChangedMessage, SocketErrorMessage } from '@netwatcher/shared';
+import { waitUntil } from '@netwatcher/shared/testing';
 import { DataSource } from 'typeorm';
+import { AlertEvaluator } from '../src/alerts/alert-evaluator.service';
+import { pingWithLoss, postResult } from './alerts/simulated-agent';
 import { createAgent, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
 import { describeOnEachDatabase, startTestApp, TestApp } from './support/test-app';
 import { createToken } from './support/tokens';
+import { agentSocket, collect, connectOutcome, nextEvent, panelSocket } from './support/sockets';
 import { addMember } from './support/workspace-members';
 
 type Call = [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown];
@@ -29,26 +34,15 @@ function readsOf(w: string, agent: number, probe: number): Call[] {
     ['GET', `${w}/reports/sla`],
     ['GET', `${w}/reports/alerts`],
     ['GET', `${w}/reports/overview?format=csv`],
+    ['GET', `${w}/agents/${agent}/update-policy`],
+    ['GET', `${w}/network-map?agentId=${agent}`],
+    ['GET', `${w}/network-map/paths?probeId=${probe}&target=192.0.2.1`],
   ];
 }
 
-/** The alert and update-policy routes of one workspace, which need more than VIEWER even to read. */
+/** The agent update-policy change of one workspace (ADMIN); reading it is open to every member. */
 function aboveViewerOf(w: string, agent: number): Call[] {
-  return [
-    ['GET', `${w}/alert-rules`],
-    ['POST', `${w}/alert-rules`, { name: 'intruder', metric: 'packet_loss', operator: 'gt', threshold: 50 }],
-    ['GET', `${w}/alert-rules/1`],
-    ['PATCH', `${w}/alert-rules/1`, { enabled: false }],
-    ['DELETE', `${w}/alert-rules/1`],
-    ['POST', `${w}/alert-rules/1/test`],
-    ['GET', `${w}/notifications`],
-    ['POST', `${w}/notifications/1/retry`],
-    ['GET', `${w}/maintenance-windows`],
-    ['POST', `${w}/maintenance-windows`, { starts_at: '2030-01-01T00:00:00Z', ends_at: '2030-01-01T01:00:00Z' }],
-    ['DELETE', `${w}/maintenance-windows/1`],
-    ['GET', `${w}/agents/${agent}/update-policy`],
-    ['PUT', `${w}/agents/${agent}/update-policy`, { mode: 'disabled' }],
-  ];
+  return [['PUT', `${w}/agents/${agent}/update-policy`, { mode: 'disabled' }]];
 }
 const READ_SCOPES = ['workspaces:read', 'agents:read', 'probes:read', 'probe-data:read', 'alerts:read', 'lookups:read'];
 const WRITE_SCOPES = READ_SCOPES.map((scope) => scope.replace(':read', ':write'));
@@ -77,6 +71,44 @@ function writesOf(w: string, agent: number, probe: number, member: number, someU
   ];
 }
 
+/** The ids of one workspace's alert machinery: a rule, an alert it fired, its dead-lettered webhook, a maintenance window. */
+interface AlertIds {
+  rule: number;
+  alert: number;
+  notification: number;
+  window: number;
+}
+
+/** Alert reads open to every member (VIEWER included). */
+function alertReadsOf(w: string, a: AlertIds): Call[] {
+  return [
+    ['GET', `${w}/alert-rules`],
+    ['GET', `${w}/alert-rules/${a.rule}`],
+    ['GET', `${w}/maintenance-windows`],
+    ['GET', `/alerts/${a.alert}/history`],
+  ];
+}
+
+/** Alert routes for ADMIN and above (bodies valid, so only the role or scope can refuse them). */
+function alertAdminCallsOf(w: string, a: AlertIds): Call[] {
+  const day = 86_400_000;
+  return [
+    ['POST', `${w}/alert-rules`, { name: 'intruder', metric: 'latency', operator: '>', threshold: 500 }],
+    ['PATCH', `${w}/alert-rules/${a.rule}`, { threshold: 50 }],
+    ['DELETE', `${w}/alert-rules/${a.rule}`],
+    ['POST', `${w}/alert-rules/${a.rule}/test`],
+    ['GET', `${w}/notifications`],
+    ['POST', `${w}/notifications/${a.notification}/retry`],
+    ['POST', `${w}/maintenance-windows`, { starts_at: new Date(Date.now() + day).toISOString(), ends_at: new Date(Date.now() + 2 * day).toISOString() }],
+    ['DELETE', `${w}/maintenance-windows/${a.window}`],
+  ];
+}
+
+/** Acknowledging an alert takes USER or above. */
+function alertUserCallsOf(a: AlertIds): Call[] {
+  return [['PATCH', `/alerts/${a.alert}`, { status: 'acknowledged' }]];
+}
+
 async function statuses(http: Http, calls: Call[]): Promise<string[]> {
   const answers: string[] = [];
   for (const [method, path, body] of calls) {
@@ -102,9 +134,12 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
   let probeB: number;
   let memberB: number;
   let viewerB: TestUser;
+  let userB: TestUser;
+  let alertB: AlertIds;
 
   beforeAll(async () => {
-    t = await startTestApp(mode);
+    // B's webhook goes to a closed loopback port and dead-letters after its one attempt.
+    t = await startTestApp(mode, { ALERT_WEBHOOK_ALLOW_PRIVILEGED: '1', ALERT_NOTIFY_MAX_ATTEMPTS: '1', ALERT_WORKER_INTERVAL_MS: '50' });
     const http = new Http(t.url);
     ownerB = await registerUser(http, 'owner-b');
     memberA = await registerUser(http, 'owner-a');
@@ -112,7 +147,7 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
     wsA = (await createWorkspace(memberA, 'a')).id;
     const b = await createAgent(ownerB, wsB);
     agentB = b.agent.id;
-    await enroll(http, wsB, agentB, b.pin);
+    const pskB = await enroll(http, wsB, agentB, b.pin);
     agentA = (await createAgent(memberA, wsA)).agent.id;
     probeB = (
       await ownerB.http.post(`/workspaces/${wsB}/agents/${agentB}/probes`, { type: 'PING', targets: ['192.0.2.1'] })
@@ -121,7 +156,41 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
     memberB = members.body.data[0].id;
     viewerB = await registerUser(http, 'viewer-b');
     await addMember(ownerB, wsB, viewerB, 'VIEWER');
+    userB = await registerUser(http, 'user-b');
+    await addMember(ownerB, wsB, userB, 'USER');
+    alertB = await fireAlertInB(pskB);
   });
+
+  /** A rule of B fires on a result of B's agent; its webhook dead-letters; B has a future maintenance window. */
+  async function fireAlertInB(pskB: string): Promise<AlertIds> {
+    const w = `/workspaces/${wsB}`;
+    const rule = await ownerB.http.post(`${w}/alert-rules`, {
+      name: 'loss in B', metric: 'packet_loss', operator: '>', threshold: 5, probe_id: probeB,
+      notify_webhook: true, webhook_url: 'http://127.0.0.1:1/hook',
+    });
+    const day = 86_400_000;
+    const window = await ownerB.http.post(`${w}/maintenance-windows`, {
+      starts_at: new Date(Date.now() + day).toISOString(), ends_at: new Date(Date.now() + 2 * day).toISOString(),
+    });
+    expect([rule.status, window.status]).toEqual([201, 201]);
+    const connectedAt = Date.now();
+    const socket = agentSocket(t.url, { workspaceId: wsB, agentId: agentB, psk: pskB });
+    expect(await connectOutcome(socket)).toBe('connected');
+    await postResult(socket, pingWithLoss(probeB, 100, new Date(), '192.0.2.1'));
+    await t.app.get(AlertEvaluator).idle();
+    socket.disconnect();
+    const db = t.app.get(DataSource);
+    // B's rows must stand still before the tests snapshot them: the connection's presence write and the webhook's one attempt.
+    await waitUntil('the presence write of B\'s agent', async () => {
+      const [row] = await db.query('SELECT last_seen_at FROM agents WHERE id = $1', [agentB]);
+      return new Date(row.last_seen_at).getTime() >= connectedAt;
+    });
+    const [notification] = await waitUntil('B\'s webhook on the dead-letter list', () =>
+      db.query(`SELECT id FROM notification_outbox WHERE workspace_id = $1 AND status = 'dead'`, [wsB]).then((rows: { id: string }[]) => (rows.length ? rows : undefined)),
+    );
+    const [alert] = await db.query('SELECT id FROM alerts WHERE workspace_id = $1', [wsB]);
+    return { rule: rule.body.id, alert: alert.id, notification: Number(notification.id), window: window.body.id };
+  }
 
   afterAll(async () => {
     await t?.close();
@@ -134,6 +203,12 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
       members: await db.query('SELECT * FROM workspace_members WHERE workspace_id = $1 ORDER BY id', [wsB]),
       agents: await db.query('SELECT * FROM agents WHERE workspace_id = $1 ORDER BY id', [wsB]),
       probes: await db.query('SELECT * FROM probes WHERE workspace_id = $1 ORDER BY id', [wsB]),
+      // A refused request leaves no trace in B's audit log either.
+      audit: await db.query('SELECT * FROM audit_entries WHERE workspace_id = $1 ORDER BY seq', [wsB]),
+      alertRules: await db.query('SELECT * FROM alert_rules WHERE workspace_id = $1 ORDER BY id', [wsB]),
+      alerts: await db.query('SELECT * FROM alerts WHERE workspace_id = $1 ORDER BY id', [wsB]),
+      maintenanceWindows: await db.query('SELECT * FROM maintenance_windows WHERE workspace_id = $1 ORDER BY id', [wsB]),
+      notifications: await db.query('SELECT * FROM notification_outbox WHERE workspace_id = $1 ORDER BY id', [wsB]),
     };
   }
 
@@ -170,12 +245,20 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
       ['GET', `${w}/probe-data/probes/${probeB}/similar`],
       ['GET', `${w}/probe-data/probes/${probeB}/chart`],
       ['GET', `${w}/probe-data/overview`],
+      ['GET', `${w}/audit`],
+      ['GET', `${w}/audit?format=csv`],
+      ['GET', `${w}/audit/verify`],
       ['GET', `${w}/reports/sla`],
       ['GET', `${w}/reports/alerts?format=pdf`],
       ['GET', `${w}/reports/overview`],
+      ['GET', `${w}/network-map`],
+      ['GET', `${w}/network-map/paths?probeId=${probeB}&target=192.0.2.1`],
       ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
       ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
       ...aboveViewerOf(w, agentB),
+      ...alertReadsOf(w, alertB),
+      ...alertAdminCallsOf(w, alertB),
+      ...alertUserCallsOf(alertB),
     ];
     const before = await snapshotOfB();
     const answers: string[] = [];
@@ -211,23 +294,39 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
     expect(probesOfA.body.data.every((p: { agent_targets: number[] }) => !p.agent_targets.includes(agentB))).toBe(true);
   });
 
+  it('does not draw the agents or paths of B on the network map of A (404 for ids of B under A)', async () => {
+    const map = await memberA.http.get(`/workspaces/${wsA}/network-map?agentId=${agentB}`);
+    const paths = await memberA.http.get(`/workspaces/${wsA}/network-map/paths?probeId=${probeB}&target=192.0.2.1`);
+    expect([map.status, paths.status]).toEqual([404, 404]);
+  });
+
   it('lets a VIEWER of B read everything of B (as the owner does) and change nothing (403)', async () => {
     const w = `/workspaces/${wsB}`;
-    const reads = readsOf(w, agentB, probeB);
+    const reads = [...readsOf(w, agentB, probeB), ...alertReadsOf(w, alertB)];
     const ownerReads = await statuses(ownerB.http, reads);
-    // No agent has reported yet: the latest result is 404 for the owner too (netinfo and sysinfo
-    // answer 200 with null data until the first report).
-    const noData = new Set([`${w}/probe-data/latest?type=PING&agentId=${agentB}`]);
-    expect(ownerReads).toEqual(reads.map(([method, path]) => `${method} ${path} → ${noData.has(path) ? 404 : 200}`));
+    // B's agent has connected and reported, so every read has something to answer.
+    expect(ownerReads).toEqual(reads.map(([method, path]) => `${method} ${path} → 200`));
     expect(await statuses(viewerB.http, reads)).toEqual(ownerReads);
 
     const before = await snapshotOfB();
-    const writes = writesOf(w, agentB, probeB, memberB, viewerB.id);
+    const writes = [...writesOf(w, agentB, probeB, memberB, viewerB.id), ...alertAdminCallsOf(w, alertB), ...alertUserCallsOf(alertB)];
     expect(await statuses(viewerB.http, writes)).toEqual(writes.map(([method, path]) => `${method} ${path} → 403`));
     expect(await snapshotOfB()).toEqual(before);
   });
 
-  it('refuses a VIEWER of B the alert and update-policy routes (403), reads included', async () => {
+  it('keeps the audit log to ADMINs of B: a VIEWER gets 403, the owner reads it', async () => {
+    const w = `/workspaces/${wsB}`;
+    const audit: Call[] = [
+      ['GET', `${w}/audit`],
+      ['GET', `${w}/audit?format=csv`],
+      ['GET', `${w}/audit/verify`],
+    ];
+    expect(await statuses(viewerB.http, audit)).toEqual(audit.map(([method, path]) => `${method} ${path} → 403`));
+    expect(await statuses(userB.http, audit)).toEqual(audit.map(([method, path]) => `${method} ${path} → 403`));
+    expect(await statuses(ownerB.http, audit)).toEqual(audit.map(([method, path]) => `${method} ${path} → 200`));
+  });
+
+  it('refuses a VIEWER of B the update-policy change (403)', async () => {
     const before = await snapshotOfB();
     const calls = aboveViewerOf(`/workspaces/${wsB}`, agentB);
     expect(await statuses(viewerB.http, calls)).toEqual(calls.map(([method, path]) => `${method} ${path} → 403`));
@@ -283,8 +382,46 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
     expect((await token.http.get('/workspaces')).status).toBe(200);
   });
 
+  it('refuses a USER of B every alert route that takes ADMIN (403) and changes nothing', async () => {
+    const before = await snapshotOfB();
+    const calls = alertAdminCallsOf(`/workspaces/${wsB}`, alertB);
+    expect(await statuses(userB.http, calls)).toEqual(calls.map(([method, path]) => `${method} ${path} → 403`));
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it('sends B\'s alert panel events to members of B only', async () => {
+    const member = panelSocket(t.url, viewerB.token);
+    const outsider = panelSocket(t.url, memberA.token);
+    try {
+      const subscribed = nextEvent(member, 'subscribed');
+      member.emit('subscribe', { workspace_id: wsB, probe_id: 0 });
+      await subscribed;
+      const refused = nextEvent<SocketErrorMessage>(outsider, 'error_message');
+      outsider.emit('subscribe', { workspace_id: wsB, probe_id: 0 });
+      expect(await refused).toMatchObject({ code: 'not_found' });
+      const memberSaw = collect<AlertChangedMessage>(member, 'alert');
+      const outsiderSaw = collect<AlertChangedMessage>(outsider, 'alert');
+
+      expect((await userB.http.patch(`/alerts/${alertB.alert}`, { status: 'acknowledged' })).status).toBe(200);
+      await waitUntil('the member to hear of the acknowledgement', async () => memberSaw.length > 0);
+      expect(memberSaw).toEqual([expect.objectContaining({ action: 'acknowledged', workspace_id: wsB, alert: expect.objectContaining({ id: alertB.alert }) })]);
+      // The room's emit wrote to every socket in it at once; an answer the outsider gets after it
+      // travels the same connection behind anything sent to it before.
+      const own = nextEvent(outsider, 'subscribed');
+      outsider.emit('subscribe', { workspace_id: wsA, probe_id: 0 });
+      await own;
+      expect(outsiderSaw).toEqual([]);
+    } finally {
+      member.disconnect();
+      outsider.disconnect();
+    }
+  });
+
   it('does not list B anywhere A can look', async () => {
     const list = await memberA.http.get('/workspaces?limit=200');
     expect(list.body.data.map((w: { id: number }) => w.id)).not.toContain(wsB);
+    const alerts = await memberA.http.get('/workspaces/alerts?limit=200');
+    expect(alerts.body).toMatchObject({ data: [], total: 0 });
+    expect((await memberA.http.get('/workspaces/alerts/count')).body).toEqual({ count: 0 });
   });
 });

@@ -9,7 +9,7 @@ export class AgentUpdatePolicyController {
   constructor(private readonly policies: AgentUpdatePolicyService) {}
 
   @Get()
-  @WorkspaceRoute('USER', 'agents:read')
+  @WorkspaceRoute('VIEWER', 'agents:read')
   get(@InAgent() at: AgentTarget): Promise<UpdatePolicyView> {
     return this.policies.get(at.user.id, at.workspaceId, at.agentId);
   }

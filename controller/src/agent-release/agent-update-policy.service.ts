@@ -5,6 +5,7 @@ import { AGENT_PLATFORM } from '@netwatcher/shared/node';
 import type { AgentEntity } from '../agents/agent.entity';
 import { AgentDirectory } from '../agents/agent-directory.service';
 import { ApiError } from '../common/api-error';
+import { AuditTrail } from '../common/audit-trail';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { AgentReleaseService } from './agent-release.service';
 import type { UpdateMode, UpdatePolicyDto } from './dto/update-policy.dto';
@@ -48,10 +49,11 @@ export class AgentUpdatePolicyService {
     private readonly agents: AgentDirectory,
     private readonly access: WorkspaceAccessService,
     private readonly releases: AgentReleaseService,
+    private readonly audit: AuditTrail,
   ) {}
 
   async get(userId: number, workspaceId: number, agentId: number): Promise<UpdatePolicyView> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId, 'VIEWER');
     await this.agents.requireAgent(workspaceId, agentId);
     return this.view(agentId, await this.row(agentId));
   }
@@ -61,11 +63,17 @@ export class AgentUpdatePolicyService {
     await this.agents.requireAgent(workspaceId, agentId);
     if (dto.mode !== 'pinned' && dto.version !== undefined) throw ApiError.badRequest('version is only taken with mode "pinned"', 'version_without_pin');
     const version = dto.mode === 'pinned' ? dto.version! : null;
-    await this.db.query(
-      `INSERT INTO agent_update_policies (agent_id, mode, pinned_version) VALUES ($1, $2, $3)
-       ON CONFLICT (agent_id) DO UPDATE SET mode = EXCLUDED.mode, pinned_version = EXCLUDED.pinned_version, updated_at = now()`,
-      [agentId, dto.mode, version],
-    );
+    await this.db.transaction(async (em) => {
+      await em.query(
+        `INSERT INTO agent_update_policies (agent_id, mode, pinned_version) VALUES ($1, $2, $3)
+         ON CONFLICT (agent_id) DO UPDATE SET mode = EXCLUDED.mode, pinned_version = EXCLUDED.pinned_version, updated_at = now()`,
+        [agentId, dto.mode, version],
+      );
+      await this.audit.record(
+        { workspaceId, action: 'agent.update_policy_set', target: { type: 'agent', id: agentId }, changes: { mode: dto.mode, version } },
+        em,
+      );
+    });
     this.logger.log({ workspace_id: workspaceId, agent_id: agentId, user_id: userId, mode: dto.mode, version }, 'agent update policy set');
     return this.view(agentId, { mode: dto.mode, pinned_version: version });
   }

@@ -2,6 +2,7 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { AuditTrail } from '../common/audit-trail';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { generatePsk, hashPin, hashPsk, pskMatches, verifyPin } from './agent-credentials';
@@ -58,6 +59,7 @@ export class AgentAuthService {
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly workspaces: WorkspaceAccessService,
+    private readonly audit: AuditTrail,
   ) {
     this.sourceLocks = new PinSourceLocks(config.pinMaxAttempts);
   }
@@ -131,14 +133,19 @@ export class AgentAuthService {
     if (!valid) return this.failPin(workspaceId, agentId, attempt.pin_failed_attempts);
 
     const psk = generatePsk();
-    const consumed = await writeReturning<{ id: number }>(
-      this.db.manager,
-      `UPDATE agents SET psk_hash = $2, pin_hash = NULL, pin_expires_at = NULL, pin_failed_attempts = 0,
-              pin_locked_until = NULL, initialized = true, last_seen_at = now(), updated_at = now()
-        WHERE id = $1 AND deleted_at IS NULL AND pin_hash = $3 AND pin_expires_at > now()
-        RETURNING id`,
-      [agentId, hashPsk(psk), attempt.pin_hash],
-    );
+    const consumed = await this.db.transaction(async (em) => {
+      const rows = await writeReturning<{ id: number }>(
+        em,
+        `UPDATE agents SET psk_hash = $2, pin_hash = NULL, pin_expires_at = NULL, pin_failed_attempts = 0,
+                pin_locked_until = NULL, initialized = true, last_seen_at = now(), updated_at = now()
+          WHERE id = $1 AND deleted_at IS NULL AND pin_hash = $3 AND pin_expires_at > now()
+          RETURNING id`,
+        [agentId, hashPsk(psk), attempt.pin_hash],
+      );
+      // The agent's new PSK replaced any earlier one: a credential change, recorded without it.
+      if (rows.length > 0) await this.audit.record({ workspaceId, action: 'agent.enrolled', target: { type: 'agent', id: agentId } }, em);
+      return rows;
+    });
     if (consumed.length === 0) {
       this.logger.warn({ workspace_id: workspaceId, agent_id: agentId }, 'agent PIN rejected: used concurrently');
       throw ApiError.unauthorized(BAD_CREDENTIALS, 'invalid_agent_credentials');

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { auditDiff, auditFields, AuditTrail } from '../common/audit-trail';
 import { ListResponse, PageQueryDto, toList } from '../common/pagination';
 import { DomainEventBus } from '../events/event-bus';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
@@ -29,6 +30,10 @@ async function pinExpiry(em: EntityManager, ttlSeconds: number): Promise<Date> {
   return new Date(row.expires);
 }
 
+/** What the audit log records of an agent: its description, never its credentials. */
+const AGENT_FIELDS = ['name', 'description', 'location', 'publicIpOverride', 'labels', 'metadata'] as const;
+const AGENT = (id: number) => ({ type: 'agent', id });
+
 /** Agent management for workspace members. Enrollment itself (PIN → PSK) is AgentAuthService. */
 @Injectable()
 export class AgentsService {
@@ -40,6 +45,7 @@ export class AgentsService {
     private readonly access: WorkspaceAccessService,
     private readonly lifecycle: AgentLifecycle,
     private readonly events: DomainEventBus,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<AgentView>> {
@@ -85,6 +91,10 @@ export class AgentsService {
         }),
       );
       await this.lifecycle.created(em, { workspaceId, agentId: created.id });
+      await this.audit.record(
+        { workspaceId, action: 'agent.created', target: AGENT(created.id), changes: { ...auditFields(created, AGENT_FIELDS), pin_ttl_seconds: ttl } },
+        em,
+      );
       return findWorkspaceAgent(em, workspaceId, created.id);
     });
     this.logger.log({ workspace_id: workspaceId, agent_id: agent.id, user_id: userId }, 'agent created');
@@ -102,8 +112,13 @@ export class AgentsService {
     if (dto.labels !== undefined) patch.labels = dto.labels;
     if (dto.metadata !== undefined) patch.metadata = dto.metadata;
     if (Object.keys(patch).length === 0) throw ApiError.badRequest('nothing to update', 'empty_update');
-    const agent = await findWorkspaceAgent(this.agents, workspaceId, agentId);
-    return toAgentView(await this.agents.save(Object.assign(agent, patch)));
+    return this.db.transaction(async (em) => {
+      const agent = await findWorkspaceAgent(em, workspaceId, agentId);
+      const changes = auditDiff(agent, { ...agent, ...patch }, AGENT_FIELDS);
+      const saved = await em.getRepository(AgentEntity).save(Object.assign(agent, patch));
+      if (Object.keys(changes).length > 0) await this.audit.record({ workspaceId, action: 'agent.updated', target: AGENT(agentId), changes }, em);
+      return toAgentView(saved);
+    });
   }
 
   /**
@@ -114,13 +129,16 @@ export class AgentsService {
    */
   async remove(userId: number, workspaceId: number, agentId: number): Promise<void> {
     await this.access.require(userId, workspaceId, 'ADMIN');
-    const removed = await writeReturning<{ id: number }>(
-      this.db.manager,
-      `UPDATE agents SET deleted_at = now(), updated_at = now(), pin_hash = NULL, pin_expires_at = NULL
-        WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL RETURNING id`,
-      [agentId, workspaceId],
-    );
-    if (removed.length === 0) throw ApiError.notFound('agent');
+    await this.db.transaction(async (em) => {
+      const removed = await writeReturning<{ id: number; name: string }>(
+        em,
+        `UPDATE agents SET deleted_at = now(), updated_at = now(), pin_hash = NULL, pin_expires_at = NULL
+          WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL RETURNING id, name`,
+        [agentId, workspaceId],
+      );
+      if (removed.length === 0) throw ApiError.notFound('agent');
+      await this.audit.record({ workspaceId, action: 'agent.deleted', target: AGENT(agentId), changes: { name: removed[0].name } }, em);
+    });
     this.logger.log({ workspace_id: workspaceId, agent_id: agentId, user_id: userId }, 'agent deleted');
     await this.events.emit('agent.deleted', { workspaceId, agentId });
   }
@@ -146,14 +164,18 @@ export class AgentsService {
     const pin = generatePin(dto.pinLength ?? PIN_LENGTH.default);
     const pinHash = await hashPin(pin);
     const ttl = dto.ttlSeconds ?? PIN_TTL_SECONDS.default;
-    const rows = await writeReturning<{ id: number }>(
-      this.db.manager,
-      `UPDATE agents SET pin_hash = $3, pin_expires_at = now() + make_interval(secs => $4),
-              pin_failed_attempts = 0, pin_locked_until = NULL
-        WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL RETURNING id`,
-      [agentId, workspaceId, pinHash, ttl],
-    );
-    if (rows.length === 0) throw ApiError.notFound('agent');
+    await this.db.transaction(async (em) => {
+      const rows = await writeReturning<{ id: number }>(
+        em,
+        `UPDATE agents SET pin_hash = $3, pin_expires_at = now() + make_interval(secs => $4),
+                pin_failed_attempts = 0, pin_locked_until = NULL
+          WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL RETURNING id`,
+        [agentId, workspaceId, pinHash, ttl],
+      );
+      if (rows.length === 0) throw ApiError.notFound('agent');
+      // The PIN itself is a credential: the log says one was issued and for how long, never which.
+      await this.audit.record({ workspaceId, action: 'agent.pin_issued', target: AGENT(agentId), changes: { pin_ttl_seconds: ttl } }, em);
+    });
     this.logger.log({ workspace_id: workspaceId, agent_id: agentId, user_id: userId, ttl_seconds: ttl }, 'agent PIN issued');
     return { pin };
   }

@@ -12,8 +12,10 @@ import { AlertSubjects } from './alert-subjects';
 import { MaintenanceWindowEntity } from './alert.entity';
 import { inMaintenance, MaintenanceWindow } from './evaluation/maintenance';
 import { conditionOf, quorumConditionOf, viewConditionOf } from './evaluation/rule-condition';
+import { RuleIndex } from './evaluation/rule-index';
 import { offlineKey, quorumVerdictKey, quorumViewKey, quorumViewPrefix, seriesKey } from './evaluation/series-key';
-import { INITIAL_STATE, SeriesState, step } from './evaluation/series-machine';
+import { INITIAL_STATE, SeriesCondition, step } from './evaluation/series-machine';
+import { SeriesStates } from './evaluation/series-states';
 import { RuleChanges } from './rule-changes';
 
 /** One stored result, as the evaluator is handed it. */
@@ -26,6 +28,14 @@ export interface StoredResult {
 /** Rules are re-read this often as well, so a change made through another replica is seen. */
 const RULE_RELOAD_MS = 30_000;
 const STATE_FLUSH_MS = 1_000;
+/**
+ * A series whose sample only moved its clock (the same phase, count and notification times, a
+ * newer lastSampleAt) is written this rarely: that is what nearly every result does, and writing
+ * thousands of such rows a second would cost more than the evaluation. After a restart such a
+ * series may have forgotten up to this much of its clock, which only matters for a result that
+ * arrives that late and out of order.
+ */
+const QUIET_FLUSH_MS = 30_000;
 
 const isResultMetric = (metric: string): metric is ResultMetric => (RESULT_METRICS as readonly string[]).includes(metric);
 
@@ -39,16 +49,20 @@ const isResultMetric = (metric: string): metric is ResultMetric => (RESULT_METRI
 export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AlertEvaluator.name);
   private rules = new Map<number, AlertRuleEntity[]>();
+  /** The result rules of each workspace (not agent_offline), indexed by probe for the ingest path. */
+  private resultRules = new Map<number, RuleIndex<IndexedRule>>();
   private windows = new Map<number, MaintenanceWindow[]>();
-  private readonly states = new Map<string, SeriesState>();
-  private readonly dirty = new Map<string, { ruleId: number; key: string; state: SeriesState }>();
+  /** Cached series states; what changed is written within STATE_FLUSH_MS, a clock-only change within QUIET_FLUSH_MS. */
+  private readonly states = new SeriesStates();
   /** Batches are evaluated one after another so each series sees its samples in order. */
   private tail: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private stopRuleChanges?: () => void;
   private stopSeriesResets?: () => void;
-  /** Rule reloads queued but not run yet: until they run, "no rules" is not known to be true. */
+  /** Rule reloads queued or running: until they are done, "no rules" is not known to be true. */
   private pendingReloads = 0;
+  /** Workspaces with a reload queued and not yet started. */
+  private readonly queuedReloads = new Set<number>();
 
   constructor(
     @InjectRepository(AlertRuleEntity) private readonly ruleRepo: Repository<AlertRuleEntity>,
@@ -60,13 +74,19 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.stopRuleChanges = ruleChanges.on((workspaceId) => {
+      // A reload already queued reads the rules as they are when it runs: one is enough, however
+      // many changes arrive before it does (1,000 rules created in a row cost one or two reloads).
+      if (this.queuedReloads.has(workspaceId)) return;
+      this.queuedReloads.add(workspaceId);
       this.pendingReloads++;
-      this.enqueue(() => this.reload(workspaceId).finally(() => this.pendingReloads--));
+      this.enqueue(() => {
+        this.queuedReloads.delete(workspaceId);
+        return this.reload(workspaceId).finally(() => this.pendingReloads--);
+      });
     });
     this.stopSeriesResets = ruleChanges.onSeriesReset((ruleId, key) =>
       this.enqueue(async () => {
-        this.states.delete(stateId(ruleId, key));
-        this.dirty.delete(stateId(ruleId, key));
+        this.states.forget(ruleId, key);
       }),
     );
   }
@@ -76,6 +96,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     this.timers = [
       setInterval(() => this.enqueue(() => this.reloadAll()), RULE_RELOAD_MS),
       setInterval(() => this.enqueue(() => this.flush()), STATE_FLUSH_MS),
+      setInterval(() => this.enqueue(() => this.flushQuiet()), QUIET_FLUSH_MS),
       setInterval(() => this.enqueue(() => this.sweepOffline(Date.now())), this.config.alerts.offlineSweepMs),
     ];
     for (const t of this.timers) t.unref();
@@ -86,6 +107,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopRuleChanges?.();
     this.stopSeriesResets?.();
     this.enqueue(() => this.flush());
+    this.enqueue(() => this.flushQuiet());
     await this.tail;
   }
 
@@ -112,12 +134,23 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async evaluateNow(results: readonly StoredResult[]): Promise<void> {
     const samples: SeriesSample[] = [];
+    /** Series with a sample of this batch on the full path (rule id → keys): their later samples must follow it. */
+    const deferred = new Map<number, Set<string>>();
     for (const stored of results) {
-      for (const rule of this.rules.get(stored.workspaceId) ?? []) {
-        if (!isResultMetric(rule.metric) || !matches(rule, stored)) continue;
+      const index = this.resultRules.get(stored.workspaceId);
+      if (!index) continue;
+      // One key per result: every rule that is not a quorum rule follows the result's own series.
+      const key = seriesKey({ probeId: stored.result.probe_id, agentId: stored.agentId, target: stored.result.target || null });
+      const at = Date.parse(stored.result.created_at);
+      for (const { rule, condition } of index.candidates(stored.result.probe_id)) {
+        if (!matches(rule, stored)) continue;
         const value = metricValue(rule.metric, stored.result);
         if (value === null) continue;
-        samples.push(this.sampleFor(rule, stored, value));
+        if (rule.quorumMinAgents === 0 && !deferred.get(rule.id)?.has(key) && this.stepInMemory(rule.id, condition, key, at, value)) continue;
+        const sample = this.sampleFor(rule, condition, stored, value);
+        const keys = deferred.get(rule.id) ?? new Set<string>();
+        deferred.set(rule.id, keys.add(sample.key));
+        samples.push(sample);
       }
     }
     if (samples.length === 0) return;
@@ -125,7 +158,21 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     for (const sample of samples) await this.applySample(sample);
   }
 
-  private sampleFor(rule: AlertRuleEntity, stored: StoredResult, value: number): SeriesSample {
+  /**
+   * The common case, settled in memory without building a sample: a series whose state is
+   * cached takes a value that changes no alert (most results breach nothing). Anything else (a
+   * state not loaded yet, a transition) returns false and goes the full way, in order.
+   */
+  private stepInMemory(ruleId: number, condition: SeriesCondition, key: string, at: number, value: number): boolean {
+    const cached = this.states.get(ruleId, key);
+    if (!cached) return false;
+    const local = step(cached, condition, { at, value });
+    if (local.events.length > 0) return false;
+    this.states.keep(ruleId, key, cached, local.state);
+    return true;
+  }
+
+  private sampleFor(rule: AlertRuleEntity, condition: SeriesCondition, stored: StoredResult, value: number): SeriesSample {
     const target = stored.result.target || null;
     const at = Date.parse(stored.result.created_at);
     const windows = this.windows.get(rule.workspaceId) ?? [];
@@ -147,7 +194,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
       rule,
       key: seriesKey(subject),
       subject,
-      condition: conditionOf(rule),
+      condition,
       at,
       value,
       opensAlerts: true,
@@ -157,30 +204,29 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async warmStates(samples: readonly SeriesSample[]): Promise<void> {
     const missing = samples
-      .filter((s) => !this.states.has(stateId(s.rule.id, s.key)))
+      .filter((s) => this.states.get(s.rule.id, s.key) === undefined)
       .map((s) => ({ ruleId: s.rule.id, key: s.key }));
     if (missing.length === 0) return;
     const loaded = await this.ledger.loadStates(missing);
     for (const { ruleId, key } of missing) {
-      const id = stateId(ruleId, key);
-      this.states.set(id, loaded.get(id) ?? INITIAL_STATE);
+      this.states.load(ruleId, key, loaded.get(stateId(ruleId, key)) ?? INITIAL_STATE);
     }
   }
 
   private async applySample(sample: SeriesSample): Promise<void> {
-    const id = stateId(sample.rule.id, sample.key);
-    const cached = this.states.get(id) ?? INITIAL_STATE;
+    const cached = this.states.get(sample.rule.id, sample.key) ?? INITIAL_STATE;
     const local = step(cached, sample.condition, { at: sample.at, value: sample.value });
     if (local.state === cached) return;
     if (local.events.length === 0) {
-      this.states.set(id, local.state);
-      this.dirty.set(id, { ruleId: sample.rule.id, key: sample.key, state: local.state });
+      this.states.keep(sample.rule.id, sample.key, cached, local.state);
       return;
     }
-    // A transition: decided again under the series lock from the stored state.
-    this.dirty.delete(id);
+    // A transition: decided again under the series lock from the stored state (which it writes),
+    // so what this series learnt since the last write (a pending breach count) is written first.
+    const waiting = this.states.takeOne(sample.rule.id, sample.key);
+    if (waiting) await this.ledger.saveStates([waiting]);
     const applied = await this.ledger.apply(sample);
-    this.states.set(id, applied.state);
+    this.states.load(sample.rule.id, sample.key, applied.state);
     for (const change of applied.changes) this.changes.emit(change);
     if (!sample.opensAlerts && applied.events.length > 0 && sample.subject.target !== null) {
       await this.applyQuorum(sample.rule, sample.subject.target, sample.at);
@@ -204,7 +250,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
       faultAt: 'target',
       inMaintenance: (t) => inMaintenance(windows, t, null),
     });
-    this.states.set(stateId(rule.id, key), applied.state);
+    this.states.load(rule.id, key, applied.state);
     for (const change of applied.changes) this.changes.emit(change);
   }
 
@@ -239,10 +285,11 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async flush(): Promise<void> {
-    if (this.dirty.size === 0) return;
-    const batch = [...this.dirty.values()];
-    this.dirty.clear();
-    await this.ledger.saveStates(batch);
+    await this.ledger.saveStates(this.states.takeSoon());
+  }
+
+  private async flushQuiet(): Promise<void> {
+    await this.ledger.saveStates(this.states.takeLater());
   }
 
   private async reloadAll(): Promise<void> {
@@ -253,14 +300,20 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
       byWorkspace.set(rule.workspaceId, [...(byWorkspace.get(rule.workspaceId) ?? []), rule]);
     }
     this.rules = byWorkspace;
+    this.resultRules = new Map([...byWorkspace].map(([workspaceId, list]) => [workspaceId, indexResultRules(list)]));
     this.windows = groupWindows(await this.windowRepo.find({ where: { endsAt: MoreThan(new Date()) } }));
     this.forgetStatesOfRemovedRules();
   }
 
   private async reload(workspaceId: number): Promise<void> {
     const rules = await this.ruleRepo.find({ where: { workspaceId, enabled: true } });
-    if (rules.length > 0) this.rules.set(workspaceId, rules);
-    else this.rules.delete(workspaceId);
+    if (rules.length > 0) {
+      this.rules.set(workspaceId, rules);
+      this.resultRules.set(workspaceId, indexResultRules(rules));
+    } else {
+      this.rules.delete(workspaceId);
+      this.resultRules.delete(workspaceId);
+    }
     const windows = await this.windowRepo.find({ where: { workspaceId, endsAt: MoreThan(new Date()) } });
     this.windows.set(workspaceId, groupWindows(windows).get(workspaceId) ?? []);
     this.forgetStatesOfRemovedRules();
@@ -270,10 +323,24 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   private forgetStatesOfRemovedRules(): void {
     const current = new Set<number>();
     for (const rules of this.rules.values()) for (const r of rules) current.add(r.id);
-    for (const id of [...this.states.keys()]) {
-      if (!current.has(Number(id.split('\u0000')[0]))) this.states.delete(id);
-    }
+    this.states.keepOnlyRules(current);
   }
+}
+
+/** A rule judged on each stored result (every metric but agent_offline). */
+type ResultRule = AlertRuleEntity & { metric: ResultMetric };
+
+/** A result rule with its condition, made once when the rules load rather than once per sample. */
+interface IndexedRule {
+  probeId: number | null;
+  rule: ResultRule;
+  condition: SeriesCondition;
+}
+
+function indexResultRules(rules: readonly AlertRuleEntity[]): RuleIndex<IndexedRule> {
+  return new RuleIndex(
+    rules.filter((r): r is ResultRule => isResultMetric(r.metric)).map((rule) => ({ probeId: rule.probeId, rule, condition: conditionOf(rule) })),
+  );
 }
 
 function matches(rule: AlertRuleEntity, stored: StoredResult): boolean {

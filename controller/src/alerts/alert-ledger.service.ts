@@ -32,7 +32,7 @@ export interface SeriesSample {
 
 export interface AppliedSample {
   state: SeriesState;
-  events: SeriesEvent[];
+  events: readonly SeriesEvent[];
   changes: AlertChange[];
 }
 

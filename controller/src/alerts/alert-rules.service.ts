@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { auditDiff, auditFields, AuditTrail, REDACTED } from '../common/audit-trail';
 import { parseHostname } from '../common/hostname';
 import { ListResponse, PageQueryDto, toList } from '../common/pagination';
 import { APP_CONFIG } from '../config/config.module';
@@ -46,6 +47,10 @@ const FIELD_MAP = {
   enabled: 'enabled',
 } as const satisfies Record<keyof AlertRuleFieldsDto, keyof AlertRuleEntity>;
 
+/** Every rule field but the webhook secret, which the audit log only says changed. */
+const AUDITED_FIELDS = Object.values(FIELD_MAP).filter((f): f is Exclude<(typeof FIELD_MAP)[keyof typeof FIELD_MAP], 'webhookSecret'> => f !== 'webhookSecret');
+const RULE = (id: number) => ({ type: 'alert_rule', id });
+
 const REQUIRED_ON_CREATE = ['name', 'metric', 'operator', 'threshold'] as const;
 
 const DEFAULTS: Partial<AlertRuleEntity> = {
@@ -83,10 +88,12 @@ export class AlertRulesService {
     private readonly alertChanges: AlertChanges,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditTrail,
   ) {}
 
+  /** Reading rules is for every member, VIEWER included; changing them is for ADMIN. */
   async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<AlertRuleView>> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId);
     const [rows, total] = await this.rules.findAndCount({
       where: { workspaceId },
       order: { id: 'ASC' },
@@ -97,7 +104,7 @@ export class AlertRulesService {
   }
 
   async get(userId: number, workspaceId: number, ruleId: number): Promise<AlertRuleView> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId);
     return toAlertRuleView(await this.find(workspaceId, ruleId));
   }
 
@@ -109,7 +116,12 @@ export class AlertRulesService {
     const rule = this.rules.create({ ...DEFAULTS, workspaceId });
     apply(rule, dto);
     await this.check(rule);
-    const saved = await this.rules.save(rule);
+    const saved = await this.db.transaction(async (em) => {
+      const created = await em.getRepository(AlertRuleEntity).save(rule);
+      const changes = { ...auditFields(created, AUDITED_FIELDS), webhookSecret: created.webhookSecret === null ? null : REDACTED };
+      await this.audit.record({ workspaceId, action: 'alert_rule.created', target: RULE(created.id), changes }, em);
+      return created;
+    });
     this.changes.changed(workspaceId);
     return toAlertRuleView(saved);
   }
@@ -118,11 +130,16 @@ export class AlertRulesService {
     await this.access.require(userId, workspaceId, 'ADMIN');
     const rule = await this.find(workspaceId, ruleId);
     const before = conditionFingerprint(rule);
+    const previous = { ...rule };
     apply(rule, dto);
     await this.check(rule);
     const { saved, closed } = await this.db.transaction(async (em) => {
       const closed = conditionFingerprint(rule) !== before ? await this.ledger.closeRuleAlerts(em, ruleId, 'rule_changed') : [];
-      return { saved: await em.getRepository(AlertRuleEntity).save(rule), closed };
+      const saved = await em.getRepository(AlertRuleEntity).save(rule);
+      // Recorded last: the chain lock is taken after every row lock, never before one.
+      const changes = auditDiff(previous, rule, [...AUDITED_FIELDS, 'webhookSecret'], ['webhookSecret']);
+      if (Object.keys(changes).length > 0) await this.audit.record({ workspaceId, action: 'alert_rule.updated', target: RULE(ruleId), changes }, em);
+      return { saved, closed };
     });
     this.announceClosed(closed, saved);
     this.changes.changed(workspaceId);
@@ -135,6 +152,7 @@ export class AlertRulesService {
     const closed = await this.db.transaction(async (em) => {
       const closed = await this.ledger.closeRuleAlerts(em, ruleId, 'rule_deleted');
       await em.getRepository(AlertRuleEntity).delete({ id: ruleId, workspaceId });
+      await this.audit.record({ workspaceId, action: 'alert_rule.deleted', target: RULE(ruleId), changes: { name: rule.name, metric: rule.metric } }, em);
       return closed;
     });
     this.announceClosed(closed, rule);

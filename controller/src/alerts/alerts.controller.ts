@@ -57,7 +57,7 @@ export class AlertRulesController {
   ) {}
 
   @Get()
-  @WorkspaceRoute('USER', 'alerts:read')
+  @WorkspaceRoute('VIEWER', 'alerts:read')
   list(@InWorkspace() at: WorkspaceTarget, @Query() page: PageQueryDto): Promise<ListResponse<AlertRuleView>> {
     return this.rules.list(at.user.id, at.workspaceId, page);
   }
@@ -69,7 +69,7 @@ export class AlertRulesController {
   }
 
   @Get(':ruleId')
-  @WorkspaceRoute('USER', 'alerts:read')
+  @WorkspaceRoute('VIEWER', 'alerts:read')
   get(@InWorkspace() at: WorkspaceTarget, @Param('ruleId', RULE) ruleId: number): Promise<AlertRuleView> {
     return this.rules.get(at.user.id, at.workspaceId, ruleId);
   }
@@ -118,7 +118,7 @@ export class MaintenanceWindowsController {
   constructor(private readonly windows: MaintenanceWindowsService) {}
 
   @Get()
-  @WorkspaceRoute('USER', 'alerts:read')
+  @WorkspaceRoute('VIEWER', 'alerts:read')
   list(@InWorkspace() at: WorkspaceTarget, @Query() page: PageQueryDto): Promise<ListResponse<MaintenanceWindowView>> {
     return this.windows.list(at.user.id, at.workspaceId, page);
   }

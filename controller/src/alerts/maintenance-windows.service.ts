@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { AuditTrail } from '../common/audit-trail';
 import { ListResponse, PageQueryDto, toList } from '../common/pagination';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { AlertSubjects } from './alert-subjects';
@@ -30,6 +31,8 @@ const toView = (w: MaintenanceWindowEntity): MaintenanceWindowView => ({
 /** At most a year: a forgotten "maintenance" must not silence a workspace for ever. */
 const MAX_WINDOW_MS = 366 * 86_400_000;
 
+const WINDOW = (id: number) => ({ type: 'maintenance_window', id });
+
 /** Maintenance windows: alerts in them are recorded, notifications are not sent. */
 @Injectable()
 export class MaintenanceWindowsService {
@@ -38,10 +41,11 @@ export class MaintenanceWindowsService {
     private readonly access: WorkspaceAccessService,
     private readonly subjects: AlertSubjects,
     private readonly changes: RuleChanges,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<MaintenanceWindowView>> {
-    await this.access.require(userId, workspaceId, 'USER');
+    await this.access.require(userId, workspaceId);
     const [rows, total] = await this.windows.findAndCount({
       where: { workspaceId, endsAt: MoreThan(new Date()) },
       order: { startsAt: 'ASC', id: 'ASC' },
@@ -64,15 +68,26 @@ export class MaintenanceWindowsService {
     if (agentId !== null && !(await this.subjects.agents(workspaceId, [agentId])).has(agentId)) {
       throw ApiError.badRequest(`agent ${agentId} not found in this workspace`, 'validation_failed');
     }
-    const saved = await this.windows.save(this.windows.create({ workspaceId, agentId, startsAt, endsAt, reason: dto.reason ?? '' }));
+    const saved = await this.windows.manager.transaction(async (em) => {
+      const repo = em.getRepository(MaintenanceWindowEntity);
+      const window = await repo.save(repo.create({ workspaceId, agentId, startsAt, endsAt, reason: dto.reason ?? '' }));
+      await this.audit.record(
+        { workspaceId, action: 'maintenance_window.created', target: WINDOW(window.id), changes: { agent_id: agentId, starts_at: startsAt, ends_at: endsAt, reason: window.reason } },
+        em,
+      );
+      return window;
+    });
     this.changes.changed(workspaceId);
     return toView(saved);
   }
 
   async remove(userId: number, workspaceId: number, windowId: number): Promise<void> {
     await this.access.require(userId, workspaceId, 'ADMIN');
-    const { affected } = await this.windows.delete({ id: windowId, workspaceId });
-    if (!affected) throw ApiError.notFound('maintenance window');
+    await this.windows.manager.transaction(async (em) => {
+      const { affected } = await em.getRepository(MaintenanceWindowEntity).delete({ id: windowId, workspaceId });
+      if (!affected) throw ApiError.notFound('maintenance window');
+      await this.audit.record({ workspaceId, action: 'maintenance_window.deleted', target: WINDOW(windowId) }, em);
+    });
     this.changes.changed(workspaceId);
   }
 }

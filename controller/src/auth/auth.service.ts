@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import { Repository } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { AuditTrail } from '../common/audit-trail';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainEventBus } from '../events/event-bus';
@@ -39,6 +40,7 @@ export class AuthService {
     @Inject(PENDING_INVITATIONS) private readonly invitations: PendingInvitations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: DomainEventBus,
+    private readonly audit: AuditTrail,
   ) {
     this.decoyHash = argon2.hash('decoy-password-for-timing');
     this.sources = new SourceLockout(config.login.maxFailuresPerSource, config.login.lockSeconds * 1000);
@@ -64,6 +66,8 @@ export class AuthService {
   async login(dto: LoginDto, source: string): Promise<AuthResponse> {
     const email = dto.email.trim().toLowerCase();
     const sourceWait = this.sources.retryAfterSeconds(source);
+    // Refusals while locked are not audited: they check no password, cost an attacker nothing,
+    // and the failures that caused the lock were recorded.
     if (sourceWait > 0) throw new LoginLockedError(sourceWait);
     const user = await this.users.findOne({ where: { email } });
     const accountWait = user?.lockedUntil ? Math.ceil((user.lockedUntil.getTime() - Date.now()) / 1000) : 0;
@@ -74,10 +78,17 @@ export class AuthService {
       this.sources.recordFailure(source);
       if (user) await this.recordAccountFailure(user.id);
       this.logger.warn({ email_known: Boolean(user) }, 'failed login');
+      await this.audit.record({
+        workspaceId: null,
+        action: 'auth.login_failed',
+        ...(user ? { target: { type: 'user', id: user.id } } : {}),
+        changes: { email, reason: user ? 'wrong_password' : 'unknown_email' },
+      });
       throw ApiError.unauthorized('invalid email or password', 'invalid_credentials');
     }
     if (user.failedLogins > 0 || user.lockedUntil)
       await this.users.update({ id: user.id }, { failedLogins: 0, lockedUntil: null });
+    await this.audit.record({ workspaceId: null, action: 'auth.login', actorUserId: user.id, target: { type: 'user', id: user.id } });
     return { token: this.sessions.sign(user), data: toUserView(user) };
   }
 
@@ -93,7 +104,11 @@ export class AuthService {
     }
     user.passwordHash = await argon2.hash(dto.new_password);
     user.sessionEpoch += 1;
-    const saved = await this.users.save(user);
+    const saved = await this.users.manager.transaction(async (em) => {
+      const changed = await em.getRepository(UserEntity).save(user);
+      await this.audit.record({ workspaceId: null, action: 'auth.password_changed', target: { type: 'user', id: user.id } }, em);
+      return changed;
+    });
     this.logger.log({ user_id: user.id }, 'password changed; earlier sessions ended');
     // Awaited: when the answer arrives, this replica's sockets of the old sessions are closed.
     await this.events.emit('user.credentials_changed', { userId: user.id });
@@ -104,17 +119,19 @@ export class AuthService {
   async logout(caller: Caller): Promise<void> {
     if (!caller.sessionId) return;
     await this.sessions.revoke(caller.userId, caller.sessionId);
+    await this.audit.record({ workspaceId: null, action: 'auth.logout', target: { type: 'user', id: caller.userId } });
     await this.events.emit('user.credentials_changed', { userId: caller.userId });
   }
 
   /** Instance administrators only: clears an account's lockout and failure count. */
   async unlock(caller: Caller, dto: UnlockDto): Promise<void> {
     await this.requireInstanceAdmin(caller);
-    const result = await this.users.update(
-      { email: dto.email.trim().toLowerCase() },
-      { failedLogins: 0, lockedUntil: null },
-    );
-    if (!result.affected) throw ApiError.notFound('user');
+    const email = dto.email.trim().toLowerCase();
+    await this.users.manager.transaction(async (em) => {
+      const result = await em.getRepository(UserEntity).update({ email }, { failedLogins: 0, lockedUntil: null });
+      if (!result.affected) throw ApiError.notFound('user');
+      await this.audit.record({ workspaceId: null, action: 'auth.unlocked', changes: { email } }, em);
+    });
     this.logger.log({ user_id: caller.userId, email: dto.email }, 'account unlocked');
   }
 
@@ -151,16 +168,18 @@ export class AuthService {
     if (await this.users.exist({ where: { email } })) {
       throw ApiError.conflict('an account with this email already exists', 'email_taken');
     }
-    const user = await this.users.save(
-      this.users.create({
-        email,
-        passwordHash: await argon2.hash(dto.password),
-        name: dto.name?.trim() ?? '',
-        role,
-        labels: dto.labels ?? {},
-        metadata: dto.metadata ?? {},
-      }),
-    );
+    const passwordHash = await argon2.hash(dto.password);
+    const user = await this.users.manager.transaction(async (em) => {
+      const users = em.getRepository(UserEntity);
+      const created = await users.save(
+        users.create({ email, passwordHash, name: dto.name?.trim() ?? '', role, labels: dto.labels ?? {}, metadata: dto.metadata ?? {} }),
+      );
+      await this.audit.record(
+        { workspaceId: null, action: 'auth.registered', actorUserId: created.id, target: { type: 'user', id: created.id }, changes: { email, role } },
+        em,
+      );
+      return created;
+    });
     this.logger.log({ user_id: user.id, role }, 'user registered');
     return { token: this.sessions.sign(user), data: toUserView(user) };
   }

@@ -22,6 +22,11 @@ export class UserDirectory {
     return (await this.users.count({ where: { id: userId } })) > 0;
   }
 
+  /** An instance administrator (system role ADMIN), as opposed to a workspace's ADMIN. */
+  async isInstanceAdmin(userId: number): Promise<boolean> {
+    return (await this.users.count({ where: { id: userId, role: 'ADMIN' } })) > 0;
+  }
+
   async findByEmail(email: string, em?: EntityManager): Promise<UserSummary | null> {
     return this.repo(em).findOne({ where: { email }, select: { id: true, email: true, name: true } });
   }

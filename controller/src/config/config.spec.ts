@@ -22,6 +22,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir, REGISTRATION: 'sometimes' })).toThrow(/REGISTRATION must be one of open, invite, closed/);
   });
 
+  it('keeps audit entries a year unless AUDIT_RETENTION_DAYS says otherwise (0: forever)', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).auditRetentionDays).toBe(365);
+    expect(loadConfig({ DATA_DIR: dataDir, AUDIT_RETENTION_DAYS: '0' }).auditRetentionDays).toBe(0);
+  });
+
   it('generates a JWT secret once, keeps it 0600 in DATA_DIR and reuses it', () => {
     const first = loadConfig({ DATA_DIR: dataDir }).jwtSecret;
     expect(first).toMatch(/^[0-9a-f]{64}$/);
@@ -57,6 +62,7 @@ describe('loadConfig', () => {
     [{ HOST: 'bad host!' }, /HOST must be an IP address or a host name/],
     [{ TRUSTED_PROXIES: '10.0.0.1,10.0.0.0/33' }, /TRUSTED_PROXIES .*"10.0.0.0\/33" is not/],
     [{ TRUSTED_PROXIES: 'proxy.example.com' }, /TRUSTED_PROXIES must be a comma-separated list/],
+    [{ AUDIT_RETENTION_DAYS: '-1' }, /AUDIT_RETENTION_DAYS must be a whole number from 0 to 36500/],
   ])('refuses %j at boot with a message naming the setting', (env, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: dataDir, ...env })).toThrow(message);

@@ -54,6 +54,8 @@ export interface AppConfig {
   agentRelease: AgentReleaseSettings;
   alerts: AlertSettings;
   metrics: MetricsSettings;
+  /** Days audit entries are kept (0: forever); each chain's newest entry is always kept. */
+  auditRetentionDays: number;
   /** Set: the controller serves HTTPS (and Socket.IO over it) itself. */
   tls?: TlsSettings;
 }
@@ -357,6 +359,7 @@ export const settingsSchema = z.object({
   /** -1 stands for unset: no listener of its own. */
   METRICS_PORT: intVar(-1, 0, 65535),
   METRICS_HOST: hostVar(),
+  AUDIT_RETENTION_DAYS: intVar(365, 0, 36_500),
   TLS_CERT_FILE: fileVar(),
   TLS_KEY_FILE: fileVar(),
   TLS_RELOAD_INTERVAL_MS: intVar(10_000, 50, 86_400_000),
@@ -571,6 +574,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     agentRelease: loadAgentReleaseSettings(s, dataDir),
     alerts: loadAlertSettings(s),
     metrics: loadMetricsSettings(s),
+    auditRetentionDays: s.AUDIT_RETENTION_DAYS,
     tls: loadTlsSettings(s),
   };
 }

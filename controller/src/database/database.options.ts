@@ -8,6 +8,7 @@ import { AuthSessions1764547200000 } from './migrations/1764547200000-AuthSessio
 import { AgentUpdatePolicies1764400000000 } from './migrations/1764400000000-AgentUpdatePolicies';
 import { Alerts1764720000000 } from './migrations/1764720000000-Alerts';
 import { ApiTokens1764806400000 } from './migrations/1764806400000-ApiTokens';
+import { AuditLog1764979200000 } from './migrations/1764979200000-AuditLog';
 import { withTransactionGate } from './pglite-transactions';
 import { TypeOrmLogger } from './typeorm.logger';
 
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   AuthSessions1764547200000,
   Alerts1764720000000,
   ApiTokens1764806400000,
+  AuditLog1764979200000,
 ];
 
 export type StorageMode = 'postgres' | 'pglite';

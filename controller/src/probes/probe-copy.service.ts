@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { AgentDirectory } from '../agents/agent-directory.service';
 import { ApiError } from '../common/api-error';
+import { AuditTrail } from '../common/audit-trail';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { CopyProbesDto } from './dto/probe.dto';
 import { ProbeChangePublisher } from './probe-change.publisher';
@@ -37,6 +38,7 @@ export class ProbeCopyService {
     private readonly agents: AgentDirectory,
     private readonly access: WorkspaceAccessService,
     private readonly changes: ProbeChangePublisher,
+    private readonly audit: AuditTrail,
   ) {}
 
   async copy(userId: number, workspaceId: number, sourceAgentId: number, dto: CopyProbesDto): Promise<CopyReport> {
@@ -78,6 +80,10 @@ export class ProbeCopyService {
         if (step.kind === 'skip') out.push({ ...base, skipped: true, skip_reason: step.reason });
         else if (step.kind === 'error') out.push({ ...base, error: step.error });
         else out.push({ ...base, new_probe_id: await insertProbe(em, workspaceId, step.destAgentId, step.settings, step.reverseOfProbeId) });
+      }
+      const copies = out.flatMap((r) => ('new_probe_id' in r ? [{ from: r.source_probe_id, to: r.new_probe_id, agent_id: r.dest_agent_id }] : []));
+      if (copies.length > 0) {
+        await this.audit.record({ workspaceId, action: 'probe.copied', target: { type: 'agent', id: sourceAgentId }, changes: { copies } }, em);
       }
       return out;
     });

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AgentDirectory } from '../agents/agent-directory.service';
 import { writeReturning } from '../database/sql-rows';
 import { ApiError } from '../common/api-error';
+import { auditDiff, AuditTrail } from '../common/audit-trail';
 import { ListResponse, PageQueryDto, toList } from '../common/pagination';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { CreateProbeDto, UpdateProbeDto } from './dto/probe.dto';
@@ -12,6 +13,10 @@ import { ProbeEntity } from './probe.entity';
 import { newProbeRow, settingsOfRow } from './probe-row';
 import { draftFrom, ProbeDraft, ProbeRuleContext, ProbeSettings, validateProbe } from './probe-rules';
 import { CreatedProbeView, ProbeView, toProbeView } from './probe.view';
+
+/** What the audit log compares on a probe update (a probe holds no secret). */
+const PROBE_FIELDS = ['enabled', 'intervalSec', 'timeoutSec', 'count', 'durationSec', 'targets', 'agentTargets', 'labels', 'metadata'] as const;
+const PROBE = (id: number) => ({ type: 'probe', id });
 
 /** Validated settings or a 400 listing every problem. */
 export function requireValidProbe(draft: ProbeDraft, ctx: ProbeRuleContext): ProbeSettings {
@@ -54,6 +59,7 @@ export class ProbesService {
     private readonly agents: AgentDirectory,
     private readonly access: WorkspaceAccessService,
     private readonly changes: ProbeChangePublisher,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(userId: number, workspaceId: number, agentId: number, page: PageQueryDto): Promise<ListResponse<ProbeView>> {
@@ -117,6 +123,10 @@ export class ProbesService {
           mirrors.push(await insertProbe(em, workspaceId, peer, mirror, id));
         }
       }
+      await this.audit.record(
+        { workspaceId, action: 'probe.created', target: PROBE(id), changes: { agent_id: agentId, ...primary, reverse_probe_ids: mirrors } },
+        em,
+      );
       return { probeId: id, reverseIds: mirrors, settings: primary };
     });
     void this.changes.notifyAll(workspaceId, [agentId, ...(reverseIds.length > 0 ? settings.agentTargets : [])]);
@@ -153,8 +163,10 @@ export class ProbesService {
       const added = (merged.agent_targets ?? []).filter((id) => !stored.includes(id));
       const known = new Set([...stored, ...(await this.agents.liveAgentIds(workspaceId, added, em))]);
       const settings = requireValidProbe(merged, { agentId, knownAgentIds: known });
+      const changes = auditDiff(settingsOfRow(current), settings, PROBE_FIELDS);
       // type and server came from the stored probe (PATCH cannot change them), so assigning all is safe.
       await em.getRepository(ProbeEntity).save(Object.assign(current, settings));
+      if (Object.keys(changes).length > 0) await this.audit.record({ workspaceId, action: 'probe.updated', target: PROBE(probeId), changes }, em);
     });
     void this.changes.notify(workspaceId, agentId);
     return toProbeView(await this.findProbe(this.db.manager, workspaceId, agentId, probeId));
@@ -163,12 +175,16 @@ export class ProbesService {
   async remove(userId: number, workspaceId: number, agentId: number, probeId: number): Promise<void> {
     await this.access.require(userId, workspaceId, 'USER');
     await this.agents.requireAgent(workspaceId, agentId);
-    const deleted = await writeReturning<{ id: number }>(
-      this.db.manager,
-      'DELETE FROM probes WHERE id = $1 AND workspace_id = $2 AND agent_id = $3 RETURNING id',
-      [probeId, workspaceId, agentId],
-    );
-    if (deleted.length === 0) throw ApiError.notFound('probe');
+    await this.db.transaction(async (em) => {
+      const deleted = await writeReturning<{ id: number; type: string; targets: string[] }>(
+        em,
+        'DELETE FROM probes WHERE id = $1 AND workspace_id = $2 AND agent_id = $3 RETURNING id, type, targets',
+        [probeId, workspaceId, agentId],
+      );
+      if (deleted.length === 0) throw ApiError.notFound('probe');
+      const { type, targets } = deleted[0];
+      await this.audit.record({ workspaceId, action: 'probe.deleted', target: PROBE(probeId), changes: { agent_id: agentId, type, targets } }, em);
+    });
     void this.changes.notify(workspaceId, agentId);
   }
 

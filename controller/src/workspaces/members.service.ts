@@ -4,6 +4,7 @@ import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { UserDirectory } from '../auth/user-directory.service';
 import { ApiError } from '../common/api-error';
+import { AuditTrail } from '../common/audit-trail';
 import { ListResponse, PageQueryDto, toList } from '../common/pagination';
 import { DomainEventBus } from '../events/event-bus';
 import { AcceptInviteDto, InviteMemberDto, TransferOwnershipDto, UpdateMemberDto } from './dto/member.dto';
@@ -20,6 +21,8 @@ interface Invitee {
   email: string;
 }
 
+const MEMBER = (id: number) => ({ type: 'member', id });
+
 const ownerOnly = (what: string): ApiError => ApiError.forbidden(`only an OWNER can ${what}`, 'owner_only');
 
 @Injectable()
@@ -32,6 +35,7 @@ export class MembersService {
     private readonly access: WorkspaceAccessService,
     private readonly locks: WorkspaceLockService,
     private readonly events: DomainEventBus,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(userId: number, workspaceId: number, page: PageQueryDto): Promise<ListResponse<MemberView>> {
@@ -63,7 +67,7 @@ export class MembersService {
       if (existing) {
         throw ApiError.conflict('this person has already been invited to the workspace', 'already_invited');
       }
-      return repo.save(
+      const invited = await repo.save(
         repo.create({
           workspaceId,
           userId: invitee.userId,
@@ -74,6 +78,11 @@ export class MembersService {
           acceptedAt: null,
         }),
       );
+      await this.audit.record(
+        { workspaceId, action: 'member.invited', target: MEMBER(invited.id), changes: { email: invited.email, user_id: invited.userId, role: invited.role } },
+        em,
+      );
+      return invited;
     });
     this.logger.log({ workspace_id: workspaceId, member_id: member.id, invited_by: caller.id }, 'member invited');
     return this.toView(member);
@@ -92,9 +101,11 @@ export class MembersService {
         if (target.role === dto.role) return target;
         const wasOwner = target.role === 'OWNER';
         if (wasOwner) await assertNotLastOwner(em, target, 'demoted');
+        const changes = { role: { from: target.role, to: dto.role } };
         target.role = dto.role;
         const saved = await em.getRepository(MemberEntity).save(target);
         if (wasOwner) await reassignPrimaryOwner(em, workspace, target.userId);
+        await this.audit.record({ workspaceId, action: 'member.role_changed', target: MEMBER(target.id), changes }, em);
         changed = true;
         return saved;
       },
@@ -116,6 +127,10 @@ export class MembersService {
       await assertNotLastOwner(em, target, 'removed');
       await em.getRepository(MemberEntity).delete({ id: target.id });
       await reassignPrimaryOwner(em, workspace, target.userId);
+      await this.audit.record(
+        { workspaceId, action: 'member.removed', target: MEMBER(target.id), changes: { email: target.email, user_id: target.userId, role: target.role } },
+        em,
+      );
       return target;
     });
     this.logger.log({ workspace_id: workspaceId, member_id: memberId, removed_by: caller.id }, 'member removed');
@@ -147,7 +162,9 @@ export class MembersService {
       if (!invite) throw ApiError.notFound('invitation');
       invite.userId = caller.id;
       invite.acceptedAt = new Date();
-      return em.getRepository(MemberEntity).save(invite);
+      const joined = await em.getRepository(MemberEntity).save(invite);
+      await this.audit.record({ workspaceId, action: 'member.joined', target: MEMBER(joined.id), changes: { role: joined.role } }, em);
+      return joined;
     });
     this.logger.log({ workspace_id: workspaceId, member_id: member.id, user_id: caller.id }, 'invitation accepted');
     void this.events.emit('member.changed', { workspaceId, userId: caller.id, kind: 'added' });
@@ -167,7 +184,17 @@ export class MembersService {
       me.role = 'ADMIN';
       await em.getRepository(MemberEntity).save([target, me]);
       workspace.ownerId = dto.newOwnerUserId;
-      return toWorkspaceView(await em.getRepository(WorkspaceEntity).save(workspace), me.role);
+      const saved = await em.getRepository(WorkspaceEntity).save(workspace);
+      await this.audit.record(
+        {
+          workspaceId,
+          action: 'workspace.ownership_transferred',
+          target: { type: 'workspace', id: workspaceId },
+          changes: { owner_id: { from: caller.id, to: dto.newOwnerUserId } },
+        },
+        em,
+      );
+      return toWorkspaceView(saved, me.role);
     });
     this.logger.log({ workspace_id: workspaceId, from: caller.id, to: dto.newOwnerUserId }, 'ownership transferred');
     void this.events.emit('member.changed', { workspaceId, userId: dto.newOwnerUserId, kind: 'role_changed' });

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { ApiError } from '../common/api-error';
+import { auditDiff, auditFields, AuditTrail } from '../common/audit-trail';
 import { containsPattern } from '../common/like-pattern';
 import { ListResponse, SearchPageQueryDto, toList } from '../common/pagination';
 import { DomainEventBus } from '../events/event-bus';
@@ -12,6 +13,10 @@ import { WorkspaceAccessService } from './workspace-access.service';
 import { WorkspaceLockService } from './workspace-lock.service';
 import { WorkspaceEntity } from './workspace.entity';
 import { toWorkspaceView, WorkspaceView } from './workspace.view';
+
+/** What the audit log records of a workspace (all of it: a workspace holds no secret). */
+const WORKSPACE_FIELDS = ['name', 'description', 'settings'] as const;
+const WORKSPACE = (id: number) => ({ type: 'workspace', id });
 
 @Injectable()
 export class WorkspacesService {
@@ -23,6 +28,7 @@ export class WorkspacesService {
     private readonly access: WorkspaceAccessService,
     private readonly locks: WorkspaceLockService,
     private readonly events: DomainEventBus,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -77,6 +83,10 @@ export class WorkspacesService {
         invitedBy: null,
         acceptedAt: new Date(),
       });
+      await this.audit.record(
+        { workspaceId: created.id, action: 'workspace.created', target: WORKSPACE(created.id), changes: auditFields(created, WORKSPACE_FIELDS) },
+        em,
+      );
       return created;
     });
     this.logger.log({ workspace_id: workspace.id, user_id: user.id }, 'workspace created');
@@ -94,18 +104,25 @@ export class WorkspacesService {
       throw ApiError.badRequest('nothing to update: give name, description or settings', 'empty_update');
     }
     return this.locks.withAccess(userId, workspaceId, 'ADMIN', async ({ em, workspace, member }) => {
+      const before = { ...workspace };
       if (dto.name !== undefined) workspace.name = dto.name;
       if (dto.description !== undefined) workspace.description = dto.description;
       if (dto.settings !== undefined) workspace.settings = dto.settings;
-      return toWorkspaceView(await em.getRepository(WorkspaceEntity).save(workspace), member.role);
+      const saved = await em.getRepository(WorkspaceEntity).save(workspace);
+      const changes = auditDiff(before, workspace, WORKSPACE_FIELDS);
+      if (Object.keys(changes).length > 0) {
+        await this.audit.record({ workspaceId, action: 'workspace.updated', target: WORKSPACE(workspaceId), changes }, em);
+      }
+      return toWorkspaceView(saved, member.role);
     });
   }
 
   /** Soft delete under the workspace lock, so no membership change can land on a deleted workspace. */
   async remove(userId: number, workspaceId: number): Promise<void> {
-    await this.locks.withAccess(userId, workspaceId, 'OWNER', ({ em }) =>
-      em.getRepository(WorkspaceEntity).softDelete({ id: workspaceId }),
-    );
+    await this.locks.withAccess(userId, workspaceId, 'OWNER', async ({ em, workspace }) => {
+      await em.getRepository(WorkspaceEntity).softDelete({ id: workspaceId });
+      await this.audit.record({ workspaceId, action: 'workspace.deleted', target: WORKSPACE(workspaceId), changes: { name: workspace.name } }, em);
+    });
     this.logger.log({ workspace_id: workspaceId, user_id: userId }, 'workspace deleted');
     void this.events.emit('workspace.deleted', { workspaceId });
   }

@@ -2,14 +2,15 @@ import type { AlertChangedMessage, ProbePostOk } from '@netwatcher/shared';
 import { AlertEvaluator } from '../../src/alerts/alert-evaluator.service';
 import { NotificationWorker } from '../../src/alerts/delivery/notification-worker.service';
 import { verifyWebhook } from '../../src/alerts/delivery/webhook-signature';
-import { createAgent, db, enroll } from '../support/agents';
+import { db } from '../support/agents';
 import { createWorkspace, registerUser, TestUser } from '../support/factories';
 import { Http } from '../support/http';
 import { waitUntil } from '@netwatcher/shared/testing';
-import { agentSocket, AgentClient, collect, connectOutcome, nextEvent, panelSocket, PanelClient, pingResult } from '../support/sockets';
+import { AgentClient, collect, nextEvent, panelSocket, PanelClient } from '../support/sockets';
 import { startTestApp, TestApp } from '../support/test-app';
 import { addMember, expectError } from '../support/workspace-members';
 import { startSmtpReceiver, startWebhookReceiver, WebhookReceiver } from './receivers';
+import { connectSimulatedAgent, pingWithLoss, postResult, SimulatedAgent } from './simulated-agent';
 
 const SECRET = 'whsec-test-secret';
 
@@ -33,25 +34,16 @@ describe('alerts: rules, evaluation on ingest, delivery', () => {
 
   async function post(loss: number, probe = probeId, socket = agent, target = '127.0.0.1'): Promise<ProbePostOk> {
     clock += 1000;
-    const result = pingResult(probe, { created_at: new Date(clock).toISOString(), target });
-    result.payload = { ...(result.payload as object), target, loss_pct: loss } as never;
-    const ack = nextEvent<ProbePostOk>(socket, 'probe_post_ok');
-    socket.emit('probe_post', result as never);
-    const got = await ack;
+    const got = await postResult(socket, pingWithLoss(probe, loss, new Date(clock), target));
     expect(got.rejected).toEqual([]);
     await t.app.get(AlertEvaluator).idle();
     return got;
   }
 
-  async function enrolledAgent(user: TestUser, workspaceId: number): Promise<{ id: number; socket: AgentClient; probe: number }> {
-    const created = await createAgent(user, workspaceId);
-    const psk = await enroll(http, workspaceId, created.agent.id, created.pin);
-    const socket = agentSocket(t.url, { workspaceId, agentId: created.agent.id, psk });
-    sockets.push(socket);
-    expect(await connectOutcome(socket)).toBe('connected');
-    const probe = await user.http.post(`/workspaces/${workspaceId}/agents/${created.agent.id}/probes`, { type: 'PING', targets: ['127.0.0.1'] });
-    expect(probe.status).toBe(201);
-    return { id: created.agent.id, socket, probe: probe.body.id ?? probe.body.probe?.id };
+  async function enrolledAgent(user: TestUser, workspaceId: number): Promise<SimulatedAgent> {
+    const simulated = await connectSimulatedAgent(t.url, user, workspaceId);
+    sockets.push(simulated.socket);
+    return simulated;
   }
 
   async function ruleCount(workspaceId = ws): Promise<number> {
@@ -221,11 +213,36 @@ describe('alerts: rules, evaluation on ingest, delivery', () => {
     await owner.http.delete(`/workspaces/${ws}/alert-rules/${rule.body.id}`);
   });
 
+  it('sustained for N results: fires on the Nth consecutive breach, however quickly they come', async () => {
+    const rule = await owner.http.post(`/workspaces/${ws}/alert-rules`, {
+      name: 'sustained', metric: 'packet_loss', operator: '>', threshold: 40, sustain_count: 3, probe_id: probeId,
+    });
+    const fired = async () => (await db(t).query(`SELECT count(*)::int AS n FROM alerts WHERE rule_id = $1`, [rule.body.id]))[0].n;
+    await post(0);
+    await post(50);
+    await post(50);
+    await post(0); // the run is broken: counting starts again
+    await post(50);
+    await post(50);
+    expect(await fired()).toBe(0);
+    await post(50);
+    expect(await fired()).toBe(1);
+    await post(0);
+    // Three breaches in one post are evaluated in one batch, before any state is written behind.
+    const batch = [1, 2, 3].map(() => pingWithLoss(probeId, 50, new Date((clock += 1000))));
+    const ack = nextEvent<ProbePostOk>(agent, 'probe_post_ok');
+    agent.emit('probe_post', batch as never);
+    expect((await ack).ids).toHaveLength(3);
+    await t.app.get(AlertEvaluator).idle();
+    expect(await fired()).toBe(2);
+    await post(0);
+    await owner.http.delete(`/workspaces/${ws}/alert-rules/${rule.body.id}`);
+  });
+
   it('a result delivered twice changes nothing', async () => {
     const rule = await owner.http.post(`/workspaces/${ws}/alert-rules`, { name: 'dup', metric: 'packet_loss', operator: '>', threshold: 50, probe_id: probeId });
     clock += 1000;
-    const result = pingResult(probeId, { created_at: new Date(clock).toISOString() });
-    result.payload = { ...(result.payload as object), loss_pct: 100 } as never;
+    const result = pingWithLoss(probeId, 100, new Date(clock));
     for (let i = 0; i < 2; i++) {
       const ack = nextEvent<ProbePostOk>(agent, 'probe_post_ok');
       agent.emit('probe_post', result as never);

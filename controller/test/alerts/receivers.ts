@@ -8,23 +8,33 @@ export interface ReceivedHook {
   body: string;
 }
 
-/** A webhook receiver on loopback: records every request, answers `status` (settable). */
+/** What the receiver does with one request: answer with that status, or never answer ('hold'). */
+export type ReceiverAnswer = number | 'hold';
+
+/**
+ * A webhook receiver on loopback: records every request and answers the next entry of `script`
+ * while there is one, then `status` (settable).
+ */
 export interface WebhookReceiver {
   url: string;
   received: ReceivedHook[];
   status: number;
+  script: ReceiverAnswer[];
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const state = { status: 200 };
+  const script: ReceiverAnswer[] = [];
   const received: ReceivedHook[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       received.push({ path: req.url ?? '', headers: req.headers, body });
-      res.writeHead(state.status, { 'content-type': 'text/plain' });
+      const answer = script.shift() ?? state.status;
+      if (answer === 'hold') return; // a receiver that hangs: the sender's timeout or death ends it
+      res.writeHead(answer, { 'content-type': 'text/plain' });
       res.end('receiver body that must never be reflected');
     });
   });
@@ -33,13 +43,18 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    script,
     get status() {
       return state.status;
     },
     set status(value: number) {
       state.status = value;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections(); // held requests too
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -1,15 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createAgent } from '../support/agents';
-import { createWorkspace, registerUser, TestUser } from '../support/factories';
-import { Http } from '../support/http';
-import { canUseNetns, createLinearTopology, LinearTopology } from '../fixtures';
 import { waitUntil } from '@netwatcher/shared/testing';
-import { ControllerProcess, requireBuild, RunningProcess, Spawner, startAgentProcess, startControllerProcess } from '../support/processes';
+import type { LinearTopology } from '../fixtures';
+import { AgentHostStack, startAgentHostStack } from '../support/netns-stack';
+import type { TestUser } from '../support/factories';
 
-/** Inside the agent's namespace the controller has the port space to itself. */
-const CONTROLLER_PORT = 18080;
 const ONE_WAY_DELAY_MS = 40;
 
 /**
@@ -18,43 +11,19 @@ const ONE_WAY_DELAY_MS = 40;
  * the agent both run on the agent host. The stored measurements must report what was injected.
  */
 describe('measurement truth on real links', () => {
+  let stack: AgentHostStack;
   let topo: LinearTopology;
-  let dir: string;
-  let controller: ControllerProcess;
-  let agent: RunningProcess;
   let owner: TestUser;
   let ws: number;
   let agentId: number;
 
   beforeAll(async () => {
-    requireBuild();
-    const unusable = await canUseNetns();
-    if (unusable) throw new Error(`network namespaces are required for this test: ${unusable}`);
-    dir = mkdtempSync(join(tmpdir(), 'nw-truth-'));
-    topo = await createLinearTopology({
-      impairments: [{ router: 'r1', toward: 'r2', delayMs: ONE_WAY_DELAY_MS, loss: { percent: 10, mode: 'nth' } }],
-    });
-    const inAgentHost: Spawner = (cmd, args, opts) => topo.spawn('agent', cmd, args, opts);
-    controller = await startControllerProcess(
-      { PORT: String(CONTROLLER_PORT), DATA_DIR: join(dir, 'data'), JWT_SECRET: 'measurement-truth-secret-0123' },
-      inAgentHost,
-    );
-    const bridge = await topo.expose('agent', CONTROLLER_PORT);
-    owner = await registerUser(new Http(bridge.url), 'owner');
-    ws = (await createWorkspace(owner)).id;
-    const created = await createAgent(owner, ws);
-    agentId = created.agent.id;
-    agent = startAgentProcess(
-      { controllerUrl: controller.url, workspaceId: ws, agentId, pin: created.pin, configFile: join(dir, 'agent.json'), dataDir: join(dir, 'spool') },
-      inAgentHost,
-    );
+    stack = await startAgentHostStack('truth', [{ router: 'r1', toward: 'r2', delayMs: ONE_WAY_DELAY_MS, loss: { percent: 10, mode: 'nth' } }]);
+    ({ topo, owner, ws, agentId } = stack);
   }, 120_000);
 
   afterAll(async () => {
-    await agent?.stop();
-    await controller?.stop();
-    await topo?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stack?.destroy();
   });
 
   async function firstResult(probeId: number, timeoutMs: number) {

@@ -10,8 +10,15 @@ import { NotificationSender } from './notification-sender';
 import { nextRetryDelayMs, RetryPolicy } from './retry-schedule';
 import type { AlertNotification } from './webhook-templates';
 
-/** A claimed row is not claimed again for this long: a replica that dies mid-send leaves it to another. */
-const LEASE_SECONDS = 60;
+/**
+ * How long a claimed row stays claimed: a replica that dies mid-send leaves it to another (or to
+ * itself after a restart) once this has passed. It outlasts the slowest send this replica can make
+ * (an SMTP exchange has three timeouts of ALERT_WEBHOOK_TIMEOUT_MS each) plus a margin, so a row
+ * whose send is still running is never claimed twice.
+ */
+export function claimLeaseSeconds(sendTimeoutMs: number): number {
+  return Math.ceil((3 * sendTimeoutMs) / 1000) + 5;
+}
 const BATCH = 20;
 
 /** What became of one delivery attempt: delivered, to be retried, or given up (dead letter). */
@@ -97,7 +104,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestr
                       ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
         RETURNING id, rule_id, channel, payload, attempts)
        SELECT * FROM claimed ORDER BY id`,
-      [BATCH, LEASE_SECONDS],
+      [BATCH, claimLeaseSeconds(this.config.alerts.webhookTimeoutMs)],
     );
   }
 

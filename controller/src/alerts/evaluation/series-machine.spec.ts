@@ -1,7 +1,7 @@
 import { clearThresholdProblem } from './comparison';
 import { inMaintenance } from './maintenance';
 import { quorumVerdict } from './quorum';
-import { DEFAULT_CONDITION, INITIAL_STATE, isFlapping, SeriesCondition, SeriesEvent, SeriesState, step } from './series-machine';
+import { DEFAULT_CONDITION, INITIAL_STATE, isFlapping, onlyClockMoved, SeriesCondition, SeriesEvent, SeriesState, step } from './series-machine';
 
 const S = 1000;
 const lossOver5: SeriesCondition = { ...DEFAULT_CONDITION, operator: '>', threshold: 5 };
@@ -19,6 +19,19 @@ function run(condition: SeriesCondition, samples: [number, number][], from: Seri
 }
 
 describe('alert series state machine', () => {
+  it('tells a sample that only moved the clock from one that changed what the series knows', () => {
+    const quiet = run(lossOver5, [[1, 0], [2, 1]]);
+    expect(onlyClockMoved(run(lossOver5, [[1, 0]]).state, quiet.state)).toBe(true);
+    // A breach that is not sustained yet changes the count; firing changes the phase.
+    const sustained = { ...lossOver5, sustainCount: 2 };
+    const pending = step(quiet.state, sustained, { at: 3 * S, value: 9 }).state;
+    expect(onlyClockMoved(quiet.state, pending)).toBe(false);
+    expect(onlyClockMoved(pending, step(pending, sustained, { at: 4 * S, value: 9 }).state)).toBe(false);
+    // Firing, between the thresholds: only the clock moves.
+    const firing = run({ ...lossOver5, clearThreshold: 1 }, [[1, 9]]).state;
+    expect(onlyClockMoved(firing, step(firing, { ...lossOver5, clearThreshold: 1 }, { at: 2 * S, value: 3 }).state)).toBe(true);
+  });
+
   it('fires on the first breaching sample and resolves when it stops breaching', () => {
     const { kinds, state } = run(lossOver5, [[1, 0], [2, 10], [3, 12], [4, 3]]);
     expect(kinds).toEqual(['fired@2', 'resolved@4']);

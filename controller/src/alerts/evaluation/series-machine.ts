@@ -75,7 +75,7 @@ export interface Sample {
 
 export interface StepOutcome {
   state: SeriesState;
-  events: SeriesEvent[];
+  events: readonly SeriesEvent[];
 }
 
 /**
@@ -84,32 +84,65 @@ export interface StepOutcome {
  * result evaluated twice (re-delivery, two replicas) can never fire or notify twice.
  */
 export function step(state: SeriesState, condition: SeriesCondition, sample: Sample): StepOutcome {
-  if (state.lastSampleAt !== null && sample.at <= state.lastSampleAt) return { state, events: [] };
-  if (!Number.isFinite(sample.value)) return { state: { ...state, lastSampleAt: sample.at }, events: [] };
+  if (state.lastSampleAt !== null && sample.at <= state.lastSampleAt) return { state, events: NO_EVENTS };
+  if (!Number.isFinite(sample.value)) return { state: { ...state, lastSampleAt: sample.at }, events: NO_EVENTS };
 
-  const base: SeriesState = { ...state, lastSampleAt: sample.at, lastValue: sample.value };
   const breaching = compare(sample.value, condition.operator, condition.threshold);
 
   if (state.phase === 'firing') {
     if (hasCleared(sample.value, condition.operator, condition.threshold, condition.clearThreshold)) {
-      const next: SeriesState = { ...base, phase: 'ok', breachCount: 0, breachSince: null };
-      return transition(next, condition, 'resolved', sample);
+      return transition(advanced(state, sample, 'ok', 0, null), condition, 'resolved', sample);
     }
+    const base = advanced(state, sample, 'firing', state.breachCount, state.breachSince);
     const dueForRenotify =
       condition.renotifyMs !== null &&
       state.lastNotifiedAt !== null &&
       sample.at - state.lastNotifiedAt >= condition.renotifyMs;
     if (breaching && dueForRenotify) return notifyUnlessSuppressed(base, condition, 'renotify', sample, false);
-    return { state: base, events: [] };
+    return { state: base, events: NO_EVENTS };
   }
 
-  if (!breaching) return { state: { ...base, phase: 'ok', breachCount: 0, breachSince: null }, events: [] };
+  if (!breaching) return { state: advanced(state, sample, 'ok', 0, null), events: NO_EVENTS };
 
   const breachSince = state.breachSince ?? sample.at;
   const breachCount = state.breachCount + 1;
   const sustained = breachCount >= condition.sustainCount && sample.at - breachSince >= condition.sustainMs;
-  if (!sustained) return { state: { ...base, phase: 'pending', breachCount, breachSince }, events: [] };
-  return transition({ ...base, phase: 'firing', breachCount, breachSince }, condition, 'fired', sample);
+  if (!sustained) return { state: advanced(state, sample, 'pending', breachCount, breachSince), events: NO_EVENTS };
+  return transition(advanced(state, sample, 'firing', breachCount, breachSince), condition, 'fired', sample);
+}
+
+/** No events: shared, as nearly every step has none (the ingest path makes millions of steps). */
+const NO_EVENTS: readonly SeriesEvent[] = Object.freeze([]);
+
+/**
+ * The state after `sample`, built as one literal rather than spread copies: this runs for every
+ * rule a stored result meets. Notification time and transitions carry over.
+ */
+function advanced(state: SeriesState, sample: Sample, phase: SeriesPhase, breachCount: number, breachSince: number | null): SeriesState {
+  return {
+    phase,
+    breachCount,
+    breachSince,
+    lastSampleAt: sample.at,
+    lastValue: sample.value,
+    lastNotifiedAt: state.lastNotifiedAt,
+    transitions: state.transitions,
+  };
+}
+
+/**
+ * Whether `after` differs from `before` only in its clock (lastSampleAt, lastValue): the same
+ * phase, breach count, notification time and transitions. Such a change can wait to be written.
+ */
+export function onlyClockMoved(before: SeriesState, after: SeriesState): boolean {
+  return (
+    before.phase === after.phase &&
+    before.breachCount === after.breachCount &&
+    before.breachSince === after.breachSince &&
+    before.lastNotifiedAt === after.lastNotifiedAt &&
+    before.transitions.length === after.transitions.length &&
+    before.transitions.every((t, i) => t === after.transitions[i])
+  );
 }
 
 function transition(state: SeriesState, condition: SeriesCondition, kind: SeriesEventKind, sample: Sample): StepOutcome {
