@@ -98,10 +98,12 @@ class SchemaConverter {
     if (type.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Never)) return undefined;
     const notJson = (t: ts.Type): boolean => NOT_JSON.has(t.getSymbol()?.getName() ?? '');
     if (notJson(type)) return undefined;
-    if (type.isUnion() && type.types.some(notJson)) {
-      // A handler that answers JSON or a file (a report as JSON, CSV or PDF): the JSON part is
-      // described here, the file formats by the route's own @ApiOkResponse.
-      const json = type.types.filter((t) => !notJson(t) && !(t.flags & ts.TypeFlags.StringLike));
+    const isText = (t: ts.Type): boolean => (t.flags & ts.TypeFlags.StringLike) !== 0;
+    if (type.isUnion() && (type.types.some(notJson) || (type.types.some(isText) && !type.types.every(isText)))) {
+      // A handler that answers JSON or a file or text (a report as JSON, CSV or PDF): Nest sends
+      // a returned string as text, never JSON, so only the object part is described here; the
+      // other formats by the route's own @ApiOkResponse.
+      const json = type.types.filter((t) => !notJson(t) && !isText(t));
       if (json.length === 0) return undefined;
       return json.length === 1 ? this.convert(json[0]) : { anyOf: json.map((t) => this.convert(t)) };
     }

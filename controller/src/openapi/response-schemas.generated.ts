@@ -352,6 +352,39 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "$ref": "#/components/schemas/ReadinessView"
       }
     },
+    "InstanceAuditController_list": {
+      "response": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AuditEntryView"
+            }
+          },
+          "total": {
+            "type": "number"
+          },
+          "limit": {
+            "type": "number"
+          },
+          "offset": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "data",
+          "total",
+          "limit",
+          "offset"
+        ]
+      }
+    },
+    "InstanceAuditController_verify": {
+      "response": {
+        "$ref": "#/components/schemas/AuditVerifyView"
+      }
+    },
     "MaintenanceWindowsController_create": {
       "response": {
         "$ref": "#/components/schemas/MaintenanceWindowView"
@@ -440,6 +473,39 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
     },
     "MetricsController_scrape": {
       "description": "Prometheus metrics of this controller process. 404 unless METRICS_TOKEN is set (and\nMETRICS_PORT is not); the token goes in `Authorization: Bearer`."
+    },
+    "NetworkMapController_map": {
+      "response": {
+        "$ref": "#/components/schemas/NetworkMapView"
+      }
+    },
+    "NetworkMapController_paths": {
+      "response": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PathView"
+            }
+          },
+          "total": {
+            "type": "number"
+          },
+          "limit": {
+            "type": "number"
+          },
+          "offset": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "data",
+          "total",
+          "limit",
+          "offset"
+        ]
+      }
     },
     "NotificationsController_list": {
       "response": {
@@ -685,6 +751,39 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
     "WhoisController_lookup": {
       "response": {
         "$ref": "#/components/schemas/WhoisView"
+      }
+    },
+    "WorkspaceAuditController_list": {
+      "response": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AuditEntryView"
+            }
+          },
+          "total": {
+            "type": "number"
+          },
+          "limit": {
+            "type": "number"
+          },
+          "offset": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "data",
+          "total",
+          "limit",
+          "offset"
+        ]
+      }
+    },
+    "WorkspaceAuditController_verify": {
+      "response": {
+        "$ref": "#/components/schemas/AuditVerifyView"
       }
     },
     "WorkspacesController_create": {
@@ -1532,6 +1631,149 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "organization"
       ]
     },
+    "AuditEntryView": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "number"
+        },
+        "hash": {
+          "type": "string"
+        },
+        "workspace_id": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "seq": {
+          "type": "number"
+        },
+        "at": {
+          "type": "string",
+          "description": "ISO-8601 with milliseconds, as stored (timestamptz keeps them)."
+        },
+        "actor_user_id": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "actor_token_id": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "source_address": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "request_id": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "action": {
+          "type": "string"
+        },
+        "target_type": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "target_id": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "changes": {
+          "type": "object",
+          "properties": {},
+          "additionalProperties": {}
+        },
+        "prev_hash": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "id",
+        "hash",
+        "workspace_id",
+        "seq",
+        "at",
+        "actor_user_id",
+        "actor_token_id",
+        "source_address",
+        "request_id",
+        "action",
+        "target_type",
+        "target_id",
+        "changes",
+        "prev_hash"
+      ]
+    },
+    "AuditVerifyView": {
+      "type": "object",
+      "properties": {
+        "ok": {
+          "type": "boolean",
+          "description": "True when every kept entry is intact and linked to the one before it."
+        },
+        "checked": {
+          "type": "number",
+          "description": "Entries checked (the whole kept chain, or up to the first break)."
+        },
+        "first_seq": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "The oldest kept entry's seq: older ones were pruned (AUDIT_RETENTION_DAYS)."
+        },
+        "last_seq": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "broken": {
+          "type": [
+            "object",
+            "null"
+          ],
+          "properties": {
+            "id": {
+              "type": "number"
+            },
+            "seq": {
+              "type": "number"
+            },
+            "reason": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "id",
+            "seq",
+            "reason"
+          ],
+          "description": "The first entry that does not verify, and why."
+        }
+      },
+      "required": [
+        "ok",
+        "checked",
+        "first_seq",
+        "last_seq",
+        "broken"
+      ]
+    },
     "AuthResponse": {
       "type": "object",
       "properties": {
@@ -2256,6 +2498,122 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "reason"
       ]
     },
+    "MapEdgeView": {
+      "type": "object",
+      "properties": {
+        "from": {
+          "type": "string"
+        },
+        "to": {
+          "type": "string"
+        },
+        "latency_ms": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "Added round-trip time from `from` to `to` (difference of average RTTs, floored at 0), averaged over paths; null when either end never answered."
+        },
+        "loss_pct": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "Worst loss seen at `to` among the paths using the edge; null when unknown."
+        },
+        "paths": {
+          "type": "number",
+          "description": "How many paths use the edge."
+        }
+      },
+      "required": [
+        "from",
+        "to",
+        "latency_ms",
+        "loss_pct",
+        "paths"
+      ]
+    },
+    "MapNodeView": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "string",
+          "description": "`agent:<id>`, `hop:<ip>`, `dest:<target>`, or `anon:<agent>:<probe>:<target>:<hop>` for a hop that never answered."
+        },
+        "kind": {
+          "type": "string",
+          "enum": [
+            "agent",
+            "hop",
+            "anonymous",
+            "destination"
+          ]
+        },
+        "label": {
+          "type": "string"
+        },
+        "ip": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "agent_id": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "The agent itself, or for a destination the peer agent an AGENT probe measured towards."
+        },
+        "hostname": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "description": "Reverse DNS name as the agent reported it (null today: the agent does not resolve hops)."
+        },
+        "asn": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "as_org": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "country": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "private": {
+          "type": "boolean",
+          "description": "A private or other special-purpose address (RFC 1918, CGNAT, link-local, …)."
+        },
+        "paths": {
+          "type": "number",
+          "description": "How many paths pass through this node."
+        }
+      },
+      "required": [
+        "id",
+        "kind",
+        "label",
+        "ip",
+        "agent_id",
+        "hostname",
+        "asn",
+        "as_org",
+        "country",
+        "private",
+        "paths"
+      ]
+    },
     "MemberView": {
       "type": "object",
       "properties": {
@@ -2330,6 +2688,31 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "acceptedAt",
         "createdAt",
         "updatedAt"
+      ]
+    },
+    "NetworkMapView": {
+      "type": "object",
+      "properties": {
+        "nodes": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/MapNodeView"
+          }
+        },
+        "edges": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/MapEdgeView"
+          }
+        },
+        "generated_at": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "nodes",
+        "edges",
+        "generated_at"
       ]
     },
     "NotificationView": {
@@ -2557,6 +2940,41 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "from",
         "to",
         "generated_at"
+      ]
+    },
+    "PathView": {
+      "type": "object",
+      "properties": {
+        "hops": {
+          "type": "array",
+          "items": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "description": "Hop addresses in order; null for a hop that never answered."
+        },
+        "signature": {
+          "type": "string",
+          "description": "The hop sequence as one string (`*` for a silent hop): equal signatures, same path."
+        },
+        "first_seen": {
+          "type": "string"
+        },
+        "last_seen": {
+          "type": "string"
+        },
+        "count": {
+          "type": "number"
+        }
+      },
+      "required": [
+        "hops",
+        "signature",
+        "first_seen",
+        "last_seen",
+        "count"
       ]
     },
     "PinBootstrapResult": {
@@ -3033,9 +3451,9 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "group_by": {
           "type": "string",
           "enum": [
+            "agent",
             "target",
-            "probe",
-            "agent"
+            "probe"
           ]
         },
         "target_latency_ms": {
