@@ -13,6 +13,7 @@ import { readCertificatePair, TlsCertificateReloader } from './common/tls-certif
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
 import { FrameworkChatterLogger } from './logging/framework-chatter.logger';
+import { serveOpenApi } from './openapi/openapi.setup';
 import { NetWatcherIoAdapter } from './realtime/socket-io.adapter';
 
 /** Largest JSON body: a 1,000-address lookup or a full probe copy fit well within it. */
@@ -42,6 +43,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.useBodyParser('json', { limit: MAX_JSON_BODY });
   app.useBodyParser('urlencoded', { limit: MAX_FORM_BODY, extended: false });
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
+  serveOpenApi(app);
   app.enableShutdownHooks();
   if (config.tls) await watchCertificate(app, config.tls);
   return app;

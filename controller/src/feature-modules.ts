@@ -13,6 +13,7 @@ import { RealtimeModule } from './realtime/realtime.module';
 import { LocalAgentModule } from './local-agent/local-agent.module';
 import { AgentReleaseModule } from './agent-release/agent-release.module';
 import { PanelWebModule } from './panel-web/panel-web.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { WorkspaceTransferModule } from './workspace-transfer/workspace-transfer.module';
 import { ReportsModule } from './reports/reports.module';
 import { NetworkMapModule } from './network-map/network-map.module';
@@ -35,6 +36,7 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   RealtimeModule,
   LocalAgentModule,
   AgentReleaseModule,
+  MetricsModule,
   WorkspaceTransferModule,
   ReportsModule,
   NetworkMapModule,

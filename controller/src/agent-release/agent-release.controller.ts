@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Inject, Param, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { AGENT_BINARY_NAME, releaseStatement } from '@netwatcher/shared/node';
@@ -44,6 +45,11 @@ export class AgentReleaseController {
 
   /** The binary; the headers carry what the installer and the agent check before running it. */
   @Get('agent/download/:platform')
+  @ApiProduces('application/octet-stream', 'text/plain')
+  @ApiOkResponse({
+    description: 'The binary (`linux-x64`), or with `.sha256`, `.sig` or `.statement` appended to the platform its checksum, signature or signed statement as text.',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } }, 'text/plain': { schema: { type: 'string' } } },
+  })
   async download(@Param('platform') platform: string, @Res({ passthrough: true }) res: Response): Promise<StreamableFile | string> {
     const sidecar = /^(.+)\.(sha256|sig|statement)$/.exec(platform);
     const release = await this.releases.current(sidecar ? sidecar[1] : platform);

@@ -4,6 +4,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { AgentEntity } from './agent.entity';
 import { findWorkspaceAgent, liveAgentIds } from './agent-lookup';
+import { ONLINE_WINDOW_MS } from './presence';
 
 /** What other features may show of an agent. */
 export interface AgentSummary {
@@ -47,6 +48,21 @@ export class AgentDirectory {
     const rows = await this.agents.find({ select: { id: true, workspaceId: true }, where: { id: In([...new Set(agentIds)]) } });
     const liveWorkspaces = await this.workspaces.liveWorkspaceIds(rows.map((a) => a.workspaceId));
     return new Set(rows.filter((a) => liveWorkspaces.has(a.workspaceId)).map((a) => a.id));
+  }
+
+  /**
+   * Serving agents of every workspace, online (seen within the presence window, as
+   * `isOnline` decides) or not: what the fleet looks like to an operator's monitoring.
+   */
+  async countByPresence(now = Date.now()): Promise<{ online: number; offline: number }> {
+    const [row] = await this.agents.manager.query<Array<{ online: number; total: number }>>(
+      `SELECT count(*) FILTER (WHERE a.last_seen_at > $1)::int AS online, count(*)::int AS total
+         FROM agents a JOIN workspaces w ON w.id = a.workspace_id
+        WHERE a.deleted_at IS NULL AND w.deleted_at IS NULL`,
+      [new Date(now - ONLINE_WINDOW_MS)],
+    );
+    const online = Number(row?.online ?? 0);
+    return { online, offline: Number(row?.total ?? 0) - online };
   }
 
   /** Name and liveness facts of the workspace's live agents (all, or those of `ids`). */

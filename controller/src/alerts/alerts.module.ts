@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from '../agents/agents.module';
 import { DomainEventBus } from '../events/event-bus';
 import { ProbesModule } from '../probes/probes.module';
+import { AlertCensus } from './alert-census';
 import { AlertChanges } from './alert-changes';
 import { AlertEvaluator } from './alert-evaluator.service';
 import { AlertLedger } from './alert-ledger.service';
@@ -43,6 +44,7 @@ class EvaluateNewResults implements OnModuleInit, OnModuleDestroy {
   imports: [TypeOrmModule.forFeature(ALERT_ENTITIES), AgentsModule, ProbesModule],
   controllers: [AlertsController, AlertRulesController, NotificationsController, MaintenanceWindowsController],
   providers: [
+    AlertCensus,
     AlertSubjects,
     AlertViews,
     RuleChanges,
@@ -58,6 +60,6 @@ class EvaluateNewResults implements OnModuleInit, OnModuleDestroy {
     NotificationsService,
     MaintenanceWindowsService,
   ],
-  exports: [AlertEvaluator, NotificationWorker, AlertRulesService, AlertStatistics],
+  exports: [AlertEvaluator, NotificationWorker, AlertRulesService, AlertStatistics, AlertCensus],
 })
 export class AlertsModule {}

@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Caller } from '../auth/caller';
 import { CurrentCaller } from '../auth/current-user.decorator';
@@ -12,6 +13,10 @@ import { AuditQueryDto } from './dto/audit-query.dto';
 import type { AuditEntryView, AuditVerifyView } from './audit.view';
 
 type AuditAnswer = ListResponse<AuditEntryView> | string;
+
+/** For OpenAPI: the CSV download; the JSON list is read from the handler's return type. */
+const AuditCsv = (): MethodDecorator =>
+  ApiOkResponse({ description: 'The list, or with `format=csv` the whole filtered log as a download.', content: { 'text/csv': { schema: { type: 'string' } } } });
 
 /** JSON list, or with `?format=csv` the whole filtered log as a download. */
 async function answer(
@@ -33,6 +38,7 @@ export class WorkspaceAuditController {
   constructor(private readonly log: AuditLogService) {}
 
   @Get()
+  @AuditCsv()
   @WorkspaceRoute('ADMIN', 'workspaces:read')
   list(
     @InWorkspace() at: WorkspaceTarget,
@@ -59,6 +65,7 @@ export class InstanceAuditController {
   ) {}
 
   @Get()
+  @AuditCsv()
   @RequireScope('admin')
   async list(
     @CurrentCaller() caller: Caller,

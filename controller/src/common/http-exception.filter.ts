@@ -1,13 +1,20 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { ApiError } from './api-error';
 import { requestIdFor } from './request-id';
 
-export interface ErrorBody {
-  error: string;
-  code: string;
-  request_id: string;
+/** The one error shape of every route (OpenAPI: `ErrorBody`). */
+export class ErrorBody {
+  @ApiProperty({ description: 'What went wrong, for a person to read.', example: 'agent not found' })
+  error!: string;
+
+  @ApiProperty({ description: 'A stable machine-readable name (not_found, validation_failed, role_too_low, rate_limited, …).', example: 'not_found' })
+  code!: string;
+
+  @ApiProperty({ description: 'The request id (also in the X-Request-ID header), to find the request in the logs.' })
+  request_id!: string;
 }
 
 const CODE_BY_STATUS: Record<number, string> = {

@@ -35,6 +35,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dataDir }).jwtSecret).toBe(first);
   });
 
+  it('serves no metrics by default; a token or a port of their own turns them on', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).metrics).toEqual({ token: undefined, port: undefined, host: '127.0.0.1' });
+    expect(loadConfig({ DATA_DIR: dataDir, METRICS_TOKEN: 'scrape-token-0123456789' }).metrics.token).toBe('scrape-token-0123456789');
+    expect(loadConfig({ DATA_DIR: dataDir, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ token: undefined, port: 9464, host: '0.0.0.0' });
+    expect(() => loadConfig({ DATA_DIR: dataDir, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be 16 to 256 printable characters/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, METRICS_PORT: '8080' })).toThrow(/METRICS_PORT must differ from PORT \(8080\)/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, METRICS_PORT: '99999' })).toThrow(/METRICS_PORT must be between 0 and 65535/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, METRICS_HOST: 'not a host' })).toThrow(/METRICS_HOST must be an IP address or a host name/);
+  });
+
   it('uses a given secret and refuses a short one', () => {
     expect(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: 'a-long-enough-secret' }).jwtSecret).toBe('a-long-enough-secret');
     expect(() => loadConfig({ DATA_DIR: dataDir, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 16/);

@@ -53,10 +53,23 @@ export interface AppConfig {
   agentApi: AgentApiSettings;
   agentRelease: AgentReleaseSettings;
   alerts: AlertSettings;
+  metrics: MetricsSettings;
   /** Days audit entries are kept (0: forever); each chain's newest entry is always kept. */
   auditRetentionDays: number;
   /** Set: the controller serves HTTPS (and Socket.IO over it) itself. */
   tls?: TlsSettings;
+}
+
+/**
+ * Where Prometheus scrapes `/metrics` (metrics/). Off unless one of token or port is set: with a
+ * port, only that listener serves it (the API port answers 404); with a token, a scrape must
+ * carry it as `Authorization: Bearer`, wherever it is served.
+ */
+export interface MetricsSettings {
+  token?: string;
+  /** A listener of its own (0: any free port); unset: metrics ride on the API port, if a token is set. */
+  port?: number;
+  host: string;
 }
 
 /** The certificate and key the controller serves, reloaded when either file changes. */
@@ -334,6 +347,18 @@ export const settingsSchema = z.object({
   SMTP_URL: urlVar(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587'),
   ALERT_EMAIL_FROM: z.string().max(320).optional(),
   ALERT_OFFLINE_SWEEP_MS: intVar(30_000, 50, 3_600_000),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .superRefine((raw, ctx) => {
+      if (!blank(raw) && !/^[\x21-\x7e]{16,256}$/.test(raw)) {
+        ctx.addIssue({ code: 'custom', message: 'must be 16 to 256 printable characters without spaces (a bearer token; unset: /metrics needs METRICS_PORT)' });
+      }
+    })
+    .transform((raw) => (blank(raw) ? undefined : raw)),
+  /** -1 stands for unset: no listener of its own. */
+  METRICS_PORT: intVar(-1, 0, 65535),
+  METRICS_HOST: hostVar(),
   AUDIT_RETENTION_DAYS: intVar(365, 0, 36_500),
   TLS_CERT_FILE: fileVar(),
   TLS_KEY_FILE: fileVar(),
@@ -447,6 +472,14 @@ function ensureWritableDir(dataDir: string): void {
   }
 }
 
+function loadMetricsSettings(s: Settings): MetricsSettings {
+  const port = s.METRICS_PORT === -1 ? undefined : s.METRICS_PORT;
+  if (port !== undefined && port !== 0 && port === s.PORT) {
+    throw new ConfigError('METRICS_PORT', `must differ from PORT (${s.PORT}): it is a listener of its own`);
+  }
+  return { token: s.METRICS_TOKEN, port, host: s.METRICS_HOST ?? '127.0.0.1' };
+}
+
 function loadAlertSettings(s: Settings): AlertSettings {
   return {
     webhookAllowPrivileged: s.ALERT_WEBHOOK_ALLOW_PRIVILEGED,
@@ -540,6 +573,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     agentApi: loadAgentApiSettings(s),
     agentRelease: loadAgentReleaseSettings(s, dataDir),
     alerts: loadAlertSettings(s),
+    metrics: loadMetricsSettings(s),
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
     tls: loadTlsSettings(s),
   };

@@ -60,6 +60,8 @@ export interface BatchWriterOptions {
   maxQueuedRows: number;
   /** Told after every successful flush, for logs and metrics. */
   onFlush?: (stats: FlushStats) => void;
+  /** Told when a flush failed (its writers are rejected and their agents send again). */
+  onFlushError?: (error: unknown) => void;
 }
 
 export interface FlushStats {
@@ -127,6 +129,11 @@ export class BatchWriter {
    */
   private mayBeStored(row: ProbeResultRow): boolean {
     return row.created_at <= this.freshAfter || row.created_at <= this.newestForgotten;
+  }
+
+  /** Rows accepted but not yet handed to a flush. */
+  get queued(): number {
+    return this.queuedRows;
   }
 
   write(rows: ProbeResultRow[]): Promise<WriteOutcome> {
@@ -224,6 +231,7 @@ export class BatchWriter {
         write.resolve({ inserted, duplicates });
       }
     } catch (error) {
+      this.options.onFlushError?.(error);
       for (const write of batch) write.reject(error);
     } finally {
       for (const write of batch) for (const row of write.rows) this.pendingIds.delete(row.id);

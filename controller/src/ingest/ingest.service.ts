@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { ProbePostOk, ProbeResult } from '@netwatcher/shared';
+import { Listeners } from '../common/listeners';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import type { NewResult } from '../events/domain-events';
@@ -8,7 +9,8 @@ import { AgentProbeIndex } from '../probes/agent-probe-index.service';
 import { IngestIdentity, toProbeResultRow } from '../probe-results/probe-result.row';
 import { ProbeResultsRepository } from '../probe-results/probe-results.repository';
 import { BatchWriter, WriterBusy, type FlushStats, type WriteOutcome } from './batch-writer';
-import { BatchRefused, firstResultId, validateBatch } from './result-validation';
+import type { IngestEvent } from './ingest-events';
+import { BatchRefused, firstResultId, REJECTION_REASONS, validateBatch } from './result-validation';
 
 /** A flush slower than this is logged as a warning: results wait that long for their ack. */
 const SLOW_FLUSH_MS = 1000;
@@ -48,6 +50,7 @@ export class IngestService implements OnApplicationBootstrap {
   private readonly writer: BatchWriter;
   private busySince = 0;
   private busyRefusals = 0;
+  private readonly watchers = new Listeners<IngestEvent>(IngestService.name);
 
   constructor(
     private readonly repository: ProbeResultsRepository,
@@ -55,11 +58,26 @@ export class IngestService implements OnApplicationBootstrap {
     private readonly events: DomainEventBus,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.writer = new BatchWriter(repository, { maxQueuedRows: config.ingestMaxQueuedResults, onFlush: (stats) => this.logFlush(stats) });
+    this.writer = new BatchWriter(repository, {
+      maxQueuedRows: config.ingestMaxQueuedResults,
+      onFlush: (stats) => this.logFlush(stats),
+      onFlushError: (error) => this.watchers.notify({ kind: 'flush_failed', error }),
+    });
+  }
+
+  /** Watch the pipeline (metrics); returns the function that stops watching. */
+  watch(listener: (event: IngestEvent) => void): () => void {
+    return this.watchers.add(listener);
+  }
+
+  /** Results accepted and waiting for the time-series store. */
+  queuedResults(): number {
+    return this.writer.queued;
   }
 
   /** Every flush at debug level; a slow one (the store falling behind) as a warning. */
   private logFlush(stats: FlushStats): void {
+    this.watchers.notify({ kind: 'flushed', stats });
     const line = { ...stats, lookupMs: Math.round(stats.lookupMs), insertMs: Math.round(stats.insertMs) };
     if (stats.lookupMs + stats.insertMs > SLOW_FLUSH_MS) this.logger.warn(line, 'slow write to the time-series store');
     else this.logger.debug(line, 'results written');
@@ -79,8 +97,12 @@ export class IngestService implements OnApplicationBootstrap {
     try {
       return { kind: 'stored', ack: await this.store(agent, raw) };
     } catch (e) {
-      if (e instanceof BatchRefused) return { kind: 'refused', reason: e.message };
+      if (e instanceof BatchRefused) {
+        this.watchers.notify({ kind: 'refused', reason: e.reason, results: Array.isArray(raw) ? raw.length : 1 });
+        return { kind: 'refused', reason: e.message };
+      }
       if (!(e instanceof WriterBusy)) throw e;
+      this.watchers.notify({ kind: 'refused', reason: 'busy', results: Array.isArray(raw) ? raw.length : 1 });
       this.noteBusy(e);
       return { kind: 'busy', error: e.message, retryAfterMs: Math.round(BUSY_RETRY_MS * (1 + Math.random())), resultId: firstResultId(raw) };
     }
@@ -92,8 +114,12 @@ export class IngestService implements OnApplicationBootstrap {
       .map((r) => (r as { probe_id?: unknown } | null)?.probe_id)
       .filter((id): id is number => typeof id === 'number');
     const ownedType = await this.probeIndex.resolver(agent.workspaceId, agent.agentId, probeIds);
-    const { accepted, sentIds, rejected } = validateBatch(raw, ownedType);
+    const { accepted, sentIds, rejected, rejectedBy } = validateBatch(raw, ownedType);
     if (rejected.length > 0) {
+      for (const reason of REJECTION_REASONS) {
+        const count = rejectedBy[reason];
+        if (count) this.watchers.notify({ kind: 'rejected', reason, count });
+      }
       this.logger.warn({ agent_id: agent.agentId, rejected: rejected.slice(0, 5), rejected_count: rejected.length }, 'results rejected');
     }
     const who: IngestIdentity = { workspaceId: agent.workspaceId, agentId: agent.agentId, probeAgentId: agent.agentId };

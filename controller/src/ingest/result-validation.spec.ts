@@ -48,6 +48,7 @@ describe('validateBatch', () => {
     const r = validateBatch([ping(2), ping(3)], lookup, NOW);
     expect(r.accepted.map((x) => x.probe_id)).toEqual([2]);
     expect(r.rejected[0].error).toMatch(/SYSINFO probe cannot report a PING/);
+    expect(r.rejectedBy).toEqual({ wrong_type: 1 });
   });
 
   it('rejects results for probes the agent does not own, keeping the good ones', () => {
@@ -55,6 +56,7 @@ describe('validateBatch', () => {
     const r = validateBatch([ping(1), foreign], lookup, NOW);
     expect(r.accepted).toHaveLength(1);
     expect(r.rejected).toEqual([{ id: foreign.id, error: 'probe 99 does not belong to this agent' }]);
+    expect(r.rejectedBy).toEqual({ not_owned: 1 });
   });
 
   it('names the failing field of a malformed result', () => {
@@ -64,11 +66,13 @@ describe('validateBatch', () => {
     expect(r.rejected[0]).toEqual({ id: bad.id, error: expect.stringMatching(/^invalid result: created_at/) });
     expect(r.rejected[1].id).toBeNull();
     expect(r.rejected).toHaveLength(3);
+    expect(r.rejectedBy).toEqual({ invalid: 3 });
   });
 
   it('refuses results from the future (broken agent clock)', () => {
     const r = validateBatch(ping(1, { created_at: '2030-01-01T00:00:00.000Z' }), lookup, Date.parse('2026-01-01T00:00:00Z'));
     expect(r.rejected[0].error).toMatch(/future/);
+    expect(r.rejectedBy).toEqual({ future: 1 });
   });
 
   it('refuses impossible dates that fit the pattern, each for itself', () => {
@@ -76,12 +80,14 @@ describe('validateBatch', () => {
     const r = validateBatch([ping(1), ...bad.map((created_at) => ping(1, { created_at }))], lookup, NOW);
     expect(r.accepted).toHaveLength(1);
     expect(r.rejected.map((x) => x.error)).toEqual(bad.map((t) => `created_at is not a real date and time: ${t}`));
+    expect(r.rejectedBy).toEqual({ bad_time: bad.length });
     expect(isRealInstant('2024-02-29T12:00:00.000Z')).toBe(true);
   });
 
   it('refuses results older than the retention instead of acking what the TTL would drop', () => {
     const r = validateBatch([ping(1, { created_at: '2025-10-03T00:04:59.999Z' }), ping(1, { created_at: '2025-10-03T00:05:00.000Z' })], lookup, NOW);
     expect(r.rejected).toEqual([{ id: expect.any(String), error: expect.stringMatching(/older than the 90-day retention/) }]);
+    expect(r.rejectedBy).toEqual({ expired: 1 });
     expect(r.accepted).toHaveLength(1);
   });
 
@@ -94,6 +100,7 @@ describe('validateBatch', () => {
   });
 
   it('refuses empty and oversized batches outright', () => {
+    expect(() => validateBatch([], lookup, NOW)).toThrow(expect.objectContaining({ reason: 'empty' }));
     expect(() => validateBatch([], lookup, NOW)).toThrow(BatchRefused);
     expect(() => validateBatch(Array.from({ length: 501 }, () => ping(1)), lookup, NOW)).toThrow(/at most 500/);
   });

@@ -6,9 +6,25 @@ export interface ValidatedBatch {
   /** The ids of `accepted` as the agent sent them (same order), for the ack it matches its spool against. */
   sentIds: string[];
   rejected: RejectedResult[];
+  /** How many of `rejected` were refused for each reason (for metrics; the agent reads `error`). */
+  rejectedBy: Partial<Record<RejectionReason, number>>;
 }
 
-export class BatchRefused extends Error {}
+/** Why one result of a post was refused: a small fixed set, so it can label a metric. */
+export const REJECTION_REASONS = ['invalid', 'not_owned', 'wrong_type', 'bad_time', 'future', 'expired'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** Why a whole post was refused before any of its results was looked at. */
+export type PostRefusal = 'empty' | 'too_many';
+
+export class BatchRefused extends Error {
+  constructor(
+    readonly reason: PostRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 function idOf(raw: unknown): string | null {
   const id = (raw as { id?: unknown } | null)?.id;
@@ -55,38 +71,43 @@ export function validateBatch(
   now = Date.now(),
 ): ValidatedBatch {
   const items = Array.isArray(raw) ? raw : [raw];
-  if (items.length === 0) throw new BatchRefused('probe_post needs at least one result');
+  if (items.length === 0) throw new BatchRefused('empty', 'probe_post needs at least one result');
   if (items.length > MAX_RESULTS_PER_POST) {
-    throw new BatchRefused(`probe_post carries at most ${MAX_RESULTS_PER_POST} results, got ${items.length}`);
+    throw new BatchRefused('too_many', `probe_post carries at most ${MAX_RESULTS_PER_POST} results, got ${items.length}`);
   }
   const accepted: ProbeResult[] = [];
   const sentIds: string[] = [];
   const rejected: RejectedResult[] = [];
+  const rejectedBy: Partial<Record<RejectionReason, number>> = {};
+  const reject = (id: string | null, reason: RejectionReason, error: string): void => {
+    rejected.push({ id, error });
+    rejectedBy[reason] = (rejectedBy[reason] ?? 0) + 1;
+  };
   for (const item of items) {
     const parsed = parseProbeResult(item);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      rejected.push({ id: idOf(item), error: `invalid result: ${issue.path.join('.') || '(root)'}: ${issue.message}` });
+      reject(idOf(item), 'invalid', `invalid result: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
       continue;
     }
     const result = parsed.data;
     const probeType = ownedProbeType(result.probe_id);
     if (!probeType) {
-      rejected.push({ id: result.id, error: `probe ${result.probe_id} does not belong to this agent` });
+      reject(result.id, 'not_owned', `probe ${result.probe_id} does not belong to this agent`);
     } else if (!resultTypesOf(probeType).includes(result.type)) {
       // The catalogue says which results a type reports: its own, or for a plan (AGENT) those it runs.
-      rejected.push({ id: result.id, error: `a ${probeType} probe cannot report a ${result.type} result` });
+      reject(result.id, 'wrong_type', `a ${probeType} probe cannot report a ${result.type} result`);
     } else if (!isRealInstant(result.created_at)) {
-      rejected.push({ id: result.id, error: `created_at is not a real date and time: ${result.created_at}` });
+      reject(result.id, 'bad_time', `created_at is not a real date and time: ${result.created_at}`);
     } else if (Date.parse(result.created_at) > now + MAX_CLOCK_SKEW_MS) {
-      rejected.push({ id: result.id, error: 'created_at is in the future: check the agent clock' });
+      reject(result.id, 'future', 'created_at is in the future: check the agent clock');
     } else if (Date.parse(result.created_at) < now - RETENTION_MS) {
-      rejected.push({ id: result.id, error: `created_at is older than the ${RESULT_RETENTION_DAYS}-day retention: it would not be kept` });
+      reject(result.id, 'expired', `created_at is older than the ${RESULT_RETENTION_DAYS}-day retention: it would not be kept`);
     } else {
       // Ids are UUIDs in any case; one spelling stored keeps a re-delivery in another case a duplicate.
       accepted.push({ ...result, id: result.id.toLowerCase() });
       sentIds.push(result.id);
     }
   }
-  return { accepted, sentIds, rejected };
+  return { accepted, sentIds, rejected, rejectedBy };
 }

@@ -19,6 +19,7 @@ import { DomainEventBus } from '../events/event-bus';
 import { IngestService } from '../ingest/ingest.service';
 import { ApiError } from '../common/api-error';
 import { AgentConfigService } from '../probes/agent-config.service';
+import { ConnectedSockets } from './connected-sockets';
 import { agentRoom, agentWorkspaceRoom } from './rooms';
 import { busyMessage, errorMessage, refusal, toRefusal } from './socket-errors';
 import { SocketFlowControl } from './socket-flow-control';
@@ -68,9 +69,11 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     private readonly agents: AgentDirectory,
     private readonly presence: AgentPresence,
     private readonly events: DomainEventBus,
+    private readonly sockets: ConnectedSockets,
   ) {}
 
   afterInit(nsp: AgentNamespace): void {
+    this.sockets.track('agent', nsp);
     nsp.use((socket, next) => {
       const creds = AgentHandshakeAuth.safeParse(handshakeCredentials(socket));
       if (!creds.success) {

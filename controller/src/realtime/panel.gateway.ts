@@ -17,6 +17,7 @@ import { ApiError } from '../common/api-error';
 import type { NewResult } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
+import { ConnectedSockets } from './connected-sockets';
 import { alertsRoom, isWorkspaceDataRoom, probeRoom, userRoom, workspaceRoom } from './rooms';
 import { errorMessage, refusal } from './socket-errors';
 
@@ -54,9 +55,11 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     private readonly auth: AuthenticateService,
     private readonly access: WorkspaceAccessService,
     private readonly events: DomainEventBus,
+    private readonly sockets: ConnectedSockets,
   ) {}
 
   afterInit(nsp: PanelNamespace): void {
+    this.sockets.track('panel', nsp);
     nsp.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),

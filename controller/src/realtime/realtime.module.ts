@@ -5,10 +5,12 @@ import { AuthModule } from '../auth/auth.module';
 import { IngestModule } from '../ingest/ingest.module';
 import { ProbesModule } from '../probes/probes.module';
 import { AgentGateway } from './agent.gateway';
+import { ConnectedSockets } from './connected-sockets';
 import { PanelGateway } from './panel.gateway';
 
 @Module({
   imports: [AuthModule, AgentsModule, ProbesModule, IngestModule],
-  providers: [AgentGateway, PanelGateway],
+  providers: [AgentGateway, PanelGateway, ConnectedSockets],
+  exports: [ConnectedSockets],
 })
 export class RealtimeModule {}

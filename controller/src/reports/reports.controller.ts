@@ -1,4 +1,5 @@
 import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { InWorkspace, WorkspaceRoute, type WorkspaceTarget } from '../workspaces/workspace-route.decorator';
 import { type Column, toCsv } from './csv';
@@ -8,12 +9,20 @@ import { ALERT_COLUMNS, alertPdf, overviewPdf, slaColumns, slaPdf } from './repo
 import { reportRange } from './report-range';
 import { AlertReport, OverviewReport, ReportsService, SlaReport } from './reports.service';
 
+/** For OpenAPI: the file formats; the JSON answer is read from each handler's return type. */
+const ReportFiles = (): MethodDecorator =>
+  ApiOkResponse({
+    description: 'The report as JSON, or with `format=csv` (its main table) or `format=pdf` (the whole report) as a download.',
+    content: { 'text/csv': { schema: { type: 'string' } }, 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  });
+
 /** GET /workspaces/{id}/reports/…: JSON by default, `format=csv` or `format=pdf` as a download. */
 @Controller('workspaces/:id/reports')
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Get('sla')
+  @ReportFiles()
   @WorkspaceRoute('VIEWER', 'probe-data:read')
   async sla(@InWorkspace() at: WorkspaceTarget, @Query() q: SlaReportQuery, @Res({ passthrough: true }) res: Response): Promise<SlaReport | string | StreamableFile> {
     const report = await this.reports.sla(at.user.id, at.workspaceId, reportRange(q.from, q.to), q.group_by, q.target_latency_ms);
@@ -21,6 +30,7 @@ export class ReportsController {
   }
 
   @Get('alerts')
+  @ReportFiles()
   @WorkspaceRoute('VIEWER', 'alerts:read')
   async alerts(@InWorkspace() at: WorkspaceTarget, @Query() q: ReportQuery, @Res({ passthrough: true }) res: Response): Promise<AlertReport | string | StreamableFile> {
     const report = await this.reports.alertSummary(at.user.id, at.workspaceId, reportRange(q.from, q.to));
@@ -28,6 +38,7 @@ export class ReportsController {
   }
 
   @Get('overview')
+  @ReportFiles()
   @WorkspaceRoute('VIEWER', 'probe-data:read')
   async overview(@InWorkspace() at: WorkspaceTarget, @Query() q: SlaReportQuery, @Res({ passthrough: true }) res: Response): Promise<OverviewReport | string | StreamableFile> {
     const report = await this.reports.overview(at.user.id, at.workspaceId, reportRange(q.from, q.to), q.target_latency_ms);

@@ -1,4 +1,10 @@
-/** A small fetch wrapper for tests: JSON in, status + parsed JSON + headers out. */
+import { checkContract } from './contract';
+
+/**
+ * A small fetch wrapper for tests: JSON in, status + parsed JSON + headers out. Every response
+ * is checked against the committed OpenAPI spec (support/contract.ts): a suite that gets an
+ * answer the spec does not describe fails right there.
+ */
 export interface HttpResult<T = any> {
   status: number;
   body: T;
@@ -32,6 +38,7 @@ export class Http {
     } catch {
       /* non-JSON bodies are returned as text */
     }
+    checkContract(method, this.baseUrl + path, res.status, res.headers.get('content-type'), parsed, text);
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Listeners } from '../../common/listeners';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
 import { AlertRuleEntity } from '../alert-rule.entity';
@@ -19,6 +20,14 @@ export function claimLeaseSeconds(sendTimeoutMs: number): number {
   return Math.ceil((3 * sendTimeoutMs) / 1000) + 5;
 }
 const BATCH = 20;
+
+/** What became of one delivery attempt: delivered, to be retried, or given up (dead letter). */
+export type DeliveryOutcome = 'sent' | 'retry' | 'dead';
+
+export interface DeliveryAttempt {
+  channel: 'webhook' | 'email';
+  outcome: DeliveryOutcome;
+}
 
 interface ClaimedRow {
   id: string;
@@ -40,6 +49,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestr
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  private readonly attempts = new Listeners<DeliveryAttempt>(NotificationWorker.name);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -56,6 +66,11 @@ export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestr
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
+  }
+
+  /** Watch every delivery attempt's outcome (metrics); returns the function that stops watching. */
+  watch(listener: (attempt: DeliveryAttempt) => void): () => void {
+    return this.attempts.add(listener);
   }
 
   private get policy(): RetryPolicy {
@@ -101,6 +116,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestr
     const repo = this.db.getRepository(NotificationEntity);
     if (outcome.ok) {
       await repo.update({ id: row.id }, { status: 'sent', sentAt: new Date(), lastStatus: outcome.status, lastError: null });
+      this.attempts.notify({ channel: row.channel, outcome: 'sent' });
       return;
     }
     const delay = rule ? nextRetryDelayMs(row.attempts, this.policy) : null;
@@ -114,6 +130,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestr
         nextAttemptAt: new Date(Date.now() + (delay ?? 0)),
       },
     );
+    this.attempts.notify({ channel: row.channel, outcome: dead ? 'dead' : 'retry' });
     this.logger.warn(
       { notification_id: row.id, channel: row.channel, attempt: row.attempts, status: outcome.status, error: outcome.error, dead },
       dead ? 'notification moved to the dead-letter list' : 'notification failed; will retry',
