@@ -33,7 +33,8 @@ const SUFFIXES: Record<MetricType, string[]> = {
 function parseValue(text: string, line: number): number {
   if (text === '+Inf') return Infinity;
   if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  // Prometheus parses values with Go's ParseFloat, which takes NaN in any case; prom-client writes `Nan`.
+  if (/^nan$/i.test(text)) return NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`line ${line}: bad sample value "${text}"`);
   return Number(text);
 }
