@@ -3,6 +3,7 @@ import { AuditRetention } from '../src/audit/audit-retention.service';
 import { createAgent, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
 import { Http } from './support/http';
+import { createToken } from './support/tokens';
 import { DbMode, startTestApp, TestApp } from './support/test-app';
 import { addMember, expectError, memberIdOf } from './support/workspace-members';
 
@@ -216,6 +217,21 @@ describe('audit log', () => {
     }
   });
 
+  it('names the API token behind a change, and records tokens created and revoked without their secret', async () => {
+    const token = await createToken(owner, ['workspaces:write']);
+    expect((await token.http.patch(`/workspaces/${ws}`, { description: 'by token' })).status).toBe(200);
+    const [latest] = await auditOf(owner.http, ws, 'limit=1');
+    expect(latest).toMatchObject({ action: 'workspace.updated', actor_user_id: owner.id, actor_token_id: token.id });
+    expect((await owner.http.delete(`/auth/tokens/${token.id}`)).status).toBe(204);
+    const tokens = await admin.http.get('/audit?action=token');
+    expect(tokens.body.data.map((e: Entry) => [e.action, e.actor_user_id, e.target_id])).toEqual([
+      ['token.revoked', owner.id, String(token.id)],
+      ['token.created', owner.id, String(token.id)],
+    ]);
+    expect(tokens.body.data[1].changes).toMatchObject({ scopes: ['workspaces:write'], prefix: expect.any(String) });
+    expect(JSON.stringify(tokens.body)).not.toContain(token.token);
+  });
+
   it('records nothing for a refused request', async () => {
     const before = (await auditOf(owner.http, ws)).length;
     expectError(await owner.http.patch(`/workspaces/${ws}`, { name: '' }), 400);
@@ -283,7 +299,7 @@ describe('audit log', () => {
     expect(lines[0]).toBe(
       'id,workspace_id,seq,at,actor_user_id,actor_token_id,source_address,request_id,action,target_type,target_id,changes,prev_hash,hash',
     );
-    expect(lines).toHaveLength(1 + 3);
+    expect(lines).toHaveLength(1 + 4);
     expect(lines[1]).toContain('"workspace.updated"');
     // The changes cell is JSON starting with "{", so it is quoted but not prefixed; a name cell
     // would be. The formula text survives only inside the quoted JSON.

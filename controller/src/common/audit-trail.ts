@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = [
   'auth.password_changed',
   'auth.logout',
   'auth.unlocked',
+  'token.created',
+  'token.revoked',
   'workspace.created',
   'workspace.updated',
   'workspace.deleted',

@@ -103,9 +103,13 @@ describe('socket fuzzing', () => {
   async function othersUnharmed(): Promise<void> {
     expect(controlAgent.connected).toBe(true);
     expect(controlPanel.connected).toBe(true);
-    const config = firstOf(controlAgent, [AgentEvents.ProbeGet]);
-    controlAgent.emit(AgentEvents.ProbeGet);
-    expect((await config).arg as ProbeConfigSet).toBeDefined();
+    // An empty post: a round trip through the ingest path that no per-socket rate limit drops
+    // (the control agent asks for its config once, in beforeAll; probe_get is limited per socket).
+    const answer = firstOf(controlAgent, [AgentEvents.ProbePostOk, AgentEvents.Error]);
+    controlAgent.emit(AgentEvents.ProbePost, []);
+    const { event, arg } = await answer;
+    // Answered, and not as a failure of the controller (an empty batch may be refused as such).
+    expect(event === AgentEvents.ProbePostOk || (arg as SocketErrorMessage).code === 'bad_request').toBe(true);
     const subscribed = firstOf(controlPanel, [PanelEvents.Subscribed]);
     controlPanel.emit(PanelEvents.Subscribe, { workspace_id: ws, probe_id: 0 });
     expect((await subscribed).arg).toEqual({ workspace_id: ws, probe_id: 0 });
@@ -113,9 +117,11 @@ describe('socket fuzzing', () => {
   }
 
   /**
-   * A round trip on the fuzzed socket itself: once its answer is back, the server has taken every
-   * earlier message of this socket (one socket is read in order). A socket the server dropped
-   * (a message over the size limit) is replaced; only the fuzzed socket may be dropped.
+   * A round trip on the fuzzed socket itself: once its answer is back, the server has taken the
+   * earlier messages of this socket (one socket is read in order). The agent's round trip is an
+   * empty `probe_post`, which is never rate-limited (`probe_get` and `version` are, per socket,
+   * and beyond the limit dropped without a word). A socket the server dropped (a message over the
+   * size limit) is replaced; only the fuzzed socket may be dropped.
    */
   async function settle(
     socket: RawSocket,
@@ -123,8 +129,9 @@ describe('socket fuzzing', () => {
     again: () => Promise<RawSocket>,
   ): Promise<RawSocket> {
     if (!socket.connected) return again();
-    const answer = firstOf(socket, [kind === 'agent' ? AgentEvents.ProbeGet : PanelEvents.Subscribed, 'disconnect']);
-    if (kind === 'agent') socket.emit(AgentEvents.ProbeGet);
+    const replies = kind === 'agent' ? [AgentEvents.ProbePostOk, AgentEvents.Error] : [PanelEvents.Subscribed];
+    const answer = firstOf(socket, [...replies, 'disconnect']);
+    if (kind === 'agent') socket.emit(AgentEvents.ProbePost, []);
     else socket.emit(PanelEvents.Subscribe, { workspace_id: ws, probe_id: 0 });
     return (await answer).event === 'disconnect' ? again() : socket;
   }
@@ -153,6 +160,9 @@ describe('socket fuzzing', () => {
       })
     ).body.id;
     controlAgent = await newAgentSocket(control);
+    const config = firstOf(controlAgent, [AgentEvents.ProbeGet]);
+    controlAgent.emit(AgentEvents.ProbeGet);
+    expect((await config).arg as ProbeConfigSet).toMatchObject({ probes: expect.any(Array) });
     controlPanel = await newPanelSocket();
     // Presence (last seen) and a well-formed `version` report are writes an agent may cause.
     snapshotSql = await snapshotQuery(db, ['last_seen_at', 'version', 'updated_at']);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ApiError } from '../../common/api-error';
+import { AuditTrail } from '../../common/audit-trail';
 import { ListResponse, PageQueryDto, toList } from '../../common/pagination';
 import { DomainEventBus } from '../../events/event-bus';
 import type { Caller } from '../caller';
@@ -30,6 +31,7 @@ export class ApiTokensService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @Inject(WORKSPACE_MEMBERSHIP) private readonly membership: WorkspaceMembership,
     private readonly events: DomainEventBus,
+    private readonly audit: AuditTrail,
   ) {}
 
   async create(caller: Caller, dto: CreateApiTokenDto): Promise<CreatedApiTokenView> {
@@ -41,18 +43,25 @@ export class ApiTokensService {
       throw ApiError.conflict(`an account holds at most ${MAX_TOKENS_PER_USER} API tokens: delete unused ones first`, 'too_many_tokens');
     }
     const { secret, prefix, hash } = newTokenSecret();
-    const saved = await this.tokens.save(
-      this.tokens.create({
-        userId: caller.userId,
-        name: dto.name,
-        prefix,
-        secretHash: hash,
-        scopes: dto.scopes,
-        workspaceIds: workspaceIds ? [...workspaceIds].sort((a, b) => a - b) : null,
-        expiresAt,
-        lastUsedAt: null,
-      }),
-    );
+    const saved = await this.tokens.manager.transaction(async (em) => {
+      const tokens = em.getRepository(ApiTokenEntity);
+      const created = await tokens.save(
+        tokens.create({
+          userId: caller.userId,
+          name: dto.name,
+          prefix,
+          secretHash: hash,
+          scopes: dto.scopes,
+          workspaceIds: workspaceIds ? [...workspaceIds].sort((a, b) => a - b) : null,
+          expiresAt,
+          lastUsedAt: null,
+        }),
+      );
+      // The secret never; its prefix is what the owner sees in the list too.
+      const changes = { name: created.name, prefix: created.prefix, scopes: created.scopes, workspace_ids: created.workspaceIds, expires_at: created.expiresAt };
+      await this.audit.record({ workspaceId: null, action: 'token.created', target: { type: 'api_token', id: created.id }, changes }, em);
+      return created;
+    });
     this.logger.log({ user_id: caller.userId, token_id: saved.id, scopes: saved.scopes }, 'API token created');
     return { ...toApiTokenView(saved), token: secret };
   }
@@ -69,8 +78,11 @@ export class ApiTokensService {
 
   /** Another user's token answers as a missing one. Its open sockets end with the event. */
   async remove(caller: Caller, tokenId: number): Promise<void> {
-    const result = await this.tokens.delete({ id: tokenId, userId: caller.userId });
-    if (!result.affected) throw ApiError.notFound('API token');
+    await this.tokens.manager.transaction(async (em) => {
+      const result = await em.getRepository(ApiTokenEntity).delete({ id: tokenId, userId: caller.userId });
+      if (!result.affected) throw ApiError.notFound('API token');
+      await this.audit.record({ workspaceId: null, action: 'token.revoked', target: { type: 'api_token', id: tokenId } }, em);
+    });
     this.logger.log({ user_id: caller.userId, token_id: tokenId }, 'API token deleted');
     await this.events.emit('token.revoked', { userId: caller.userId, tokenId });
   }
