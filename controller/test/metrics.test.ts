@@ -193,6 +193,7 @@ describe('the strict exposition reader used above', () => {
     expect(() => parsePrometheusText('foo 1\n')).toThrow(/no TYPE/);
     expect(() => parsePrometheusText('# TYPE foo gauge\nfoo{a="x} 1\n')).toThrow(/unterminated/);
     expect(() => parsePrometheusText('# TYPE foo gauge\nfoo one\n')).toThrow(/bad sample value/);
+    expect(Number.isNaN(sampleValue(parsePrometheusText('# TYPE foo gauge\nfoo Nan\n'), 'foo'))).toBe(true);
     expect(() => parsePrometheusText('# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n')).toThrow(/cumulative/);
     expect(sampleValue(parsePrometheusText('# TYPE foo gauge\nfoo{a="x\\"y"} 2.5\n'), 'foo', { a: 'x"y' })).toBe(2.5);
   });

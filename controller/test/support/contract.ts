@@ -33,6 +33,9 @@ interface Route {
 
 const SPEC_ID = 'openapi.json';
 
+/** Served beside the API but not operations of it: the document itself (Swagger UI is HTML). */
+const NOT_OPERATIONS = new Set(['/openapi.json']);
+
 class Contract {
   private readonly spec: Spec;
   private readonly ajv: Ajv2020;
@@ -56,6 +59,7 @@ class Contract {
   /** Throws when the response breaks the contract; returns quietly otherwise. */
   check(method: string, url: string, status: number, contentType: string | null, body: unknown, rawText: string): void {
     const path = new URL(url).pathname.replace(/\/$/, '') || '/';
+    if (NOT_OPERATIONS.has(path)) return;
     const route = this.routes.find((r) => r.pattern.test(path));
     const operation = route ? this.spec.paths[route.template][method.toLowerCase()] : undefined;
     const name = `${method} ${route?.template ?? path}`;

@@ -30,11 +30,14 @@ const SUFFIXES: Record<MetricType, string[]> = {
   summary: ['', '_sum', '_count'],
 };
 
+/**
+ * As Prometheus reads values (Go's ParseFloat): special values in any case, so prom-client's
+ * `Nan` (an event-loop lag without samples yet) is as valid as `NaN`.
+ */
 function parseValue(text: string, line: number): number {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  // Prometheus parses values with Go's ParseFloat, which takes NaN in any case; prom-client writes `Nan`.
-  if (/^nan$/i.test(text)) return NaN;
+  if (/^\+?inf(inity)?$/i.test(text)) return Infinity;
+  if (/^-inf(inity)?$/i.test(text)) return -Infinity;
+  if (/^[+-]?nan$/i.test(text)) return NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`line ${line}: bad sample value "${text}"`);
   return Number(text);
 }

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { ApiError } from '../../src/common/api-error';
 import { createValidationPipe } from '../../src/common/validation';
 import { AppConfig, loadConfig } from '../../src/config/config';
+import { AuditModule } from '../../src/audit/audit.module';
 import { ConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
 import { DomainEventBus } from '../../src/events/event-bus';
@@ -64,6 +65,8 @@ export async function startServiceTier(
       DatabaseModule,
       EventsModule,
       WorkspaceAccessModule,
+      // Global, as in the app: every feature records its changes into the audit log.
+      AuditModule,
       ...(options.timeSeries ? [TimeSeriesModule] : []),
       ...features,
     ],
