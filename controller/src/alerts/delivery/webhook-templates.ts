@@ -1,3 +1,5 @@
+import type { AlertSummary } from '@netwatcher/shared';
+
 /** The formats a rule's webhook can be sent in: our own JSON, or what each chat tool accepts. */
 export const WEBHOOK_TEMPLATES = ['json', 'slack', 'discord', 'teams'] as const;
 export type WebhookTemplate = (typeof WEBHOOK_TEMPLATES)[number];
@@ -8,22 +10,8 @@ export type NotificationEvent = 'alert.triggered' | 'alert.renotify' | 'alert.re
 export interface AlertNotification {
   event: NotificationEvent;
   rule: { id: number; name: string };
-  alert: {
-    id: number;
-    workspace_id: number;
-    probe_id: number | null;
-    agent_id: number | null;
-    probe_type: string | null;
-    probe_name: string | null;
-    probe_target: string | null;
-    agent_name: string | null;
-    metric: string;
-    value: number;
-    threshold: number;
-    severity: string;
-    status: string;
-    triggered_at: string;
-    resolved_at: string | null;
+  /** The listed alert's fields, less the bookkeeping a receiver has no use for. */
+  alert: Omit<AlertSummary, 'rule_id' | 'fault_at' | 'acknowledged_at' | 'acknowledged_by'> & {
     /** Quorum rules: whether the agents or the target look at fault. */
     fault_at?: 'agent' | 'target';
   };
