@@ -410,32 +410,19 @@ function loadAgentReleaseSettings(s: Settings, dataDir: string): AgentReleaseSet
   };
 }
 
+/** An origin as browsers send it: `scheme://host[:port]`, http or https, no path. */
+function isOrigin(entry: string): boolean {
+  try {
+    const parsed = new URL(entry);
+    return ['http:', 'https:'].includes(parsed.protocol) && parsed.origin === entry.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
 /** Comma-separated browser origins, each normalised to `scheme://host[:port]` as browsers send it. */
 function originsVar() {
-  return z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      const entries = (raw ?? '')
-        .split(',')
-        .map((e) => e.trim())
-        .filter(Boolean);
-      const origins: string[] = [];
-      for (const entry of entries) {
-        let parsed: URL | undefined;
-        try {
-          parsed = new URL(entry);
-        } catch {
-          parsed = undefined;
-        }
-        if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== entry.replace(/\/$/, '')) {
-          ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of origins like https://panel.example.com (no path); "${entry}" is not` });
-          return [];
-        }
-        origins.push(parsed.origin);
-      }
-      return origins;
-    });
+  return listVar(isOrigin, 'origins like https://panel.example.com (no path)').transform((entries) => entries.map((e) => new URL(e).origin));
 }
 
 /** The per-agent PIN bound defaults from the per-source one and may never be below it. */
