@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, MoreThan, Raw, Repository, SelectQueryBuilder } from 'typeorm';
 import { ListResponse, toList } from '../common/pagination';
-import { parseTimeRange } from '../probe-data/time-param';
+import { parseTimeRange } from '../common/time-range';
 import { ChainVerifier } from './audit-chain';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { auditCsv } from './audit-csv';

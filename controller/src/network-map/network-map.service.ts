@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AgentDirectory } from '../agents/agent-directory.service';
 import { ApiError } from '../common/api-error';
 import { ListResponse, toList } from '../common/pagination';
-import { parseTimeRange } from '../probe-data/time-param';
+import { parseTimeRange } from '../common/time-range';
 import { MtrPathsRepository } from '../probe-results/mtr-paths.repository';
 import { ProbeDirectory } from '../probes/probe-directory.service';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';

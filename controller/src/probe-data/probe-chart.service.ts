@@ -8,7 +8,7 @@ import { ChartResultType, ProbeChartQuery, ProbeOverviewQuery } from './dto/prob
 import { expectedRawRows, overviewSource, planChart } from './probe-chart.plan';
 import { ProbeChartRepository } from '../probe-results/probe-chart.repository';
 import { ProbeChartView, ProbeOverviewView, toChartView, toOverviewView } from './probe-chart.view';
-import { parseTimeRange } from './time-param';
+import { parseTimeRange } from '../common/time-range';
 
 const DEFAULT_RANGE_MS = 24 * 3_600_000;
 

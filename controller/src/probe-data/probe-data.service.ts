@@ -14,7 +14,7 @@ import {
 } from './dto/probe-data-query.dto';
 import { ProbeDataRepository } from '../probe-results/probe-data.repository';
 import type { ProbeDataView } from '../probe-results/stored-result';
-import { parseTimeRange } from './time-param';
+import { parseTimeRange } from '../common/time-range';
 
 export interface SimilarProbeView {
   probe: ProbeView;

@@ -1,4 +1,4 @@
-import { ProbeResult } from '@netwatcher/shared';
+import { NO_METRICS, ProbeResult } from '@netwatcher/shared';
 import { metricsOf, toProbeResultRow } from './probe-result.row';
 import { toClickHouseTime } from '../timeseries/clickhouse-time';
 
@@ -25,7 +25,7 @@ describe('probe result rows', () => {
       target: '10.0.0.3',
       payload: { target: '10.0.0.3', hops: [hop(1, 0, 1), hop(2, 10, 20), hop(3, 20, 40)] },
     });
-    expect(metricsOf(r)).toEqual({ loss_pct: 20, rtt_min_ms: 40, rtt_avg_ms: 40, rtt_max_ms: 40, jitter_ms: 0.5 });
+    expect(metricsOf(r)).toEqual({ ...NO_METRICS, loss_pct: 20, rtt_min_ms: 40, rtt_avg_ms: 40, rtt_max_ms: 40, jitter_ms: 0.5 });
   });
 
   it('writes times in ClickHouse DateTime64 text and keeps the payload as JSON', () => {

@@ -1,7 +1,7 @@
 import { metricsOf, type ProbeResult } from '@netwatcher/shared';
 import { toClickHouseTime } from '../timeseries/clickhouse-time';
 
-/** A row of `probe_results` (controller/src/timeseries/migrations/0001_probe_results.sql). */
+/** A row of `probe_results` (controller/src/timeseries/migrations/0001_probe_results.sql, 0005). */
 export interface ProbeResultRow {
   id: string;
   workspace_id: number;
@@ -20,6 +20,9 @@ export interface ProbeResultRow {
   rtt_avg_ms: number | null;
   rtt_max_ms: number | null;
   jitter_ms: number | null;
+  download_mbps: number | null;
+  upload_mbps: number | null;
+  mos: number | null;
   /** The result's payload as JSON text. */
   payload: string;
 }
@@ -42,6 +45,9 @@ export const PROBE_RESULT_COLUMNS = [
   'rtt_avg_ms',
   'rtt_max_ms',
   'jitter_ms',
+  'download_mbps',
+  'upload_mbps',
+  'mos',
   'payload',
 ] as const satisfies readonly (keyof ProbeResultRow)[];
 

@@ -1,5 +1,5 @@
 import { ApiError } from '../common/api-error';
-import { parseTimeRange } from '../probe-data/time-param';
+import { parseTimeRange } from '../common/time-range';
 
 const HOUR_MS = 3_600_000;
 const DEFAULT_DAYS = 30;

@@ -7,6 +7,7 @@ import {
   isResultType,
   localAgentProbes,
   metricsOf,
+  NO_METRICS,
   PROBE_CATALOGUE,
   PROBE_TYPES,
   RESULT_TYPES,
@@ -65,13 +66,13 @@ describe('probe catalogue', () => {
         rtt_stddev_ms: 0.5, jitter_ms: 0.25, rtt_p50_ms: 2, rtt_p95_ms: 3, rtt_p99_ms: 3, rtts_ms: [1, 2, 3, 2, null],
       },
     });
-    expect(metricsOf(ping)).toEqual({ loss_pct: 20, rtt_min_ms: 1, rtt_avg_ms: 2, rtt_max_ms: 3, jitter_ms: 0.25 });
+    expect(metricsOf(ping)).toEqual({ ...NO_METRICS, loss_pct: 20, rtt_min_ms: 1, rtt_avg_ms: 2, rtt_max_ms: 3, jitter_ms: 0.25 });
     const mtr = ProbeResult.parse({ ...envelope, type: 'MTR', payload: { target: '10.0.0.2', hops: [hop(1, 0, 1), hop(2, 40, 9)] } });
-    expect(metricsOf(mtr)).toEqual({ loss_pct: 40, rtt_min_ms: 8, rtt_avg_ms: 9, rtt_max_ms: 10, jitter_ms: 0.5 });
+    expect(metricsOf(mtr)).toEqual({ ...NO_METRICS, loss_pct: 40, rtt_min_ms: 8, rtt_avg_ms: 9, rtt_max_ms: 10, jitter_ms: 0.5 });
     const silent = ProbeResult.parse({ ...envelope, type: 'MTR', payload: { target: '10.0.0.2', hops: [] } });
-    expect(metricsOf(silent)).toEqual({ loss_pct: null, rtt_min_ms: null, rtt_avg_ms: null, rtt_max_ms: null, jitter_ms: null });
+    expect(metricsOf(silent)).toEqual(NO_METRICS);
     const other = ProbeResult.parse({ ...envelope, type: 'SPEEDTEST', payload: { download_mbps: 90 } });
-    expect(metricsOf(other)).toEqual({ loss_pct: null, rtt_min_ms: null, rtt_avg_ms: null, rtt_max_ms: null, jitter_ms: null });
+    expect(metricsOf(other)).toEqual(NO_METRICS);
   });
 
   it('validates each result type against its own payload schema', () => {

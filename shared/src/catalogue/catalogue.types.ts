@@ -35,10 +35,24 @@ export interface ResultMetrics {
   rtt_avg_ms: number | null;
   rtt_max_ms: number | null;
   jitter_ms: number | null;
+  /** SPEEDTEST throughput, Mbit/s (10^6 bits per second). */
+  download_mbps: number | null;
+  upload_mbps: number | null;
+  /** TRAFFICSIM call quality, ITU-T G.107 MOS (1.0–4.5). */
+  mos: number | null;
 }
 export type MetricName = keyof ResultMetrics;
 
-export const NO_METRICS: Readonly<ResultMetrics> = { loss_pct: null, rtt_min_ms: null, rtt_avg_ms: null, rtt_max_ms: null, jitter_ms: null };
+export const NO_METRICS: Readonly<ResultMetrics> = {
+  loss_pct: null,
+  rtt_min_ms: null,
+  rtt_avg_ms: null,
+  rtt_max_ms: null,
+  jitter_ms: null,
+  download_mbps: null,
+  upload_mbps: null,
+  mos: null,
+};
 
 /** The result a type reports under its own name in `probe_post`. */
 export interface ResultSpec<P extends z.ZodTypeAny = z.ZodTypeAny> {

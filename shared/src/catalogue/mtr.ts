@@ -41,7 +41,7 @@ export const MTR = measurement({
     metrics: (p) => {
       const last = p.hops[p.hops.length - 1];
       if (!last) return NO_METRICS;
-      return { loss_pct: last.loss_pct, rtt_min_ms: last.best_ms, rtt_avg_ms: last.avg_ms, rtt_max_ms: last.worst_ms, jitter_ms: last.stddev_ms };
+      return { ...NO_METRICS, loss_pct: last.loss_pct, rtt_min_ms: last.best_ms, rtt_avg_ms: last.avg_ms, rtt_max_ms: last.worst_ms, jitter_ms: last.stddev_ms };
     },
     alertMetrics: ['loss_pct', 'rtt_min_ms', 'rtt_avg_ms', 'rtt_max_ms', 'jitter_ms'],
     chartable: true,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HostName, LossPercent, Milliseconds } from '../units';
-import { measurement } from './catalogue.types';
+import { measurement, NO_METRICS } from './catalogue.types';
 
 const NullableMs = Milliseconds.nullable();
 
@@ -37,7 +37,7 @@ export const PING = measurement({
   },
   result: {
     payload: PingPayload,
-    metrics: (p) => ({ loss_pct: p.loss_pct, rtt_min_ms: p.rtt_min_ms, rtt_avg_ms: p.rtt_avg_ms, rtt_max_ms: p.rtt_max_ms, jitter_ms: p.jitter_ms }),
+    metrics: (p) => ({ ...NO_METRICS, loss_pct: p.loss_pct, rtt_min_ms: p.rtt_min_ms, rtt_avg_ms: p.rtt_avg_ms, rtt_max_ms: p.rtt_max_ms, jitter_ms: p.jitter_ms }),
     alertMetrics: ['loss_pct', 'rtt_min_ms', 'rtt_avg_ms', 'rtt_max_ms', 'jitter_ms'],
     chartable: true,
   },

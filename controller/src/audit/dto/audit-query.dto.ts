@@ -21,7 +21,7 @@ export class AuditQueryDto extends PageQueryDto {
   @Matches(/^[a-z_]+(\.[a-z_]+)?$/, { message: 'action must be an action like probe.updated or an area like probe' })
   action?: string;
 
-  /** RFC 3339 or Unix seconds, as everywhere (probe-data/time-param.ts). */
+  /** RFC 3339 or Unix seconds, as everywhere (common/time-range.ts). */
   @IsOptional()
   @IsString()
   @MaxLength(40)

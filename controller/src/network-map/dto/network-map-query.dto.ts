@@ -1,6 +1,6 @@
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { QueryInt } from '../../common/pagination';
-import { TimeRangeQuery } from '../../probe-data/dto/probe-data-query.dto';
+import { TimeRangeQuery } from '../../common/time-range';
 
 const MAX_ID = 2_147_483_647;
 

@@ -1,7 +1,7 @@
 import { CHARTABLE_RESULT_TYPES, type ResultType } from '@netwatcher/shared';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_OFFSET, QueryInt } from '../../common/pagination';
-import { TimeRangeQuery } from './probe-data-query.dto';
+import { TimeRangeQuery } from '../../common/time-range';
 
 export const MAX_CHART_POINTS = 2000;
 export const MAX_OVERVIEW_PROBES = 1000;

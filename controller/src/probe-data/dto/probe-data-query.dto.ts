@@ -2,24 +2,12 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PROBE_TYPES, ProbeType } from '@netwatcher/shared';
 import { MAX_OFFSET, QueryInt } from '../../common/pagination';
+import { TimeRangeQuery } from '../../common/time-range';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
 const MAX_ID = 2_147_483_647;
 
 export const MAX_ROWS = 10_000;
-
-/** `from`/`to` as RFC 3339 or Unix time, parsed by time-param.ts. Shared with the chart queries. */
-export class TimeRangeQuery {
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  from?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  to?: string;
-}
 
 class SortedRangeQuery extends TimeRangeQuery {
   @IsOptional()

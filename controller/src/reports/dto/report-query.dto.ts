@@ -1,6 +1,6 @@
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { QueryInt } from '../../common/pagination';
-import { TimeRangeQuery } from '../../probe-data/dto/probe-data-query.dto';
+import { TimeRangeQuery } from '../../common/time-range';
 import type { SlaGrouping } from '../../probe-results/probe-report.repository';
 
 export const REPORT_FORMATS = ['json', 'csv', 'pdf'] as const;

@@ -1,4 +1,4 @@
-import { parseTimeParam, parseTimeRange } from './time-param';
+import { parseTimeParam, parseTimeRange } from './time-range';
 
 describe('time parameters', () => {
   it('accepts RFC 3339, Unix seconds and Unix milliseconds', () => {

@@ -1,4 +1,5 @@
-import { ApiError } from '../common/api-error';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiError } from './api-error';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -41,4 +42,17 @@ export function parseTimeRange(from?: string, to?: string): { from?: Date; to?: 
   const range = { from: parseTimeParam(from, 'from'), to: parseTimeParam(to, 'to') };
   if (range.from && range.to && range.from > range.to) throw ApiError.badRequest('from must not be after to', 'invalid_time');
   return range;
+}
+
+/** `from`/`to` as RFC 3339 or Unix time, parsed by parseTimeRange below. Every ranged query extends it. */
+export class TimeRangeQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  from?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  to?: string;
 }
