@@ -2,7 +2,9 @@ import { plan } from './catalogue.types';
 
 /**
  * AGENT is a plan, not a measurement: the agent runs PING then MTR toward each peer agent's
- * address and reports those results under the AGENT probe's id.
+ * address, then TRAFFICSIM toward a peer that runs a TRAFFICSIM server (the controller hands the
+ * AGENT probe that server's port and the pair key), and reports those results under the AGENT
+ * probe's id.
  */
 export const AGENT = plan({
   // Bounded like the PING and MTR runs it expands into.
@@ -15,5 +17,6 @@ export const AGENT = plan({
     server: false,
   },
   result: null,
-  plan: ['PING', 'MTR'],
+  // TRAFFICSIM only toward peers the controller names as running a TRAFFICSIM server.
+  plan: ['PING', 'MTR', 'TRAFFICSIM'],
 });

@@ -37,16 +37,16 @@ describe('probe catalogue', () => {
     expect(timeout.default).toBeLessThanOrEqual(interval.default);
   });
 
-  it('has a result of its own for every type but the AGENT plan, which reports PING then MTR', () => {
+  it('has a result of its own for every type but the AGENT plan, which reports PING, MTR and TRAFFICSIM', () => {
     expect(RESULT_TYPES).toEqual(['PING', 'MTR', 'SPEEDTEST', 'SYSINFO', 'NETINFO', 'TRAFFICSIM']);
     expect(isResultType('AGENT')).toBe(false);
     for (const type of RESULT_TYPES) expect(resultTypesOf(type)).toEqual([type]);
-    expect(resultTypesOf('AGENT')).toEqual(['PING', 'MTR']);
+    expect(resultTypesOf('AGENT')).toEqual(['PING', 'MTR', 'TRAFFICSIM']);
   });
 
   it('charts the types with loss and RTT figures, PING first for AGENT', () => {
-    expect(CHARTABLE_PROBE_TYPES).toEqual(['PING', 'MTR', 'AGENT']);
-    expect(chartResultTypes('AGENT')).toEqual(['PING', 'MTR']);
+    expect(CHARTABLE_PROBE_TYPES).toEqual(['PING', 'MTR', 'TRAFFICSIM', 'AGENT']);
+    expect(chartResultTypes('AGENT')).toEqual(['PING', 'MTR', 'TRAFFICSIM']);
     expect(chartResultTypes('SYSINFO')).toEqual([]);
   });
 
@@ -54,7 +54,7 @@ describe('probe catalogue', () => {
     for (const type of RESULT_TYPES) {
       const spec = resultSpec(type);
       expect(spec.alertMetrics.length > 0).toBe(spec.chartable);
-      for (const name of spec.alertMetrics) expect(['loss_pct', 'rtt_min_ms', 'rtt_avg_ms', 'rtt_max_ms', 'jitter_ms']).toContain(name);
+      for (const name of spec.alertMetrics) expect(['loss_pct', 'rtt_min_ms', 'rtt_avg_ms', 'rtt_max_ms', 'jitter_ms', 'mos']).toContain(name);
     }
   });
 
@@ -71,6 +71,15 @@ describe('probe catalogue', () => {
     expect(metricsOf(mtr)).toEqual({ ...NO_METRICS, loss_pct: 40, rtt_min_ms: 8, rtt_avg_ms: 9, rtt_max_ms: 10, jitter_ms: 0.5 });
     const silent = ProbeResult.parse({ ...envelope, type: 'MTR', payload: { target: '10.0.0.2', hops: [] } });
     expect(metricsOf(silent)).toEqual(NO_METRICS);
+    const dir = { sent: 100, received: 90, loss_pct: 10, rtt_min_ms: 1, rtt_avg_ms: 2, rtt_max_ms: 4, jitter_ms: 0.5, out_of_order: 1, duplicates: 2, mos: 3.9 };
+    const sim = ProbeResult.parse({
+      ...envelope, type: 'TRAFFICSIM',
+      payload: {
+        target: '10.0.0.3:50505', peer_agent_id: 4, interval_sec: 300, duration_sec: 2, rate_pps: 50, packet_size: 200,
+        ...dir, mos: 3.8, upstream: dir, downstream: null,
+      },
+    });
+    expect(metricsOf(sim)).toEqual({ ...NO_METRICS, loss_pct: 10, rtt_min_ms: 1, rtt_avg_ms: 2, rtt_max_ms: 4, jitter_ms: 0.5, mos: 3.8 });
     const other = ProbeResult.parse({ ...envelope, type: 'SPEEDTEST', payload: { download_mbps: 90 } });
     expect(metricsOf(other)).toEqual(NO_METRICS);
   });

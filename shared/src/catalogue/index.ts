@@ -14,6 +14,7 @@ export { MtrHop, MtrPayload } from './mtr';
 export { NetinfoInterface, NetinfoPayload } from './netinfo';
 export { PingPayload } from './ping';
 export { SysinfoPayload } from './sysinfo';
+export { TRAFFICSIM_LIMITS, TrafficsimDirection, TrafficsimPayload, TrafficsimSettings } from './trafficsim';
 
 /**
  * The probe catalogue: every probe type once, in the order the API lists them, with its config
