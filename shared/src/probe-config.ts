@@ -23,7 +23,7 @@ export type TrafficsimPeerKey = z.infer<typeof TrafficsimPeerKey>;
 export const TrafficsimConfig = z.object({
   port: z.number().int().min(1024).max(65_535),
   rate_pps: z.number().int().min(1).max(1_000),
-  packet_size: z.number().int().min(64).max(1_400),
+  packet_size: z.number().int().min(80).max(1_400),
   peer: z
     .object({ agent_id: Id.nullable(), address: z.string().max(253).nullable(), port: z.number().int().min(1).max(65_535) })
     .merge(TrafficsimPeerKey)

@@ -5,12 +5,13 @@ import { netinfoRunner } from './netinfo/netinfo.probe';
 import { pingRunner } from './ping/ping.probe';
 import type { LocalProbe, ProbeRunner } from './probe-runner';
 import { sysinfoRunner } from './sysinfo/sysinfo.probe';
+import { trafficsimRunner } from './trafficsim/trafficsim.probe';
 
 /**
  * Catalogue types this agent version does not run: the scheduler skips them with a warning.
  * A type leaves this list when its runner is registered below.
  */
-export const NOT_RUN_YET = ['SPEEDTEST', 'TRAFFICSIM'] as const satisfies readonly ProbeType[];
+export const NOT_RUN_YET = ['SPEEDTEST'] as const satisfies readonly ProbeType[];
 
 /**
  * The one registry of runners, used by `run` (through the scheduler's executor) and by the local
@@ -22,6 +23,7 @@ const RUNNERS: Record<Exclude<ProbeType, (typeof NOT_RUN_YET)[number]>, ProbeRun
   MTR: mtrRunner,
   SYSINFO: sysinfoRunner,
   NETINFO: netinfoRunner,
+  TRAFFICSIM: trafficsimRunner,
   AGENT: agentRunner,
 };
 

@@ -8,6 +8,7 @@ import { runCommand, type CommandRunner } from '../exec/run-command';
 import { AgentExit, ExitCode } from '../exit-codes';
 import { moduleLogger, type Logger } from '../log';
 import { createProbeExecutor } from '../probes/probe-executor';
+import { TrafficsimServers } from '../probes/trafficsim/trafficsim.servers';
 import { Scheduler } from '../scheduler/scheduler';
 import { Spool } from '../spool/spool';
 import { fetchPublicIp, type AgentCredentials } from '../transport/agent-api';
@@ -185,6 +186,8 @@ async function operate(
     },
     log: moduleLogger(log, 'scheduler'),
   });
+  // TRAFFICSIM server probes are listeners, not scheduled runs: kept up while in the probe set.
+  const trafficsimServers = new TrafficsimServers(moduleLogger(log, 'trafficsim'));
   const connection: ControllerConnection = new ControllerConnection(creds, AGENT_VERSION, moduleLogger(log, 'connection'), {
     onConnected: () => {
       status.connected();
@@ -195,7 +198,10 @@ async function operate(
       status.disconnected();
       sender.onDisconnected();
     },
-    onProbeSet: (set) => scheduler.apply(set.probes),
+    onProbeSet: (set) => {
+      scheduler.apply(set.probes);
+      void trafficsimServers.apply(set.probes);
+    },
     onAck: (ack) => void sender.onAck(ack).then(() => status.acked()),
     onBusy: (retryAfterMs, resultId) => sender.onBusy(retryAfterMs, resultId),
     onFatal,
@@ -207,6 +213,7 @@ async function operate(
   const exit = outcome instanceof AgentExit ? outcome : null;
   log.info(outcome && !exit ? 'stopping for the update trial: no new probe runs' : 'stopping: no new probe runs');
   await scheduler.stop(exit ? 1000 : PROBE_GRACE_MS);
+  await trafficsimServers.close();
   if (connection.connected) {
     sender.pump();
     if (!(await sender.waitIdle(ACK_GRACE_MS))) log.info('some results are not acked yet; they stay in the spool for the next start');

@@ -16,7 +16,7 @@ export const TRAFFICSIM_LIMITS = {
   port: { min: 1024, max: 65_535, default: 50_505 },
   rate_pps: { min: 1, max: 1_000, default: 50 },
   /** UDP payload bytes, header and tag included: at least the packet header, at most one unfragmented datagram. */
-  packet_size: { min: 64, max: 1_400, default: 200 },
+  packet_size: { min: 80, max: 1_400, default: 200 },
   /** rate × duration: every packet is tracked for the statistics, so a run stays bounded. */
   max_packets_per_run: 200_000,
 } as const;
