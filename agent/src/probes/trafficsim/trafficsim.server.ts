@@ -140,6 +140,11 @@ export class TrafficsimListener {
     });
   }
 
+  /** The bound port (the configured one, or the one the system chose for port 0 in tests). */
+  boundPort(): number {
+    return this.socket?.address().port ?? this.port;
+  }
+
   close(): Promise<void> {
     const socket = this.socket;
     this.socket = null;
