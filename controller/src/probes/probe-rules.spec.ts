@@ -11,7 +11,7 @@ import {
   validateProbe,
 } from './probe-rules';
 
-const ctx: ProbeRuleContext = { agentId: 1, knownAgentIds: new Set([1, 2, 3, 4]) };
+const ctx: ProbeRuleContext = { agentId: 1, knownAgentIds: new Set([1, 2, 3, 4]), trafficsimServerAgentIds: new Set([2, 3]) };
 
 function ok(draft: ProbeDraft, context = ctx) {
   const result = validateProbe(draft, context);
@@ -139,7 +139,7 @@ describe('validateProbe', () => {
 
   describe('TRAFFICSIM', () => {
     it('a server needs no targets', () => {
-      expect(ok({ type: 'TRAFFICSIM', server: true })).toMatchObject({ server: true, durationSec: 60, targets: [], agentTargets: [] });
+      expect(ok({ type: 'TRAFFICSIM', server: true })).toMatchObject({ server: true, durationSec: 60, targets: [], agentTargets: [], metadata: { trafficsim: { port: 50505 } } });
       expect(errors({ type: 'TRAFFICSIM', server: true, targets: ['10.0.0.1:5000'] })).toMatch(/a server only listens/);
       expect(errors({ type: 'TRAFFICSIM', server: true, agent_targets: [2] })).toMatch(/empty for a TRAFFICSIM server/);
     });
@@ -152,6 +152,30 @@ describe('validateProbe', () => {
       expect(errors({ type: 'TRAFFICSIM', targets: ['10.0.0.1'] })).toMatch(/host:port/);
       expect(errors({ type: 'TRAFFICSIM', agent_targets: [1] })).toMatch(/cannot target itself/);
       expect(errors({ type: 'TRAFFICSIM', agent_targets: [99] })).toMatch(/no agent 99/);
+    });
+    it('a client toward an agent needs that agent to run a TRAFFICSIM server', () => {
+      expect(errors({ type: 'TRAFFICSIM', agent_targets: [4] })).toMatch(/agent 4 runs no TRAFFICSIM server/);
+      expect(errors({ type: 'TRAFFICSIM', agent_targets: [2] }, { agentId: 1, knownAgentIds: new Set([2]) })).toMatch(/agent 2 runs no TRAFFICSIM server/);
+    });
+    it('a host:port target uses a port a server may listen on', () => {
+      expect(errors({ type: 'TRAFFICSIM', targets: ['10.0.0.1:1023'] })).toMatch(/port must be 1024–65535/);
+      expect(ok({ type: 'TRAFFICSIM', targets: ['[2001:db8::1]:65535'] }).targets).toEqual(['[2001:db8::1]:65535']);
+    });
+    it('takes its own settings from metadata.trafficsim, validated and completed with defaults', () => {
+      expect(ok({ type: 'TRAFFICSIM', agent_targets: [2], metadata: { note: 'x' } }).metadata).toEqual({ note: 'x', trafficsim: { rate_pps: 50, packet_size: 200 } });
+      expect(ok({ type: 'TRAFFICSIM', server: true, metadata: { trafficsim: { port: 1024 } } }).metadata).toEqual({ trafficsim: { port: 1024 } });
+      const client = { type: 'TRAFFICSIM', agent_targets: [2] };
+      expect(errors({ type: 'TRAFFICSIM', server: true, metadata: { trafficsim: { port: 1023 } } })).toMatch(/port must be a whole number between 1024 and 65535/);
+      expect(errors({ type: 'TRAFFICSIM', server: true, metadata: { trafficsim: { port: 65536 } } })).toMatch(/port must be/);
+      expect(errors({ type: 'TRAFFICSIM', server: true, metadata: { trafficsim: { rate_pps: 5 } } })).toMatch(/"rate_pps" not allowed; a TRAFFICSIM server takes port/);
+      expect(errors({ ...client, metadata: { trafficsim: { port: 5000 } } })).toMatch(/"port" not allowed/);
+      expect(errors({ ...client, metadata: { trafficsim: { rate_pps: 0 } } })).toMatch(/rate_pps must be a whole number between 1 and 1000/);
+      expect(errors({ ...client, metadata: { trafficsim: { rate_pps: 1.5 } } })).toMatch(/rate_pps/);
+      expect(errors({ ...client, metadata: { trafficsim: { packet_size: 79 } } })).toMatch(/packet_size must be a whole number between 80 and 1400/);
+      expect(errors({ ...client, metadata: { trafficsim: { packet_size: '200' } } })).toMatch(/packet_size/);
+      expect(errors({ ...client, metadata: { trafficsim: [] } })).toMatch(/must be an object/);
+      expect(errors({ ...client, duration_sec: 3600, interval_sec: 3600, metadata: { trafficsim: { rate_pps: 100 } } })).toMatch(/must not exceed 200000 packets/);
+      expect(errors({ type: 'PING', targets: ['10.0.0.1'], metadata: { trafficsim: {} } })).toMatch(/only applies to TRAFFICSIM/);
     });
     it('bounds duration_sec 1–3600 and within the interval', () => {
       const base = { type: 'TRAFFICSIM', server: true };

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ConfigRules, DEFAULT_AGENT_PROBE_TYPES, isProbeType, PROBE_CATALOGUE, PROBE_TYPES, ProbeType, Range } from '@netwatcher/shared';
+import { ConfigRules, DEFAULT_AGENT_PROBE_TYPES, isProbeType, PROBE_CATALOGUE, PROBE_TYPES, ProbeType, Range, TRAFFICSIM_LIMITS } from '@netwatcher/shared';
 import { isHostname } from '../common/hostname';
 
 /**
@@ -45,6 +45,11 @@ export interface ProbeRuleContext {
   agentId: number;
   /** Non-deleted agents of the probe's workspace (at least those named in agent_targets). */
   knownAgentIds: ReadonlySet<number>;
+  /**
+   * Agents of the workspace with a TRAFFICSIM server probe (at least among those named in a
+   * TRAFFICSIM client's agent_targets); absent means none.
+   */
+  trafficsimServerAgentIds?: ReadonlySet<number>;
 }
 
 export type ProbeValidation = { ok: true; probe: ProbeSettings } | { ok: false; errors: string[] };
@@ -151,6 +156,55 @@ function checkAgentTargets(errors: string[], agentTargets: number[], ctx: ProbeR
   if (unknown.length > 0) errors.push(`agent_targets: no agent ${unknown.join(', ')} in this workspace`);
 }
 
+const portRange = () => `${TRAFFICSIM_LIMITS.port.min}–${TRAFFICSIM_LIMITS.port.max}`;
+
+function serverPortInRange(hostPort: string): boolean {
+  const port = Number(hostPort.slice(hostPort.lastIndexOf(':') + 1));
+  return port >= TRAFFICSIM_LIMITS.port.min && port <= TRAFFICSIM_LIMITS.port.max;
+}
+
+const TRAFFICSIM_SERVER_KEYS = ['port'] as const;
+const TRAFFICSIM_CLIENT_KEYS = ['rate_pps', 'packet_size'] as const;
+type TrafficsimKey = (typeof TRAFFICSIM_SERVER_KEYS)[number] | (typeof TRAFFICSIM_CLIENT_KEYS)[number];
+
+/**
+ * `metadata.trafficsim`: the TRAFFICSIM settings no common field carries. A server takes `port`
+ * (where it listens); a client `rate_pps` and `packet_size` (its port is the server's, or the one
+ * in its host:port target). Validated and completed with the defaults, so the stored probe says
+ * what runs. Any other type must not carry it (it would look like it applied).
+ */
+function checkTrafficsimSettings(errors: string[], probe: ProbeSettings): void {
+  const given = probe.metadata.trafficsim;
+  if (probe.type !== 'TRAFFICSIM') {
+    if (given !== undefined) errors.push('metadata.trafficsim only applies to TRAFFICSIM probes');
+    return;
+  }
+  if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given))) {
+    errors.push('metadata.trafficsim must be an object');
+    return;
+  }
+  const settings = (given ?? {}) as Record<string, unknown>;
+  const allowed: readonly TrafficsimKey[] = probe.server ? TRAFFICSIM_SERVER_KEYS : TRAFFICSIM_CLIENT_KEYS;
+  const other = Object.keys(settings).filter((k) => !(allowed as readonly string[]).includes(k));
+  if (other.length > 0) {
+    const role = probe.server ? 'a TRAFFICSIM server takes port' : 'a TRAFFICSIM client takes rate_pps and packet_size (the port is the server\'s)';
+    errors.push(`metadata.trafficsim: ${other.map((k) => JSON.stringify(k)).join(', ')} not allowed; ${role}`);
+    return;
+  }
+  const resolved: Partial<Record<TrafficsimKey, number>> = {};
+  for (const field of allowed) {
+    const range = TRAFFICSIM_LIMITS[field];
+    const value = settings[field] ?? range.default;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
+      errors.push(`metadata.trafficsim.${field} must be a whole number between ${range.min} and ${range.max}`);
+    } else resolved[field] = value;
+  }
+  if (!probe.server && resolved.rate_pps !== undefined && resolved.rate_pps * probe.durationSec > TRAFFICSIM_LIMITS.max_packets_per_run) {
+    errors.push(`metadata.trafficsim.rate_pps × duration_sec must not exceed ${TRAFFICSIM_LIMITS.max_packets_per_run} packets per run`);
+  }
+  probe.metadata = { ...probe.metadata, trafficsim: resolved };
+}
+
 function checkTargets(errors: string[], rule: ConfigRules, probe: ProbeSettings, ctx: ProbeRuleContext): void {
   const { type, targets, agentTargets } = probe;
   const noHosts = (why: string) => targets.length > 0 && errors.push(`targets must be empty for ${type} probes (${why})`);
@@ -186,7 +240,14 @@ function checkTargets(errors: string[], rule: ConfigRules, probe: ProbeSettings,
         return;
       }
       if (targets.length === 1 && !isHostPort(targets[0])) errors.push(`a ${type} target must be host:port (or [ipv6]:port)`);
-      if (agentTargets.length === 1) checkAgentTargets(errors, agentTargets, ctx, 1, 1);
+      else if (targets.length === 1 && !serverPortInRange(targets[0])) errors.push(`a ${type} target's port must be ${portRange()} (the ports a server may listen on)`);
+      if (agentTargets.length === 1) {
+        checkAgentTargets(errors, agentTargets, ctx, 1, 1);
+        const [peer] = agentTargets;
+        if (peer !== ctx.agentId && ctx.knownAgentIds.has(peer) && !ctx.trafficsimServerAgentIds?.has(peer)) {
+          errors.push(`agent_targets: agent ${peer} runs no ${type} server (give it a ${type} probe with server: true first)`);
+        }
+      }
       return;
   }
 }
@@ -217,6 +278,7 @@ export function validateProbe(draft: ProbeDraft, ctx: ProbeRuleContext): ProbeVa
   if (probe.timeoutSec > probe.intervalSec) errors.push('timeout_sec must not exceed interval_sec');
   if (rule.duration && probe.durationSec > probe.intervalSec) errors.push('duration_sec must not exceed interval_sec');
   checkTargets(errors, rule, probe, ctx);
+  checkTrafficsimSettings(errors, probe);
 
   return errors.length > 0 ? { ok: false, errors } : { ok: true, probe };
 }
