@@ -12,9 +12,10 @@ import { UserEntity } from './auth/user.entity';
 import { loadConfig } from './config/config';
 import { buildDataSourceOptions } from './database/database.options';
 import { ProbeEntity } from './probes/probe.entity';
+import { TrafficsimKeyEntity } from './probes/trafficsim-key.entity';
 import { MemberEntity } from './workspaces/member.entity';
 import { WorkspaceEntity } from './workspaces/workspace.entity';
 
-export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES, AuditEntryEntity];
+export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, TrafficsimKeyEntity, ...ALERT_ENTITIES, AuditEntryEntity];
 
 export default new DataSource(buildDataSourceOptions(loadConfig(), ENTITIES));

@@ -8,6 +8,7 @@ import { ApiError } from '../common/api-error';
 import { LatestReportsRepository } from '../probe-results/latest-reports.repository';
 import { ProbeEntity } from './probe.entity';
 import { toProbeView } from './probe.view';
+import { TrafficsimPairs } from './trafficsim-pairs.service';
 
 /** Builds the probe set an agent runs, as sent in `probe_get`. */
 @Injectable()
@@ -16,6 +17,7 @@ export class AgentConfigService {
     @InjectRepository(ProbeEntity) private readonly probes: Repository<ProbeEntity>,
     private readonly agents: AgentDirectory,
     private readonly reports: LatestReportsRepository,
+    private readonly pairs: TrafficsimPairs,
   ) {}
 
   /** 410 when the agent or its workspace was deleted since the socket connected. */
@@ -24,6 +26,8 @@ export class AgentConfigService {
     const probes = await this.probes.find({ where: { workspaceId, agentId }, order: { id: 'ASC' } });
     const peerIds = [...new Set(probes.flatMap((p) => p.agentTargets))];
     const addresses = await this.peerAddresses(workspaceId, peerIds);
+    // Pair keys and peers of TRAFFICSIM clients, servers and AGENT plans: only ever sent here.
+    const trafficsim = await this.pairs.sections(workspaceId, agentId, probes, (ids) => this.peerAddresses(workspaceId, ids));
     // The REST view minus what the agent has no use for, with each peer's address resolved.
     const configs: ProbeConfig[] = probes.map(toProbeView).map((v) => ({
       id: v.id,
@@ -37,6 +41,7 @@ export class AgentConfigService {
       targets: v.targets,
       agent_targets: v.agent_targets.map((id) => ({ id, address: addresses.get(id) ?? null })),
       updated_at: v.updated_at,
+      ...(trafficsim.has(v.id) ? { trafficsim: trafficsim.get(v.id) } : {}),
     }));
     const revision = createHash('sha256').update(JSON.stringify(configs)).digest('hex').slice(0, 16);
     return { probes: configs, revision };

@@ -32,6 +32,8 @@ export interface CopyWorld {
   liveDestIds: ReadonlySet<number>;
   /** Live agents of the workspace that copied probes may target (agent_targets, the source). */
   knownAgentIds: ReadonlySet<number>;
+  /** Of those, the agents that run a TRAFFICSIM server (a copied TRAFFICSIM client must target one). */
+  trafficsimServerAgentIds?: ReadonlySet<number>;
   /** probeIdentity() of every probe each destination already has. */
   existing: ReadonlyMap<number, ReadonlySet<string>>;
 }
@@ -75,7 +77,7 @@ export function planCopy(sources: readonly CopySource[], options: CopyOptions, w
         steps.push({ ...base, kind: 'skip', reason: SKIP.targetsItself });
         continue;
       }
-      const result = validateProbe(draftFrom(candidate.settings), { agentId: dest, knownAgentIds: world.knownAgentIds });
+      const result = validateProbe(draftFrom(candidate.settings), { agentId: dest, knownAgentIds: world.knownAgentIds, trafficsimServerAgentIds: world.trafficsimServerAgentIds });
       if (!result.ok) {
         steps.push({ ...base, kind: 'error', error: result.errors.join('; ') });
         continue;

@@ -12,6 +12,7 @@ import { ProbeEntity } from './probe.entity';
 import { settingsOfRow } from './probe-row';
 import { probeIdentity } from './probe-rules';
 import { insertProbe } from './probes.service';
+import { TrafficsimPairs } from './trafficsim-pairs.service';
 
 export type CopyResult =
   | { source_probe_id: number; dest_agent_id: number; new_probe_id: number }
@@ -39,6 +40,7 @@ export class ProbeCopyService {
     private readonly access: WorkspaceAccessService,
     private readonly changes: ProbeChangePublisher,
     private readonly audit: AuditTrail,
+    private readonly pairs: TrafficsimPairs,
   ) {}
 
   async copy(userId: number, workspaceId: number, sourceAgentId: number, dto: CopyProbesDto): Promise<CopyReport> {
@@ -70,7 +72,7 @@ export class ProbeCopyService {
     const steps = planCopy(
       sources,
       { sourceAgentId, destAgentIds, matchTargets: dto.match_targets ?? false, skipDuplicates: dto.skip_duplicates ?? true },
-      { liveDestIds, knownAgentIds, existing },
+      { liveDestIds, knownAgentIds, existing, trafficsimServerAgentIds: await this.pairs.serverAgentIds(workspaceId, [...knownAgentIds]) },
     );
 
     const results = await this.db.transaction(async (em) => {
@@ -89,7 +91,13 @@ export class ProbeCopyService {
     });
 
     const changed = steps.filter((s) => s.kind === 'create').map((s) => s.destAgentId);
-    void this.changes.notifyAll(workspaceId, changed);
+    // A copied TRAFFICSIM client or AGENT plan pairs with servers, which take its key.
+    const paired = await Promise.all(
+      steps.flatMap((s) => (s.kind === 'create' && (s.settings.type === 'TRAFFICSIM' || s.settings.type === 'AGENT')
+        ? [this.pairs.affectedAgents({ id: 0, workspaceId, agentId: s.destAgentId, ...s.settings })]
+        : [])),
+    );
+    void this.changes.notifyAll(workspaceId, [...changed, ...paired.flat()]);
     return {
       created: changed.length,
       skipped: steps.filter((s) => s.kind === 'skip').length,

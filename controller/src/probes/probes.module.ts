@@ -11,17 +11,20 @@ import { ProbeDirectory } from './probe-directory.service';
 import { ProbeEntity } from './probe.entity';
 import { ProbesController } from './probes.controller';
 import { ProbesService } from './probes.service';
+import { TrafficsimKeyEntity } from './trafficsim-key.entity';
+import { TrafficsimPairs } from './trafficsim-pairs.service';
 
 /**
  * Probe configuration; owns the `probes` table. Exports what an agent runs (AgentConfigService,
  * sent in `probe_get`), which probes it owns (AgentProbeIndex, for ingest) and read-only
- * lookups (ProbeDirectory, for probe data and charts). Publishes
+ * lookups (ProbeDirectory, for probe data and charts). Owns `trafficsim_keys` (TrafficsimPairs:
+ * TRAFFICSIM pair keys, only ever handed out in `probe_get`). Publishes
  * `probe.changed`; adds the default probes to every new agent (ProbeAgentLifecycle).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ProbeEntity]), AgentsModule, ProbeResultsModule],
+  imports: [TypeOrmModule.forFeature([ProbeEntity, TrafficsimKeyEntity]), AgentsModule, ProbeResultsModule],
   controllers: [ProbesController],
-  providers: [ProbesService, ProbeCopyService, ProbeChangePublisher, ProbeAgentLifecycle, AgentConfigService, AgentProbeIndex, ProbeDirectory],
+  providers: [ProbesService, ProbeCopyService, ProbeChangePublisher, ProbeAgentLifecycle, AgentConfigService, AgentProbeIndex, ProbeDirectory, TrafficsimPairs],
   exports: [ProbesService, AgentConfigService, AgentProbeIndex, ProbeDirectory],
 })
 export class ProbesModule {}

@@ -13,6 +13,7 @@ import { ProbeEntity } from './probe.entity';
 import { newProbeRow, settingsOfRow } from './probe-row';
 import { draftFrom, ProbeDraft, ProbeRuleContext, ProbeSettings, validateProbe } from './probe-rules';
 import { CreatedProbeView, ProbeView, toProbeView } from './probe.view';
+import { TrafficsimPairs } from './trafficsim-pairs.service';
 
 /** What the audit log compares on a probe update (a probe holds no secret). */
 const PROBE_FIELDS = ['enabled', 'intervalSec', 'timeoutSec', 'count', 'durationSec', 'targets', 'agentTargets', 'labels', 'metadata'] as const;
@@ -60,6 +61,7 @@ export class ProbesService {
     private readonly access: WorkspaceAccessService,
     private readonly changes: ProbeChangePublisher,
     private readonly audit: AuditTrail,
+    private readonly pairs: TrafficsimPairs,
   ) {}
 
   async list(userId: number, workspaceId: number, agentId: number, page: PageQueryDto): Promise<ListResponse<ProbeView>> {
@@ -111,7 +113,8 @@ export class ProbesService {
     const { probeId, reverseIds, settings } = await this.db.transaction(async (em) => {
       await this.agents.requireAgent(workspaceId, agentId, em);
       const known = await this.agents.liveAgentIds(workspaceId, draft.agent_targets ?? [], em);
-      const primary = requireValidProbe(draft, { agentId, knownAgentIds: known });
+      const servers = await this.pairs.serverAgentIds(workspaceId, [...known], em);
+      const primary = requireValidProbe(draft, { agentId, knownAgentIds: known, trafficsimServerAgentIds: servers });
       const id = await insertProbe(em, workspaceId, agentId, primary);
       const mirrors: number[] = [];
       if (dto.bidirectional) {
@@ -129,8 +132,9 @@ export class ProbesService {
       );
       return { probeId: id, reverseIds: mirrors, settings: primary };
     });
-    void this.changes.notifyAll(workspaceId, [agentId, ...(reverseIds.length > 0 ? settings.agentTargets : [])]);
     const created = await this.findProbe(this.db.manager, workspaceId, agentId, probeId);
+    const paired = await this.pairs.affectedAgents(created);
+    void this.changes.notifyAll(workspaceId, [agentId, ...(reverseIds.length > 0 ? settings.agentTargets : []), ...paired]);
     return { ...toProbeView(created), reverse_probe_ids: reverseIds };
   }
 
@@ -155,37 +159,51 @@ export class ProbesService {
     const given = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
     if (Object.keys(given).length === 0) throw ApiError.badRequest('nothing to update', 'empty_update');
 
-    await this.db.transaction(async (em) => {
+    const before = await this.db.transaction(async (em) => {
       await this.agents.requireAgent(workspaceId, agentId, em);
       const current = await this.findProbe(em, workspaceId, agentId, probeId, true);
+      const previous = { ...current };
       const merged: ProbeDraft = { ...draftFrom(settingsOfRow(current)), ...given };
       const stored = settingsOfRow(current).agentTargets;
       const added = (merged.agent_targets ?? []).filter((id) => !stored.includes(id));
       const known = new Set([...stored, ...(await this.agents.liveAgentIds(workspaceId, added, em))]);
-      const settings = requireValidProbe(merged, { agentId, knownAgentIds: known });
+      // A server the probe already paired with stays acceptable, as a deleted peer does.
+      const servers = new Set([...stored, ...(await this.pairs.serverAgentIds(workspaceId, added, em))]);
+      const settings = requireValidProbe(merged, { agentId, knownAgentIds: known, trafficsimServerAgentIds: servers });
       const changes = auditDiff(settingsOfRow(current), settings, PROBE_FIELDS);
       // type and server came from the stored probe (PATCH cannot change them), so assigning all is safe.
-      await em.getRepository(ProbeEntity).save(Object.assign(current, settings));
+      const saved = await em.getRepository(ProbeEntity).save(Object.assign(current, settings));
+      await this.pairs.prune(em, saved);
       if (Object.keys(changes).length > 0) await this.audit.record({ workspaceId, action: 'probe.updated', target: PROBE(probeId), changes }, em);
+      return previous;
     });
-    void this.changes.notify(workspaceId, agentId);
-    return toProbeView(await this.findProbe(this.db.manager, workspaceId, agentId, probeId));
+    const updated = await this.findProbe(this.db.manager, workspaceId, agentId, probeId);
+    // Peers of the old and the new settings: a server that lost this client, one that gained it.
+    const paired = [...(await this.pairs.affectedAgents(before)), ...(await this.pairs.affectedAgents(updated))];
+    void this.changes.notifyAll(workspaceId, [agentId, ...paired]);
+    return toProbeView(updated);
   }
 
   async remove(userId: number, workspaceId: number, agentId: number, probeId: number): Promise<void> {
     await this.access.require(userId, workspaceId, 'USER');
     await this.agents.requireAgent(workspaceId, agentId);
-    await this.db.transaction(async (em) => {
-      const deleted = await writeReturning<{ id: number; type: string; targets: string[] }>(
+    const gone = await this.db.transaction(async (em) => {
+      const deleted = await writeReturning<{ id: number; type: string; server: boolean; targets: string[]; agent_targets: number[]; metadata: Record<string, unknown> }>(
         em,
-        'DELETE FROM probes WHERE id = $1 AND workspace_id = $2 AND agent_id = $3 RETURNING id, type, targets',
+        'DELETE FROM probes WHERE id = $1 AND workspace_id = $2 AND agent_id = $3 RETURNING id, type, server, targets, agent_targets, metadata',
         [probeId, workspaceId, agentId],
       );
       if (deleted.length === 0) throw ApiError.notFound('probe');
-      const { type, targets } = deleted[0];
+      const { type, server, targets } = deleted[0];
+      // Its own keys went with it (cascade); a server's pairs end with the agent's last server probe.
+      if (type === 'TRAFFICSIM' && server) await this.pairs.dropServer(em, workspaceId, agentId);
       await this.audit.record({ workspaceId, action: 'probe.deleted', target: PROBE(probeId), changes: { agent_id: agentId, type, targets } }, em);
+      return deleted[0];
     });
-    void this.changes.notify(workspaceId, agentId);
+    const paired = await this.pairs.affectedAgents({
+      id: gone.id, workspaceId, agentId, type: gone.type, server: gone.server, targets: gone.targets, agentTargets: gone.agent_targets.map(Number), metadata: gone.metadata,
+    });
+    void this.changes.notifyAll(workspaceId, [agentId, ...paired]);
   }
 
   private async findProbe(em: EntityManager, workspaceId: number, agentId: number, probeId: number, lock = false): Promise<ProbeEntity> {
