@@ -48,10 +48,12 @@ export class TrafficsimResponder {
 
   constructor(private readonly clock: ServerClock = { now: () => Date.now() }) {}
 
-  /** Replaces the paired keys; sessions of keys no longer paired are dropped. */
-  setKeys(keys: ReadonlyMap<number, Buffer>): void {
+  /** Replaces the paired keys; sessions of keys no longer paired are dropped. True when the set changed. */
+  setKeys(keys: ReadonlyMap<number, Buffer>): boolean {
+    const same = keys.size === this.keys.size && [...keys].every(([id, k]) => this.keys.get(id)?.equals(k));
     this.keys = new Map(keys);
     for (const id of [...this.sessions.keys()]) if (!this.keys.has(id)) this.sessions.delete(id);
+    return !same;
   }
 
   get keyCount(): number {

@@ -59,7 +59,7 @@ export class TrafficsimServers {
         this.listeners.set(port, listener);
         this.log.info({ port, clients: keys.size }, 'TRAFFICSIM server listening');
       }
-      listener.responder.setKeys(keys);
+      if (listener.responder.setKeys(keys)) this.log.info({ port, clients: keys.size }, 'TRAFFICSIM server keys');
     }
   }
 }
