@@ -5,7 +5,7 @@ import type { MtrHop, ProbeResult } from '@netwatcher/shared';
  * read from each stored result; `agent_offline` (seconds since the agent was last heard from)
  * is measured by a periodic sweep instead, as an offline agent sends nothing to evaluate.
  */
-export const RESULT_METRICS = ['packet_loss', 'latency', 'latency_p95', 'jitter', 'mtr_hop_loss'] as const;
+export const RESULT_METRICS = ['packet_loss', 'latency', 'latency_p95', 'jitter', 'mtr_hop_loss', 'mos'] as const;
 export const ALERT_METRICS = [...RESULT_METRICS, 'agent_offline'] as const;
 export type ResultMetric = (typeof RESULT_METRICS)[number];
 export type AlertMetric = (typeof ALERT_METRICS)[number];
@@ -36,6 +36,7 @@ export function metricValue(metric: ResultMetric, result: ProbeResult): number |
       case 'jitter':
         return p.jitter_ms;
       case 'mtr_hop_loss':
+      case 'mos':
         return null;
     }
   }
@@ -50,12 +51,31 @@ export function metricValue(metric: ResultMetric, result: ProbeResult): number |
         return end?.avg_ms ?? null;
       case 'latency_p95':
       case 'jitter':
+      case 'mos':
         return null;
       // The worst answering hop: routers that never answer ("???") are not loss on the path.
       case 'mtr_hop_loss': {
         const answering = hops.filter((h) => h.address !== null);
         return answering.length > 0 ? Math.max(...answering.map((h) => h.loss_pct)) : null;
       }
+    }
+  }
+  if (result.type === 'TRAFFICSIM') {
+    // The round trip, as the client saw it; mos is the worse direction's (ITU-T G.107, 1–4.5:
+    // a rule watches it with `<`, e.g. mos < 3.6).
+    const p = result.payload;
+    switch (metric) {
+      case 'packet_loss':
+        return p.loss_pct;
+      case 'latency':
+        return p.rtt_avg_ms;
+      case 'jitter':
+        return p.jitter_ms;
+      case 'mos':
+        return p.mos;
+      case 'latency_p95':
+      case 'mtr_hop_loss':
+        return null;
     }
   }
   return null;

@@ -69,7 +69,7 @@ export interface LiveSample {
   p95: number | null;
 }
 
-/** PING: its summary; MTR: its last hop (what the chart endpoint charts). Other types: null. */
+/** PING: its summary; MTR: its last hop; TRAFFICSIM: its round trip (what the chart endpoint charts). Other types: null. */
 export function liveSample(result: ProbeResult): LiveSample | null {
   const at = Date.parse(result.created_at);
   if (result.type === 'PING') {
@@ -80,6 +80,11 @@ export function liveSample(result: ProbeResult): LiveSample | null {
     const last = result.payload.hops.at(-1);
     if (!last) return { at, loss: 100, min: null, avg: null, max: null, p95: null };
     return { at, loss: last.loss_pct, min: last.best_ms, avg: last.avg_ms, max: last.worst_ms, p95: last.worst_ms };
+  }
+  if (result.type === 'TRAFFICSIM') {
+    const p = result.payload;
+    // No per-packet percentiles in the payload: the max bounds p95, as for MTR.
+    return { at, loss: p.loss_pct, min: p.rtt_min_ms, avg: p.rtt_avg_ms, max: p.rtt_max_ms, p95: p.rtt_max_ms };
   }
   return null;
 }
