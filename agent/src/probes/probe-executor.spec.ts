@@ -65,14 +65,23 @@ describe('probe executor', () => {
 
   it('supports the agent-side types of this version only', () => {
     const { exec } = executor();
-    expect(['PING', 'MTR', 'SYSINFO', 'NETINFO', 'AGENT'].every((t) => exec.supports(t as ProbeConfig['type']))).toBe(true);
+    expect(['PING', 'MTR', 'SYSINFO', 'NETINFO', 'TRAFFICSIM', 'AGENT'].every((t) => exec.supports(t as ProbeConfig['type']))).toBe(true);
     expect(exec.supports('SPEEDTEST')).toBe(false);
-    expect(exec.supports('TRAFFICSIM')).toBe(false);
   });
 
   it('budgets each measurement its timeout plus slack', () => {
     const { exec } = executor();
     expect(exec.budgetMs(probe({ targets: ['a'] }))).toBe(13_000);
     expect(exec.budgetMs(probe({ type: 'AGENT', agent_targets: [{ id: 3, address: 'x' }] }))).toBe(26_000);
+  });
+
+  it('budgets a TRAFFICSIM flow its duration, the answers\' wait and the stats exchange', () => {
+    const { exec } = executor();
+    // 60 s of packets + 10 s timeout + 3 s stats = 73 s, in 13 s steps, with one to spare.
+    expect(exec.budgetMs(probe({ type: 'TRAFFICSIM', duration_sec: 60 }))).toBe(7 * 13_000);
+    expect(exec.budgetMs(probe({ type: 'TRAFFICSIM', server: true }))).toBe(13_000);
+    const trafficsim = { port: 50_505, rate_pps: 50, packet_size: 200, peers: [{ agent_id: 3, address: 'x', port: 50_505, key_id: 1, key: 'k' }] };
+    // PING + MTR, then a 10 s flow: 10 + 10 + 3 = 23 s → 3 steps.
+    expect(exec.budgetMs(probe({ type: 'AGENT', agent_targets: [{ id: 3, address: 'x' }], trafficsim }))).toBe((2 + 3) * 13_000);
   });
 });
