@@ -323,7 +323,7 @@ describeOnEachDatabase('probe charts', (mode) => {
       ['bogus=1', 'validation_failed', /bogus/],
     ];
     for (const [query, code, message] of cases) await expectServiceError(chart(ping, query), 400, code, message);
-    await expectServiceError(chart(sysinfo, ''), 400, 'not_chartable', /charts exist for PING, MTR, AGENT probes/);
+    await expectServiceError(chart(sysinfo, ''), 400, 'not_chartable', /charts exist for PING, MTR, TRAFFICSIM, AGENT probes/);
     await expectServiceError(chart(mtr, 'type=PING'), 400, 'not_chartable', /MTR probe has no PING results/);
     // The route's path parameter pipe.
     await expectServiceError((async () => idParam('probe id').transform('abc'))(), 400, 'invalid_id', /probe id/);

@@ -106,6 +106,8 @@ describeOnEachDatabase('probes REST', (mode) => {
 
     it('creates AGENT and TRAFFICSIM probes toward agents of the same workspace', async () => {
       expect((await createProbe(a, { type: 'AGENT', agent_targets: [b, c] })).agent_targets).toEqual([b, c]);
+      // A TRAFFICSIM client's agent must run a TRAFFICSIM server (trafficsim.test.ts has the rest).
+      await createProbe(b, { type: 'TRAFFICSIM', server: true });
       expect((await createProbe(a, { type: 'TRAFFICSIM', agent_targets: [b] })).agent_targets).toEqual([b]);
     });
 
