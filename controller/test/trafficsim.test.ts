@@ -189,5 +189,23 @@ describeOnEachDatabase('TRAFFICSIM pairs', (mode) => {
       const foreignSet = await configOf(await connected(foreign));
       expect(JSON.stringify(foreignSet)).not.toContain(peer?.key as string);
     });
+
+    it('survives a workspace export and import: servers are made before their clients, no key travels', async () => {
+      const passphrase = 'trafficsim-passphrase';
+      const exported = await f.admin.http.post(`/workspaces/${f.ws}/export`, { passphrase });
+      expect(exported.status).toBe(200);
+      const ws2 = (await f.owner.http.post('/workspaces', { name: 'imported' })).body.id as number;
+      const imported = await f.owner.http.post(`/workspaces/${ws2}/import`, { passphrase, file: exported.body });
+      expect(imported.status).toBe(200);
+      const [{ n }] = await db(t).query(
+        `SELECT count(*)::int AS n FROM probes WHERE workspace_id = $1 AND type = 'TRAFFICSIM' AND NOT server AND jsonb_array_length(agent_targets) = 1`,
+        [ws2],
+      );
+      expect(Number(n)).toBe(1);
+      // Keys are never exported: whatever pairs the new workspace has get keys of their own.
+      const secrets = async (ws: number) => (await db(t).query('SELECT secret FROM trafficsim_keys WHERE workspace_id = $1', [ws])).map((r: { secret: string }) => r.secret);
+      const old = new Set(await secrets(f.ws));
+      expect((await secrets(ws2)).filter((s: string) => old.has(s))).toEqual([]);
+    });
   });
 });

@@ -228,10 +228,14 @@ export class WorkspaceTransferService {
         idOf.set(ref, agent.id);
         created.push({ ref, id: agent.id, name: agent.name, pin });
       }
-      const probeIds: number[] = [];
-      for (const { agentRef, targetRefs, dto } of plan.probes) {
+      const probeIds: number[] = new Array<number>(plan.probes.length);
+      // TRAFFICSIM servers first: a client toward an agent is refused until that agent serves.
+      const serves = (i: number) => Number(plan.probes[i].dto.type === 'TRAFFICSIM' && plan.probes[i].dto.server === true);
+      const order = plan.probes.map((_, i) => i).sort((x, y) => serves(y) - serves(x) || x - y);
+      for (const i of order) {
+        const { agentRef, targetRefs, dto } = plan.probes[i];
         const probe = await this.probes.create(userId, workspaceId, idOf.get(agentRef)!, { ...dto, agent_targets: targetRefs.map((r) => idOf.get(r)!) });
-        probeIds.push(probe.id);
+        probeIds[i] = probe.id;
       }
       for (const { probeIndex, agentRef, dto } of plan.rules) {
         const rule = await this.rules.create(userId, workspaceId, {
