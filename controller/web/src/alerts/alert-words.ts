@@ -10,6 +10,7 @@ export const METRICS: readonly { metric: string; label: string; unit: string }[]
   { metric: 'latency_p95', label: 'Latency (p95)', unit: 'ms' },
   { metric: 'jitter', label: 'Jitter', unit: 'ms' },
   { metric: 'mtr_hop_loss', label: 'Worst hop loss (MTR)', unit: '%' },
+  { metric: 'mos', label: 'Call quality (TRAFFICSIM MOS, 1–4.5)', unit: '' },
   { metric: 'agent_offline', label: 'Agent offline for', unit: 's' },
 ];
 export const OPERATORS = ['>', '>=', '<', '<=', '==', '!='] as const;

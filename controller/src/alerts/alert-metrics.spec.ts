@@ -1,0 +1,38 @@
+import { ProbeResult } from '@netwatcher/shared';
+import { ALERT_METRICS, metricValue } from './alert-metrics';
+
+const envelope = { id: '4b0b7e55-2a0e-4f4e-9d1c-2f8f3a1d2c3b', probe_id: 7, created_at: '2026-01-01T00:00:00.000Z' };
+const direction = { sent: 100, received: 90, loss_pct: 10, rtt_min_ms: 20, rtt_avg_ms: 25, rtt_max_ms: 40, jitter_ms: 2, out_of_order: 0, duplicates: 0, mos: 3.38 };
+
+describe('alert metrics of TRAFFICSIM results', () => {
+  const result = ProbeResult.parse({
+    ...envelope,
+    type: 'TRAFFICSIM',
+    payload: {
+      target: '10.0.0.2:50505', peer_agent_id: 3, interval_sec: 300, duration_sec: 2, rate_pps: 50, packet_size: 200,
+      ...direction, jitter_ms: 1.5, mos: 3.38, upstream: direction, downstream: { ...direction, loss_pct: 0, received: 90, sent: 90, mos: 4.3 },
+    },
+  });
+
+  it('offers mos among the rule metrics', () => {
+    expect(ALERT_METRICS).toContain('mos');
+  });
+
+  it('reads the round trip for loss, latency and jitter, and the reported MOS', () => {
+    expect(metricValue('packet_loss', result)).toBe(10);
+    expect(metricValue('latency', result)).toBe(25);
+    expect(metricValue('jitter', result)).toBe(1.5);
+    expect(metricValue('mos', result)).toBe(3.38);
+    expect(metricValue('latency_p95', result)).toBeNull();
+    expect(metricValue('mtr_hop_loss', result)).toBeNull();
+  });
+
+  it('finds no MOS in PING and MTR results (null never breaches)', () => {
+    const ping = ProbeResult.parse({
+      ...envelope, type: 'PING',
+      payload: { target: 'x', address: null, sent: 1, received: 1, loss_pct: 0, rtt_min_ms: 1, rtt_avg_ms: 1, rtt_max_ms: 1, rtt_stddev_ms: 0, jitter_ms: 0, rtt_p50_ms: 1, rtt_p95_ms: 1, rtt_p99_ms: 1, rtts_ms: [1] },
+    });
+    expect(metricValue('mos', ping)).toBeNull();
+    expect(metricValue('mos', ProbeResult.parse({ ...envelope, type: 'MTR', payload: { target: 'x', hops: [] } }))).toBeNull();
+  });
+});
