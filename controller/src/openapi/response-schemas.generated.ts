@@ -3110,6 +3110,24 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
             "number",
             "null"
           ]
+        },
+        "download_mbps": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "upload_mbps": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "mos": {
+          "type": [
+            "number",
+            "null"
+          ]
         }
       },
       "required": [
@@ -3130,7 +3148,10 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "rtt_min_ms",
         "rtt_avg_ms",
         "rtt_max_ms",
-        "jitter_ms"
+        "jitter_ms",
+        "download_mbps",
+        "upload_mbps",
+        "mos"
       ]
     },
     "ProbeOverviewList": {
