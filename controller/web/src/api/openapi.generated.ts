@@ -6027,7 +6027,7 @@ export interface operations {
         parameters: {
             query?: {
                 points?: number;
-                type?: "PING" | "MTR";
+                type?: "PING" | "MTR" | "TRAFFICSIM";
                 target?: string;
                 from?: string;
                 to?: string;
