@@ -207,5 +207,19 @@ describeOnEachDatabase('TRAFFICSIM pairs', (mode) => {
       const old = new Set(await secrets(f.ws));
       expect((await secrets(ws2)).filter((s: string) => old.has(s))).toEqual([]);
     });
+
+    it('tells a server when a paired client agent is deleted, and drops that client from its keys', async () => {
+      const serverSocket = await connected(server2);
+      const serverProbeId = (await configOf(serverSocket)).probes.find((p) => p.server)?.id as number;
+      const before = probeIn(await configOf(serverSocket), serverProbeId)?.trafficsim?.clients ?? [];
+      const plainProbe = (await f.user.http.get(probesPath(plain.agentId))).body.data.find((p: { type: string; server: boolean }) => p.type === 'TRAFFICSIM' && !p.server);
+      const [{ id: plainKey }] = await db(t).query('SELECT id FROM trafficsim_keys WHERE client_probe_id = $1', [plainProbe.id]);
+      expect(before.map((k) => k.key_id)).toContain(Number(plainKey));
+      const pushed = nextEvent<ProbeConfigSet>(serverSocket, 'probe_get', 3000);
+      expect((await f.admin.http.delete(`/workspaces/${f.ws}/agents/${plain.agentId}`)).status).toBe(204);
+      const after = probeIn(await pushed, serverProbeId)?.trafficsim?.clients ?? [];
+      expect(after.map((k) => k.key_id)).not.toContain(Number(plainKey));
+      expect(after).toHaveLength(before.length - 1);
+    });
   });
 });

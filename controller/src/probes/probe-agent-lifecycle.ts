@@ -9,6 +9,7 @@ import { ProbeChangePublisher } from './probe-change.publisher';
 import { ProbeEntity } from './probe.entity';
 import { newProbeRow } from './probe-row';
 import { defaultAgentProbes } from './probe-rules';
+import { TrafficsimPairs } from './trafficsim-pairs.service';
 
 /** What probes do when an agent comes or goes. */
 @Injectable()
@@ -21,6 +22,7 @@ export class ProbeAgentLifecycle implements AgentCreationHook, OnModuleInit, OnM
     private readonly agents: AgentDirectory,
     private readonly events: DomainEventBus,
     private readonly changes: ProbeChangePublisher,
+    private readonly pairs: TrafficsimPairs,
   ) {}
 
   onModuleInit(): void {
@@ -40,14 +42,23 @@ export class ProbeAgentLifecycle implements AgentCreationHook, OnModuleInit, OnM
 
   /**
    * The deleted agent is told its probe set changed (it is disconnected and stops for good) and
-   * so is every live agent whose probes target it: their plans lose a peer.
+   * so is every live agent whose probes target it (their plans lose a peer) or that served its
+   * TRAFFICSIM flows (they drop its keys: the server's list only has live clients).
    */
   private async agentDeleted({ workspaceId, agentId }: AgentRef): Promise<void> {
     const rows = await this.db.query<Array<{ agent_id: number }>>(
       'SELECT DISTINCT agent_id FROM probes WHERE workspace_id = $1 AND agent_targets @> $2::jsonb',
       [workspaceId, JSON.stringify([agentId])],
     );
-    const peers = await this.agents.liveAgentIds(workspaceId, rows.map((r) => Number(r.agent_id)));
+    // And the TRAFFICSIM servers its own probes were paired with: they stop accepting its keys.
+    const own = await this.db.query<Array<{ id: number; type: string; server: boolean; targets: string[]; agent_targets: number[] }>>(
+      `SELECT id, type, server, targets, agent_targets FROM probes WHERE workspace_id = $1 AND agent_id = $2 AND type IN ('TRAFFICSIM', 'AGENT') AND NOT server`,
+      [workspaceId, agentId],
+    );
+    const servers = await Promise.all(
+      own.map((p) => this.pairs.affectedAgents({ id: Number(p.id), workspaceId, agentId, type: p.type, server: p.server, targets: p.targets, agentTargets: p.agent_targets.map(Number), metadata: {} })),
+    );
+    const peers = await this.agents.liveAgentIds(workspaceId, [...rows.map((r) => Number(r.agent_id)), ...servers.flat()]);
     await this.changes.notifyAll(workspaceId, [agentId, ...peers]);
   }
 }
