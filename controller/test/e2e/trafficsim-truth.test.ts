@@ -21,9 +21,9 @@ const ONE_WAY_DELAY_MS = 40;
 const LOSS_EVERY = 10;
 /** Every 20th packet out of r2 toward the client cloned (iptables TEE), the first included. */
 const DUP_EVERY = 20;
-/** Answers 5, 35, 65 … held 150 ms on the way back: at 50 packets/s, later answers overtake each. */
+/** Answers 5, 35, 65 … held 300 ms on the way back: at 50 packets/s, the next ones overtake each (even after a stall of the sender). */
 const REORDER_EVERY = 30;
-const REORDER_HOLD_MS = 150;
+const REORDER_HOLD_MS = 300;
 const CODEC = resolve(__dirname, '../../../agent/dist/probes/trafficsim/trafficsim.codec.js');
 
 /**
@@ -146,12 +146,19 @@ describe('TRAFFICSIM truth on real links', () => {
     expect(p.rtt_min_ms).toBeGreaterThanOrEqual(ONE_WAY_DELAY_MS);
     expect(p.rtt_max_ms).toBeGreaterThanOrEqual(ONE_WAY_DELAY_MS + REORDER_HOLD_MS);
     expect(p.rtt_avg_ms).toBeGreaterThan(ONE_WAY_DELAY_MS);
-    expect(p.rtt_avg_ms).toBeLessThan(ONE_WAY_DELAY_MS + 20);
+    expect(p.rtt_avg_ms).toBeLessThan(ONE_WAY_DELAY_MS + 25);
     // The typed columns come from the round trip; MOS from the worse direction (10 % loss: ≈ 3.4).
     expect(result).toMatchObject({ loss_pct: 10, rtt_avg_ms: p.rtt_avg_ms, jitter_ms: p.jitter_ms });
     expect(p.mos).toBe(Math.min(p.upstream.mos, p.downstream.mos));
     expect(p.upstream.mos).toBeGreaterThan(3.0);
     expect(p.upstream.mos).toBeLessThan(3.5);
+    // Charted as PING is: the run's bucket holds its loss and round-trip times.
+    const chart = await owner.http.get(`/workspaces/${ws}/probe-data/probes/${probe.body.id}/chart`);
+    expect(chart.status).toBe(200);
+    expect(chart.body.type).toBe('TRAFFICSIM');
+    expect(chart.body.data.filter((b: { samples: number }) => b.samples > 0)).toEqual([
+      expect.objectContaining({ samples: 1, loss_pct: 10, rtt_min_ms: p.rtt_min_ms, rtt_max_ms: p.rtt_max_ms }),
+    ]);
     await owner.http.patch(`/workspaces/${ws}/agents/${clientId}/probes/${probe.body.id}`, { enabled: false });
   }, 150_000);
 
