@@ -20,6 +20,10 @@ describe('RFC 3550 interarrival jitter', () => {
     expect(c.jitterMs()).toBeCloseTo(rfc3550Jitter([20, 30, 20, 30, 20]), 9);
     expect(c.add(10, 0)).toBe('out_of_range');
     expect(c.add(-1, 0)).toBe('out_of_range');
+    expect([0, 1, 2, 3, 4, 5, 9].map((s) => c.has(s))).toEqual([true, true, true, true, true, false, false]);
+    // Bits of neighbouring sequence numbers are independent (one bit each, eight to a byte).
+    c.add(9, 20);
+    expect([5, 6, 7, 8, 9].map((s) => c.has(s))).toEqual([false, false, false, false, true]);
   });
 
   it('has no jitter before two packets', () => {

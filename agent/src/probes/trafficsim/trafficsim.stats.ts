@@ -12,12 +12,13 @@ export class FlowCounter {
   outOfOrder = 0;
   /** Highest sequence number seen + 1. */
   seqEnd = 0;
+  /** One bit per sequence number: a server keeps one of these per client session. */
   private readonly seen: Uint8Array;
   private lastTransit: number | null = null;
   private jitter = 0;
 
-  constructor(capacity: number) {
-    this.seen = new Uint8Array(capacity);
+  constructor(readonly capacity: number) {
+    this.seen = new Uint8Array(Math.ceil(capacity / 8));
   }
 
   /**
@@ -26,12 +27,12 @@ export class FlowCounter {
    * Returns what the packet was. A duplicate does not move the jitter (it is not a new sample).
    */
   add(seq: number, transitMs: number): 'new' | 'duplicate' | 'out_of_range' {
-    if (!Number.isInteger(seq) || seq < 0 || seq >= this.seen.length) return 'out_of_range';
-    if (this.seen[seq]) {
+    if (!Number.isInteger(seq) || seq < 0 || seq >= this.capacity) return 'out_of_range';
+    if (this.has(seq)) {
       this.duplicates++;
       return 'duplicate';
     }
-    this.seen[seq] = 1;
+    this.seen[seq >> 3] |= 1 << (seq & 7);
     this.received++;
     if (seq < this.seqEnd - 1) this.outOfOrder++;
     this.seqEnd = Math.max(this.seqEnd, seq + 1);
@@ -42,7 +43,7 @@ export class FlowCounter {
   }
 
   has(seq: number): boolean {
-    return seq >= 0 && seq < this.seen.length && this.seen[seq] === 1;
+    return Number.isInteger(seq) && seq >= 0 && seq < this.capacity && (this.seen[seq >> 3] & (1 << (seq & 7))) !== 0;
   }
 
   /** The smoothed jitter in ms; null before two packets arrived. */
