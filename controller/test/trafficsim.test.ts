@@ -1,4 +1,7 @@
 import type { ProbeConfig, ProbeConfigSet } from '@netwatcher/shared';
+import { ProbeChartRepository } from '../src/probe-results/probe-chart.repository';
+import { TimeSeriesStore } from '../src/timeseries/timeseries.store';
+import { probeResultRow } from './fixtures';
 import { countProbes, createAgent, db, enroll, RoleFixture, workspaceWithRoles } from './support/agents';
 import { Http } from './support/http';
 import { agentSocket, AgentClient, connectOutcome, nextEvent } from './support/sockets';
@@ -98,6 +101,21 @@ describeOnEachDatabase('TRAFFICSIM pairs', (mode) => {
       expect(await countProbes(t, f.ws)).toBe(before);
       expect(await keyCount()).toBe(0);
     });
+  });
+
+  it('rolls TRAFFICSIM results up hourly like PING (migration 0006), so long charts have them', async () => {
+    const store = t.app.get(TimeSeriesStore);
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
+    const base = { workspace_id: f.ws, probe_id: 999_001, agent_id: client.agentId, probe_agent_id: client.agentId, type: 'TRAFFICSIM', target: '10.0.0.2:50505' };
+    await store.insert('probe_results', [10, 20, 30].map((rtt, i) => probeResultRow(hour + i * 60_000, rtt, { ...base, loss_pct: 10 * i, mos: 4 })));
+    const repo = new ProbeChartRepository(store);
+    const filter = { workspaceId: f.ws, probeId: 999_001, type: 'TRAFFICSIM', from: new Date(hour), to: new Date(hour + 3_600_000), bucketSeconds: 3600 };
+    const raw = await repo.series(filter, 'raw');
+    const rolled = await repo.series(filter, 'rollup_1h');
+    expect(raw).toHaveLength(1);
+    expect(rolled.map((r) => [r.samples, r.rtt_min_ms, r.rtt_max_ms])).toEqual([[3, 9, 31]]);
+    expect(rolled[0].loss_pct).toBeCloseTo(10, 9);
+    expect(rolled[0].rtt_avg_ms).toBeCloseTo(raw[0].rtt_avg_ms as number, 9);
   });
 
   describe('pair keys', () => {

@@ -52,7 +52,7 @@ const GROUP_KEYS: Record<SlaGrouping, { key: string; target: string }> = {
 /**
  * Availability and latency figures from the hourly rollup, computed in ClickHouse: each hour's
  * states are merged once (inner query: loss, samples, p95 of the hour, and a merged digest
- * state, prefixed `hour_` so no outer alias shadows them), then folded per group (outer query). PING and MTR results count (MTR by its last hop).
+ * state, prefixed `hour_` so no outer alias shadows them), then folded per group (outer query). PING, MTR (by its last hop) and TRAFFICSIM (its round trip) results count.
  */
 @Injectable()
 export class ProbeReportRepository {
@@ -81,7 +81,7 @@ export class ProbeReportRepository {
                 arrayElement(quantilesTDigestMerge(0.5, 0.95, 0.99)(u.rtt_quantiles), 2) AS hour_p95,
                 quantilesTDigestMergeState(0.5, 0.95, 0.99)(u.rtt_quantiles) AS hour_digest
          FROM probe_rollup_1h AS u
-         WHERE workspace_id = {workspaceId:UInt32} AND probe_id IN {probeIds:Array(UInt32)} AND type IN ('PING', 'MTR')
+         WHERE workspace_id = {workspaceId:UInt32} AND probe_id IN {probeIds:Array(UInt32)} AND type IN ('PING', 'MTR', 'TRAFFICSIM')
            AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
          GROUP BY probe_id, target, bucket
        )

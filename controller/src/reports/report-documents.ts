@@ -52,7 +52,7 @@ export function slaPdf(r: SlaReport): PdfReport {
   return {
     title: 'NetWatcher availability report',
     lines: [...headerLines(r), `Grouped by ${r.group_by}; target latency ${r.target_latency_ms} ms (an hour breaches when its p95 is above it)`],
-    tables: [{ title: `Availability by ${r.group_by}`, columns: slaColumns(r.group_by), rows: r.rows, empty: 'No PING or MTR results in this range.' }],
+    tables: [{ title: `Availability by ${r.group_by}`, columns: slaColumns(r.group_by), rows: r.rows, empty: 'No PING, MTR or TRAFFICSIM results in this range.' }],
   };
 }
 
@@ -69,6 +69,6 @@ export function overviewPdf(r: OverviewReport): PdfReport {
   return {
     title: 'NetWatcher workspace overview',
     lines: [...headerLines(r), `Agents: ${r.agents}; probes: ${probes}`, `Alerts triggered: ${r.alerts.total}, still active: ${r.alerts.still_active}`],
-    tables: [{ title: `Availability by agent (target latency ${r.target_latency_ms} ms)`, columns: slaColumns('agent'), rows: r.availability_by_agent, empty: 'No PING or MTR results in this range.' }],
+    tables: [{ title: `Availability by agent (target latency ${r.target_latency_ms} ms)`, columns: slaColumns('agent'), rows: r.availability_by_agent, empty: 'No PING, MTR or TRAFFICSIM results in this range.' }],
   };
 }
