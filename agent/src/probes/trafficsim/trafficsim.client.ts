@@ -22,8 +22,6 @@ export interface FlowOptions {
 export type FlowFigures = Omit<TrafficsimPayload, 'target' | 'peer_agent_id' | 'interval_sec' | 'duration_sec' | 'rate_pps' | 'packet_size'>;
 
 const STATS_ATTEMPTS = 3;
-/** Epoch time with sub-millisecond resolution: the packets' send and answer times. */
-const epochMs = () => performance.timeOrigin + performance.now();
 
 /**
  * One TRAFFICSIM run: sends rate × duration signed packets on a fixed schedule, counts the
@@ -32,6 +30,10 @@ const epochMs = () => performance.timeOrigin + performance.now();
  */
 export async function runFlow(o: FlowOptions, signal: AbortSignal): Promise<FlowFigures> {
   const total = Math.max(1, Math.round(o.ratePps * o.durationSec));
+  // Epoch ms with sub-millisecond resolution that cannot step during the run: anchored to the
+  // wall clock once (the server checks freshness against its wall clock), monotonic after that.
+  const anchor = Date.now() - performance.now();
+  const epochMs = () => anchor + performance.now();
   const session = randomInt(1, 0xffff_ffff);
   const sentAt = new Float64Array(total);
   const answers = new FlowCounter(total);

@@ -50,6 +50,14 @@ describe('TRAFFICSIM responder', () => {
     expect(r.answer(req)).toBeNull();
   });
 
+  it('judges freshness by the wall clock and stamps answers with the precise one', () => {
+    const drifted = new TrafficsimResponder({ now: () => NOW, precise: () => NOW + 10 * FRESHNESS_MS + 0.25 });
+    drifted.setKeys(new Map([[11, key]]));
+    const out = drifted.answer(encodePacket(probe(0), key, 100));
+    const decoded = decodePacket(out as Buffer, key);
+    expect(decoded.ok && decoded.packet.serverTimeMs).toBe(NOW + 10 * FRESHNESS_MS + 0.25);
+  });
+
   it('forgets keys that are no longer paired', () => {
     r.setKeys(new Map());
     expect(r.answer(encodePacket(probe(0), key, 100))).toBeNull();

@@ -1,4 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
 import { decodePacket, encodePacket, Kind, peekKeyId, type Packet, type ServerView } from './trafficsim.codec';
 import { FlowCounter } from './trafficsim.stats';
 
@@ -23,8 +24,19 @@ interface Session {
 }
 
 export interface ServerClock {
-  /** ms since the epoch, compared with the client's send time. */
+  /** Wall clock, ms since the epoch: the freshness check against the client's send time. */
   now(): number;
+  /**
+   * ms since the epoch with sub-millisecond resolution that never steps (anchored to the wall
+   * clock once): arrival times for jitter and the time stamped in answers. Defaults to now().
+   */
+  precise?(): number;
+}
+
+/** The listener's clock: wall time for freshness, a monotonic clock anchored at start for timing. */
+export function systemClock(): Required<ServerClock> {
+  const anchor = Date.now() - performance.now();
+  return { now: () => Date.now(), precise: () => anchor + performance.now() };
 }
 
 /** Counts of what the listener dropped, for logs and tests. */
@@ -46,7 +58,7 @@ export class TrafficsimResponder {
   private readonly sessions = new Map<number, Map<number, Session>>();
   readonly drops: DropCounts = { malformed: 0, unknown_key: 0, bad_tag: 0, stale: 0, replay: 0, wrong_kind: 0 };
 
-  constructor(private readonly clock: ServerClock = { now: () => Date.now() }) {}
+  constructor(private readonly clock: ServerClock = systemClock()) {}
 
   /** Replaces the paired keys; sessions of keys no longer paired are dropped. True when the set changed. */
   setKeys(keys: ReadonlyMap<number, Buffer>): boolean {
@@ -69,8 +81,8 @@ export class TrafficsimResponder {
     const decoded = decodePacket(datagram, key);
     if (!decoded.ok) return this.drop(decoded.reason);
     const p = decoded.packet;
-    const now = this.clock.now();
-    if (Math.abs(now - p.clientTimeMs) > FRESHNESS_MS) return this.drop('stale');
+    if (Math.abs(this.clock.now() - p.clientTimeMs) > FRESHNESS_MS) return this.drop('stale');
+    const now = this.clock.precise?.() ?? this.clock.now();
     if (p.kind !== Kind.Probe && p.kind !== Kind.StatsRequest) return this.drop('wrong_kind');
     const session = this.session(keyId, p.session, now);
     if (p.kind === Kind.StatsRequest) {
