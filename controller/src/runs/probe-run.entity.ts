@@ -33,6 +33,9 @@ export class ProbeRunEntity {
   @Column({ name: 'result_ids', type: 'text', array: true, default: () => "'{}'" })
   resultIds!: string[];
 
+  @Column({ type: 'text' })
+  origin!: 'scheduled' | 'on_demand';
+
   @Column({ name: 'created_by', type: 'integer', nullable: true })
   createdBy!: number | null;
 

@@ -72,3 +72,18 @@ export function pickDispatchable(
   }
   return picked;
 }
+
+/** Steps run 4 targets at a time on the agent (agent TARGET_CONCURRENCY); a plan runs each of its types. */
+const AGENT_TARGET_CONCURRENCY = 4;
+/** Process start, kill grace, spooling and the `run_status` trip on top of the measurement. */
+const RUN_SLACK_MS = 30_000;
+
+/**
+ * How long a running run may take before it counts as lost (its agent went quiet): the agent's
+ * own budget for the probe (executor.budgetMs) with slack for the reports to arrive.
+ */
+export function runBudgetMs(probe: { timeout_sec: number; targets: readonly unknown[]; agent_targets: readonly unknown[] }, planSteps: number): number {
+  const targets = probe.targets.length + probe.agent_targets.length;
+  const steps = Math.max(1, Math.ceil(targets / AGENT_TARGET_CONCURRENCY)) * Math.max(1, planSteps);
+  return steps * (probe.timeout_sec * 1000 + 3000) + RUN_SLACK_MS;
+}

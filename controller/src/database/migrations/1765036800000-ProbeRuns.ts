@@ -21,6 +21,7 @@ export class ProbeRuns1765036800000 implements MigrationInterface {
         status text NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
         error text,
         result_ids text[] NOT NULL DEFAULT '{}',
+        origin text NOT NULL CHECK (origin IN ('scheduled', 'on_demand')),
         created_by integer,
         created_at timestamptz NOT NULL DEFAULT now(),
         started_at timestamptz,
