@@ -2,7 +2,7 @@
  * The REST shapes the panel reads, as documented in the README's API section (the controller's
  * view types). Probe results and socket messages come from the shared protocol package instead.
  */
-import type { AlertSummary, ProbeType } from '@netwatcher/shared';
+import type { AlertSummary, ProbeType, RunStatus } from '@netwatcher/shared';
 
 export type { ProbeType };
 /** An alert as listed and as carried by the panel socket's `alert` event. */
@@ -178,4 +178,50 @@ export interface AlertRule {
 /** `POST …/alert-rules/{ruleId}/test`: one line per channel the rule has. */
 export interface TestNotificationReport {
   results: { channel: string; ok: boolean; status: number | null; error: string | null }[];
+}
+
+/** `POST …/agents/{agentID}/runs` (README "On-demand runs and the speed-test queue"). */
+export interface CreatedRun {
+  run_id: number;
+  status: RunStatus;
+  queue_id: number | null;
+}
+
+/** A stored result of a run, as `GET …/runs/{id}` returns it (the probe-data routes' shape). */
+export interface RunResult {
+  id: string;
+  type: string;
+  target: string;
+  created_at: string;
+  loss_pct: number | null;
+  rtt_avg_ms: number | null;
+  payload: unknown;
+}
+
+export interface Run {
+  id: number;
+  agent_id: number;
+  probe_id: number | null;
+  queue_id: number | null;
+  type: string;
+  probe: { type: string; targets: string[] };
+  status: RunStatus;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+  result_ids: string[];
+  results: RunResult[];
+}
+
+export interface QueueEntry {
+  id: number;
+  agent_id: number;
+  probe_id: number | null;
+  run_id: number;
+  source: 'scheduled' | 'on_demand';
+  status: RunStatus;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
 }
