@@ -286,4 +286,20 @@ describeOnEachDatabase('runs and the speed-test queue', (mode) => {
     expect(c.starts.find((s) => s.run_id === entries[0].run_id)!.probe).toMatchObject({ id: probe.body.id, type: 'SPEEDTEST' });
     await owner.http.delete(`/workspaces/${ws}/agents/${c.id}/probes/${probe.body.id}`);
   });
+
+  it('ends what a deleted agent had queued or running', async () => {
+    const d = await connectAgent(await createAgent(owner, ws));
+    const running = (await speedtest(d.id)).body;
+    const queued = (await speedtest(d.id)).body;
+    await waitUntil('the first started', () => d.starts.find((s) => s.run_id === running.run_id));
+    expect((await owner.http.delete(`/workspaces/${ws}/agents/${d.id}`)).status).toBe(204);
+    await waitUntil('both ended', () => statusesOf(queued.queue_id).includes('failed') && statusesOf(running.queue_id).includes('failed'));
+    const entries = (await queue(`?agent_id=${d.id}`)).data;
+    expect(entries.find((e: { id: number }) => e.id === queued.queue_id)).toMatchObject({ status: 'failed', error: 'the agent was deleted' });
+    // Deleting drops its socket too: the running one ends by whichever came first.
+    expect(entries.find((e: { id: number }) => e.id === running.queue_id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^the agent (was deleted|disconnected while the run was running)$/),
+    });
+  });
 });

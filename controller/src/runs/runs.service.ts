@@ -54,7 +54,12 @@ export class RunsService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe.push(this.events.on('results.stored', (stored) => this.linkResults(stored)));
+    this.unsubscribe.push(
+      this.events.on('results.stored', (stored) => this.linkResults(stored)),
+      // Deleted (soft) agents never connect again: what they had waiting or running ends now.
+      this.events.on('agent.deleted', ({ workspaceId, agentId }) => this.endRuns({ workspaceId, agentId }, 'the agent was deleted')),
+      this.events.on('workspace.deleted', ({ workspaceId }) => this.endRuns({ workspaceId }, 'the workspace was deleted')),
+    );
     this.sweepTimer = setInterval(() => void this.sweepOverdue(), SWEEP_MS);
     this.sweepTimer.unref();
   }
@@ -153,11 +158,18 @@ export class RunsService implements OnModuleInit, OnModuleDestroy {
   /** The agent's last socket on this replica closed: what it was running is lost. */
   async agentDisconnected(workspaceId: number, agentId: number): Promise<void> {
     if (this.presence.isConnectedHere(agentId)) return;
-    const rows = await this.store.transaction((em) =>
-      em.query<Array<{ id: number }>>(`SELECT id FROM probe_runs WHERE workspace_id = $1 AND agent_id = $2 AND status = 'running'`, [workspaceId, agentId]),
-    );
-    if (rows.length === 0) return;
-    const changed = await this.store.transaction((em) => this.store.transition(em, rows.map((r) => r.id), 'lost', { error: 'the agent disconnected while the run was running' }));
+    await this.endRuns({ workspaceId, agentId }, 'the agent disconnected while the run was running', ['running']);
+  }
+
+  /** Fails the agent's (or the workspace's) runs in these statuses. */
+  private async endRuns(scope: { workspaceId: number; agentId?: number }, error: string, statuses: readonly string[] = ['queued', 'running']): Promise<void> {
+    const changed = await this.store.transaction(async (em) => {
+      const rows = await em.query<Array<{ id: number }>>(
+        `SELECT id FROM probe_runs WHERE workspace_id = $1 AND ($2::int IS NULL OR agent_id = $2) AND status = ANY($3::text[])`,
+        [scope.workspaceId, scope.agentId ?? null, statuses],
+      );
+      return this.store.transition(em, rows.map((r) => r.id), 'lost', { error });
+    });
     this.store.announce(changed);
     if (changed.some((c) => c.queue)) this.queuedListener();
   }
