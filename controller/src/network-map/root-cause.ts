@@ -225,7 +225,7 @@ export function findRootCauses(window: readonly MtrObservation[], baseline: read
       healthy.push(newest);
       continue;
     }
-    degraded.push({ series: s, kind: d.kind, newest, suspect: suspectHop(newest.hops, d.kind, hopBaselines(s.baseline)), ...d });
+    degraded.push({ series: s, newest, suspect: suspectHop(newest.hops, d.kind, hopBaselines(s.baseline)), ...d });
   }
 
   const causes: RootCause[] = [];
