@@ -54,9 +54,9 @@ describe('shared-hop root cause on real links', () => {
         ),
       );
       const probe = await owner.http.post(`/workspaces/${ws}/agents/${created.agent.id}/probes`, {
-        type: 'MTR', targets: TARGETS, count: 10, interval_sec: 30, timeout_sec: 60,
+        type: 'MTR', targets: TARGETS, count: 10, interval_sec: 30, timeout_sec: 25,
       });
-      expect(probe.status).toBe(201);
+      expect([probe.status, probe.body.error]).toEqual([201, undefined]);
       probes.push(probe.body.id);
     }
   }, 120_000);
