@@ -179,3 +179,72 @@ export interface AlertRule {
 export interface TestNotificationReport {
   results: { channel: string; ok: boolean; status: number | null; error: string | null }[];
 }
+
+/* Network map (README "Network map"): GET …/network-map, …/network-map/paths, …/network-map/incidents. */
+export type MapNodeKind = 'agent' | 'hop' | 'anonymous' | 'destination';
+
+export interface MapNode {
+  id: string;
+  kind: MapNodeKind;
+  label: string;
+  ip: string | null;
+  agent_id: number | null;
+  hostname: string | null;
+  asn: number | null;
+  as_org: string | null;
+  country: string | null;
+  private: boolean;
+  paths: number;
+}
+
+export interface MapEdge {
+  from: string;
+  to: string;
+  latency_ms: number | null;
+  loss_pct: number | null;
+  paths: number;
+}
+
+export interface NetworkMap {
+  nodes: MapNode[];
+  edges: MapEdge[];
+  generated_at: string;
+}
+
+export interface PathEntry {
+  hops: (string | null)[];
+  signature: string;
+  first_seen: string;
+  last_seen: string;
+  count: number;
+}
+
+export interface IncidentEvidence {
+  probe_id: number;
+  agent_id: number;
+  agent_name: string;
+  target: string;
+  hop: number;
+  loss_before_pct: number;
+  loss_after_pct: number;
+  rtt_before_ms: number | null;
+  rtt_after_ms: number | null;
+  baseline_loss_pct: number | null;
+  baseline_rtt_ms: number | null;
+  at: string;
+}
+
+export interface Incident {
+  kind: 'loss' | 'latency';
+  hop: { ip: string; hostname: string | null; asn: number | null; as_org: string | null; country: string | null; private: boolean };
+  summary: string;
+  paths: number;
+  probes: number;
+  agents: number;
+  targets: number;
+  degraded_paths: number;
+  confidence: number;
+  first_seen: string;
+  last_seen: string;
+  evidence: IncidentEvidence[];
+}
