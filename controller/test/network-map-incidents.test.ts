@@ -73,6 +73,9 @@ describe('GET /workspaces/{id}/network-map/incidents (shared-hop root cause)', (
       await postMtr(b, at(30), target, hops(['10.0.0.1', 0, 1], [SHARED, 0, 9], [target, 40, 13]));
       await postMtr(c, at(30), target, hops(['10.1.0.1', 0, 1], ['81.2.71.1', 0, 5], [target, 0, 9]));
     }
+    // Minute 45: a and c lose packets towards T1 behind two different routers of one AS.
+    await postMtr(a, at(45), T1, hops(['192.168.1.1', 0, 0.5], ['81.2.69.6', 0, 8], [T1, 60, 12]));
+    await postMtr(c, at(45), T1, hops(['10.1.0.1', 0, 1], ['81.2.69.5', 0, 5], [T1, 60, 9]));
   });
 
   afterAll(async () => {
@@ -83,12 +86,14 @@ describe('GET /workspaces/{id}/network-map/incidents (shared-hop root cause)', (
 
   it('names the shared hop with its AS, the probes and agents behind it, and per-path evidence', async () => {
     const [a, b] = agents;
-    const res = await owner.http.get(`/workspaces/${ws}/network-map/incidents?from=${at(20)}`);
+    const res = await owner.http.get(`/workspaces/${ws}/network-map/incidents?from=${at(20)}&to=${at(35)}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ total: 1, limit: 1, offset: 0 });
     const [incident] = res.body.data;
     expect(incident).toMatchObject({
       kind: 'loss',
+      scope: 'hop',
+      addresses: [SHARED],
       hop: { ip: SHARED, hostname: null, asn: 64500, as_org: 'Example Transit', private: false },
       summary: `4 paths (2 probes) from 2 agents lose packets after AS64500 hop ${SHARED}`,
       paths: 4,
@@ -102,7 +107,7 @@ describe('GET /workspaces/{id}/network-map/incidents (shared-hop root cause)', (
     });
     expect(incident.evidence).toHaveLength(4);
     expect(incident.evidence[0]).toEqual({
-      probe_id: a.probe, agent_id: a.id, agent_name: expect.stringMatching(/^agent-/), target: T1, hop: 2,
+      probe_id: a.probe, agent_id: a.id, agent_name: expect.stringMatching(/^agent-/), target: T1, hop: 2, ip: SHARED,
       loss_before_pct: 0, loss_after_pct: 30, rtt_before_ms: 8, rtt_after_ms: 12, baseline_loss_pct: 0, baseline_rtt_ms: 12, at: at(30),
     });
     expect(incident.evidence.map((e: { agent_id: number; target: string }) => [e.agent_id, e.target])).toEqual([
@@ -117,11 +122,29 @@ describe('GET /workspaces/{id}/network-map/incidents (shared-hop root cause)', (
     const [, , c] = agents;
     const clean = await owner.http.get(`/workspaces/${ws}/network-map/incidents?from=${at(-5)}&to=${at(5)}`);
     expect(clean.body).toEqual({ data: [], total: 0, limit: 0, offset: 0 });
-    const onlyC = await owner.http.get(`/workspaces/${ws}/network-map/incidents?from=${at(20)}&agentId=${c.id}`);
+    const onlyC = await owner.http.get(`/workspaces/${ws}/network-map/incidents?from=${at(20)}&to=${at(35)}&agentId=${c.id}`);
     expect(onlyC.body.total).toBe(0);
-    // Without `from`, the window is the last 30 minutes: minute 30 lies an half hour back, out of it.
-    const recent = await owner.http.get(`/workspaces/${ws}/network-map/incidents`);
-    expect(recent.body.total).toBe(0);
+  });
+
+  it('groups paths behind different routers of one AS when no address is shared (default window: the last 30 minutes)', async () => {
+    const [a, , c] = agents;
+    // Without `from`, the window is the last 30 minutes: only the minute-45 results are in it.
+    const res = await owner.http.get(`/workspaces/${ws}/network-map/incidents`);
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBe(1);
+    expect(res.body.data[0]).toMatchObject({
+      kind: 'loss',
+      scope: 'as',
+      hop: { ip: '81.2.69.5', asn: 64500, as_org: 'Example Transit' },
+      addresses: ['81.2.69.5', '81.2.69.6'],
+      summary: '2 paths (2 probes) from 2 agents lose packets after AS64500 (hops 81.2.69.5, 81.2.69.6)',
+      paths: 2,
+      agents: 2,
+    });
+    expect(res.body.data[0].evidence.map((e: { agent_id: number; ip: string; baseline_loss_pct: number }) => [e.agent_id, e.ip, e.baseline_loss_pct])).toEqual([
+      [a.id, '81.2.69.6', 15],
+      [c.id, '81.2.69.5', 0],
+    ]);
   });
 
   it('answers bad input with a documented 400 or 404, and 404 to another workspace', async () => {

@@ -4,7 +4,7 @@ import { ListResponse, toList } from '../common/pagination';
 import { parseTimeRange } from '../common/time-range';
 import { parseIp } from '../lookups/ip-address';
 import { reservedRange } from '../lookups/reserved-ranges';
-import { MtrPathsRepository } from '../probe-results/mtr-paths.repository';
+import { MtrPathsRepository, type MtrObservation } from '../probe-results/mtr-paths.repository';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { NetworkMapQuery } from './dto/network-map-query.dto';
 import { HopEnricher } from './hop-enricher';
@@ -44,22 +44,41 @@ export class IncidentsService {
     const agents = await this.agents.summaries(workspaceId, [...new Set(window.map((r) => r.agentId))]);
     const names = new Map(agents.map((a) => [a.id, a.name]));
     // Results of agents deleted since are left out, as on the map.
+    const measured = window.filter((r) => names.has(r.agentId));
+    const asns = await this.asnsOf(measured);
     const causes = findRootCauses(
-      window.filter((r) => names.has(r.agentId)),
+      measured,
       earlier.filter((r) => names.has(r.agentId)),
+      (ip) => asns.get(ip)?.asn ?? null,
     );
-    const views = await Promise.all(causes.map((c) => this.view(c, names)));
+    const views = causes.map((c) => this.view(c, names, asns));
     return toList(views, views.length, { limit: views.length, offset: 0 });
   }
 
-  private async view(c: RootCause, names: ReadonlyMap<number, string>): Promise<IncidentView> {
-    // The enricher fills map nodes; a throwaway node carries the hop through it.
-    const node: MapNodeView = { id: `hop:${c.ip}`, kind: 'hop', label: c.ip, ip: c.ip, agent_id: null, hostname: c.hostname, asn: null, as_org: null, country: null, private: isPrivateNode(c.ip), paths: c.paths };
-    await this.enricher.enrich([node]);
+  /** Owner of every public hop address of the window (local GeoIP files; private ones are not looked up). */
+  private async asnsOf(results: readonly MtrObservation[]): Promise<Map<string, MapNodeView>> {
+    const nodes = new Map<string, MapNodeView>();
+    for (const r of results) {
+      for (const h of r.hops) {
+        const ip = h.address === null ? null : (parseIp(h.address)?.address ?? null);
+        if (ip === null || nodes.has(ip)) continue;
+        // The enricher fills map nodes; a throwaway node per address carries the answer.
+        nodes.set(ip, { id: `hop:${ip}`, kind: 'hop', label: ip, ip, agent_id: null, hostname: null, asn: null, as_org: null, country: null, private: isPrivateNode(ip), paths: 0 });
+      }
+    }
+    await this.enricher.enrich([...nodes.values()]);
+    return nodes;
+  }
+
+  private view(c: RootCause, names: ReadonlyMap<number, string>, asns: ReadonlyMap<string, MapNodeView>): IncidentView {
+    const node = asns.get(c.ip);
+    const hop = { ip: c.ip, hostname: c.hostname, asn: node?.asn ?? null, as_org: node?.as_org ?? null, country: node?.country ?? null, private: node?.private ?? isPrivateNode(c.ip) };
     return {
       kind: c.kind,
-      hop: { ip: c.ip, hostname: c.hostname, asn: node.asn, as_org: node.as_org, country: node.country, private: node.private },
-      summary: summary(c, node.asn),
+      scope: c.scope,
+      hop,
+      addresses: c.addresses,
+      summary: summary(c, hop.asn),
       paths: c.paths,
       probes: c.probes,
       agents: c.agents,
@@ -74,6 +93,7 @@ export class IncidentsService {
         agent_name: names.get(e.agentId) ?? `agent ${e.agentId}`,
         target: e.target,
         hop: e.hop,
+        ip: e.ip,
         loss_before_pct: e.lossBeforePct,
         loss_after_pct: e.lossAfterPct,
         rtt_before_ms: e.rttBeforeMs,
@@ -94,8 +114,9 @@ function isPrivateNode(address: string): boolean {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** "4 paths (4 probes) from 2 agents lose packets after AS64500 hop 10.1.2.3". */
-export function summary(c: Pick<RootCause, 'kind' | 'paths' | 'probes' | 'agents' | 'ip'>, asn: number | null): string {
+/** "4 paths (2 probes) from 2 agents lose packets after AS64500 hop 10.1.2.3" (or "… after AS64500 (hops a, b)"). */
+export function summary(c: Pick<RootCause, 'kind' | 'scope' | 'paths' | 'probes' | 'agents' | 'ip' | 'addresses'>, asn: number | null): string {
   const what = c.kind === 'loss' ? 'lose packets' : 'slow down';
-  return `${plural(c.paths, 'path')} (${plural(c.probes, 'probe')}) from ${plural(c.agents, 'agent')} ${what} after ${asn === null ? '' : `AS${asn} `}hop ${c.ip}`;
+  const where = c.scope === 'as' ? `AS${asn} (hops ${c.addresses.join(', ')})` : `${asn === null ? '' : `AS${asn} `}hop ${c.ip}`;
+  return `${plural(c.paths, 'path')} (${plural(c.probes, 'probe')}) from ${plural(c.agents, 'agent')} ${what} after ${where}`;
 }

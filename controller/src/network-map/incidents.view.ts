@@ -17,8 +17,9 @@ export interface IncidentEvidenceView {
   agent_id: number;
   agent_name: string;
   target: string;
-  /** mtr's hop number of the suspect hop on this path. */
+  /** mtr's hop number and address of the suspect hop on this path. */
   hop: number;
+  ip: string;
   /** Loss and average RTT at the suspect hop and at the end of the path (newest result of the window). */
   loss_before_pct: number;
   loss_after_pct: number;
@@ -32,7 +33,11 @@ export interface IncidentEvidenceView {
 
 export interface IncidentView {
   kind: IncidentKindView;
+  /** `hop`: the paths share the hop's address; `as`: their suspect hops differ but belong to one AS (`hop` is the most shared of `addresses`). */
+  scope: 'hop' | 'as';
   hop: IncidentHopView;
+  /** Every suspect address of the explained paths, most shared first (just `hop.ip` for `hop`). */
+  addresses: string[];
   /** One sentence: "4 paths (4 probes) from 2 agents lose packets after AS64500 hop 10.1.2.3". */
   summary: string;
   paths: number;

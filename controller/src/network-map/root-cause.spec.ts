@@ -74,10 +74,10 @@ describe('findRootCauses', () => {
     const baseline = [clean(1, T1), clean(1, T2), clean(2, T1), clean(2, T2)];
     const [cause, ...more] = findRootCauses(window, baseline);
     expect(more).toEqual([]);
-    expect(cause).toMatchObject({ kind: 'loss', ip: CORE, paths: 4, probes: 4, agents: 2, targets: 2, degradedPaths: 4, confidence: 1 });
+    expect(cause).toMatchObject({ kind: 'loss', scope: 'hop', ip: CORE, addresses: [CORE], asn: null, paths: 4, probes: 4, agents: 2, targets: 2, degradedPaths: 4, confidence: 1 });
     expect(cause.firstSeen.toISOString()).toBe('2026-01-01T00:10:00.000Z');
     expect(cause.evidence[0]).toEqual({
-      probeId: 102, agentId: 1, target: T1, hop: 2, lossBeforePct: 0, lossAfterPct: 40, rttBeforeMs: 0.2, rttAfterMs: 0.3, baselineLossPct: 0, baselineRttMs: 0.3, at: new Date(W),
+      probeId: 102, agentId: 1, target: T1, hop: 2, ip: CORE, lossBeforePct: 0, lossAfterPct: 40, rttBeforeMs: 0.2, rttAfterMs: 0.3, baselineLossPct: 0, baselineRttMs: 0.3, at: new Date(W),
     });
     expect(cause.evidence.map((e) => [e.agentId, e.target, e.lossAfterPct])).toEqual([
       [1, T1, 40],
@@ -136,6 +136,24 @@ describe('findRootCauses', () => {
       [CORE, 3],
       ['10.9.0.2', 2],
     ]);
+  });
+
+  it('groups suspects of one AS when no single address is shared (a provider answering from several routers)', () => {
+    const via = (agent: number, target: string, router: string, loss: number) =>
+      result(agent, target, W, hops([`10.0.${agent}.1`, 0, 1], [router, 0, 5], [target, loss, 9]));
+    const asnOf = (ip: string) => (ip.startsWith('203.0.113.') ? 64500 : null);
+    const window = [via(1, T1, '203.0.113.1', 30), via(2, T1, '203.0.113.2', 40), via(3, T2, '203.0.113.1', 50), via(4, T2, '198.51.100.9', 0)];
+    // By address alone, 203.0.113.1 explains two paths.
+    expect(findRootCauses(window).map((c) => [c.scope, c.ip, c.paths])).toEqual([['hop', '203.0.113.1', 2]]);
+    // With a third path behind another router of the same AS, still the address first ...
+    const [byHop] = findRootCauses(window, [], asnOf);
+    expect(byHop).toMatchObject({ scope: 'hop', ip: '203.0.113.1', paths: 2 });
+    // ... and the AS only for what no shared address explains.
+    const spread = [via(1, T1, '203.0.113.1', 30), via(2, T1, '203.0.113.2', 40), via(3, T2, '203.0.113.3', 50)];
+    expect(findRootCauses(spread)).toEqual([]);
+    const [byAs] = findRootCauses(spread, [], asnOf);
+    expect(byAs).toMatchObject({ scope: 'as', asn: 64500, ip: '203.0.113.1', addresses: ['203.0.113.1', '203.0.113.2', '203.0.113.3'], paths: 3, agents: 3, confidence: 1 });
+    expect(byAs.evidence.map((e) => e.ip)).toEqual(['203.0.113.1', '203.0.113.2', '203.0.113.3']);
   });
 
   it('uses the newest result of the window for the path and the mean of the window for the verdict', () => {

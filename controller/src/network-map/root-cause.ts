@@ -31,6 +31,8 @@ import type { MtrObservation } from '../probe-results/mtr-paths.repository';
  *    through the hop breaks right after it and no healthy path takes the same way out.
  * 6. An incident needs at least MIN_INCIDENT_PATHS explained paths (one path is a probe alert,
  *    not a shared cause). Explained paths are removed and the search repeats for further causes.
+ * 7. When no address is shared by enough paths any more, suspects are grouped by their AS (given
+ *    an `asnOf` lookup): a provider whose routers answer from different addresses.
  */
 export const LOSS_MIN_PCT = 5;
 export const LOSS_STEP_PCT = 5;
@@ -46,8 +48,9 @@ export interface PathEvidence {
   probeId: number;
   agentId: number;
   target: string;
-  /** Position (mtr's hop number) of the suspect hop on this path. */
+  /** Position (mtr's hop number) and address of the suspect hop on this path. */
   hop: number;
+  ip: string;
   /** Loss and RTT at the suspect hop, and at the end of the path. */
   lossBeforePct: number;
   lossAfterPct: number;
@@ -61,8 +64,14 @@ export interface PathEvidence {
 
 export interface RootCause {
   kind: IncidentKind;
-  /** Canonical address of the suspect hop. */
+  /** `hop`: the paths share the suspect address; `as`: their suspects differ but are of one AS. */
+  scope: 'hop' | 'as';
+  /** Canonical address of the suspect hop (for an AS, the suspect most paths share). */
   ip: string;
+  /** Every suspect address of the explained paths, most shared first (one for `hop`). */
+  addresses: string[];
+  /** The shared AS of an `as` cause; null for `hop` (looked up by the caller). */
+  asn: number | null;
   hostname: string | null;
   paths: number;
   probes: number;
@@ -210,11 +219,80 @@ function nextAddress(o: MtrObservation, i: number): string | null {
   return null;
 }
 
+const meanPosition = (ds: DegradedPath[]) => ds.reduce((sum, d) => sum + (d.suspect as number), 0) / ds.length;
+
+/** The largest group of paths by key (ties: earliest mean hop position, then the key); empty when no path has a key. */
+function largestGroup(paths: DegradedPath[], key: (d: DegradedPath) => string | null): DegradedPath[] {
+  const groups = new Map<string, DegradedPath[]>();
+  for (const d of paths) {
+    const k = key(d);
+    if (k !== null) groups.set(k, [...(groups.get(k) ?? []), d]);
+  }
+  const best = [...groups.entries()].sort(([ka, a], [kb, b]) => b.length - a.length || meanPosition(a) - meanPosition(b) || ka.localeCompare(kb))[0];
+  return best?.[1] ?? [];
+}
+
+/** Rule 5 for one group of explained paths: the cause, its counts, confidence and evidence. */
+function causeOf(scope: 'hop' | 'as', explained: DegradedPath[], degraded: DegradedPath[], healthy: MtrObservation[], asn: number | null): RootCause {
+  const suspectOf = (d: DegradedPath) => addressAt(d.newest, d.suspect as number) as string;
+  const count = new Map<string, number>();
+  for (const d of explained) count.set(suspectOf(d), (count.get(suspectOf(d)) ?? 0) + 1);
+  const addresses = [...count.keys()].sort((a, b) => (count.get(b) as number) - (count.get(a) as number) || a.localeCompare(b));
+  const inGroup = new Set(addresses);
+  const crosses = (o: MtrObservation) => o.hops.some((_, i) => inGroup.has(addressAt(o, i) as string));
+  const exits = new Set(explained.map((d) => nextAddress(d.newest, d.suspect as number)));
+  const contradicting = healthy.filter((o) => o.hops.some((_, i) => inGroup.has(addressAt(o, i) as string) && exits.has(nextAddress(o, i)))).length;
+  const degradedThrough = degraded.filter((d) => crosses(d.newest)).length;
+  const kind: IncidentKind = explained.filter((d) => d.kind === 'loss').length * 2 >= explained.length ? 'loss' : 'latency';
+  const at = explained.flatMap((d) => d.series.window.map((o) => o.createdAt.getTime()));
+  return {
+    kind,
+    scope,
+    ip: addresses[0],
+    addresses,
+    asn,
+    hostname: explained.map((d) => d.newest.hops[d.suspect as number].hostname).find((h) => h) ?? null,
+    paths: explained.length,
+    probes: new Set(explained.map((d) => d.series.probeId)).size,
+    agents: new Set(explained.map((d) => d.series.agentId)).size,
+    targets: new Set(explained.map((d) => d.series.target)).size,
+    degradedPaths: degraded.length,
+    confidence: round(explained.length / (degradedThrough + contradicting), 2),
+    firstSeen: new Date(Math.min(...at)),
+    lastSeen: new Date(Math.max(...at)),
+    evidence: explained
+      .map((d) => {
+        const before = d.newest.hops[d.suspect as number];
+        const end = endOf(d.newest) as MtrHop;
+        return {
+          probeId: d.series.probeId,
+          agentId: d.series.agentId,
+          target: d.series.target,
+          hop: before.hop,
+          ip: suspectOf(d),
+          lossBeforePct: before.loss_pct,
+          lossAfterPct: end.loss_pct,
+          rttBeforeMs: before.avg_ms,
+          rttAfterMs: end.address ? end.avg_ms : null,
+          baselineLossPct: d.baselineLossPct,
+          baselineRttMs: d.baselineRttMs === null ? null : round(d.baselineRttMs),
+          at: d.newest.createdAt,
+        };
+      })
+      .sort((a, b) => a.agentId - b.agentId || a.probeId - b.probeId || a.target.localeCompare(b.target)),
+  };
+}
+
 /**
  * Rules 1–6 on the MTR results of a window and the results before it (the baseline), both of
  * any number of series. Pure: no clock, no I/O.
  */
-export function findRootCauses(window: readonly MtrObservation[], baseline: readonly MtrObservation[] = []): RootCause[] {
+export function findRootCauses(
+  window: readonly MtrObservation[],
+  baseline: readonly MtrObservation[] = [],
+  /** The AS of an address (GeoIP), for causes shared by AS rather than by address; none without it. */
+  asnOf?: (ip: string) => number | null,
+): RootCause[] {
   const series = seriesOf(window, baseline);
   const degraded: DegradedPath[] = [];
   const healthy: MtrObservation[] = [];
@@ -229,57 +307,23 @@ export function findRootCauses(window: readonly MtrObservation[], baseline: read
   }
 
   const causes: RootCause[] = [];
+  const suspectIp = (d: DegradedPath): string => addressAt(d.newest, d.suspect as number) as string;
+  const asKey = (d: DegradedPath): string | null => {
+    const asn = asnOf?.(suspectIp(d)) ?? null;
+    return asn === null ? null : String(asn);
+  };
   let open = degraded.filter((d) => d.suspect !== null);
   while (open.length >= MIN_INCIDENT_PATHS) {
-    const byHop = new Map<string, DegradedPath[]>();
-    for (const d of open) {
-      const ip = addressAt(d.newest, d.suspect as number) as string;
-      byHop.set(ip, [...(byHop.get(ip) ?? []), d]);
+    // A shared address first; only when none is left, paths whose suspects differ but belong to
+    // one AS (a provider's routers answering from different addresses).
+    let scope: 'hop' | 'as' = 'hop';
+    let explained = largestGroup(open, suspectIp);
+    if (explained.length < MIN_INCIDENT_PATHS) {
+      scope = 'as';
+      explained = largestGroup(open, asKey);
+      if (explained.length < MIN_INCIDENT_PATHS) break;
     }
-    const meanPosition = (ds: DegradedPath[]) => ds.reduce((sum, d) => sum + (d.suspect as number), 0) / ds.length;
-    const [ip, explained] = [...byHop.entries()].sort(
-      ([ipA, a], [ipB, b]) => b.length - a.length || meanPosition(a) - meanPosition(b) || ipA.localeCompare(ipB),
-    )[0];
-    if (explained.length < MIN_INCIDENT_PATHS) break;
-
-    const crosses = (o: MtrObservation) => o.hops.some((_, i) => addressAt(o, i) === ip);
-    const exits = new Set(explained.map((d) => nextAddress(d.newest, d.suspect as number)));
-    const contradicting = healthy.filter((o) => o.hops.some((_, i) => addressAt(o, i) === ip && exits.has(nextAddress(o, i)))).length;
-    const degradedThrough = degraded.filter((d) => crosses(d.newest)).length;
-    const kind: IncidentKind = explained.filter((d) => d.kind === 'loss').length * 2 >= explained.length ? 'loss' : 'latency';
-    const at = explained.flatMap((d) => d.series.window.map((o) => o.createdAt.getTime()));
-    causes.push({
-      kind,
-      ip,
-      hostname: explained.map((d) => d.newest.hops[d.suspect as number].hostname).find((h) => h) ?? null,
-      paths: explained.length,
-      probes: new Set(explained.map((d) => d.series.probeId)).size,
-      agents: new Set(explained.map((d) => d.series.agentId)).size,
-      targets: new Set(explained.map((d) => d.series.target)).size,
-      degradedPaths: degraded.length,
-      confidence: round(explained.length / (degradedThrough + contradicting), 2),
-      firstSeen: new Date(Math.min(...at)),
-      lastSeen: new Date(Math.max(...at)),
-      evidence: explained
-        .map((d) => {
-          const before = d.newest.hops[d.suspect as number];
-          const end = endOf(d.newest) as MtrHop;
-          return {
-            probeId: d.series.probeId,
-            agentId: d.series.agentId,
-            target: d.series.target,
-            hop: before.hop,
-            lossBeforePct: before.loss_pct,
-            lossAfterPct: end.loss_pct,
-            rttBeforeMs: before.avg_ms,
-            rttAfterMs: end.address ? end.avg_ms : null,
-            baselineLossPct: d.baselineLossPct,
-            baselineRttMs: d.baselineRttMs === null ? null : round(d.baselineRttMs),
-            at: d.newest.createdAt,
-          };
-        })
-        .sort((a, b) => a.agentId - b.agentId || a.probeId - b.probeId || a.target.localeCompare(b.target)),
-    });
+    causes.push(causeOf(scope, explained, degraded, healthy, scope === 'as' ? (asnOf?.(suspectIp(explained[0])) ?? null) : null));
     open = open.filter((d) => !explained.includes(d));
   }
   return causes;

@@ -2509,7 +2509,10 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         },
         "hop": {
           "type": "number",
-          "description": "mtr's hop number of the suspect hop on this path."
+          "description": "mtr's hop number and address of the suspect hop on this path."
+        },
+        "ip": {
+          "type": "string"
         },
         "loss_before_pct": {
           "type": "number",
@@ -2553,6 +2556,7 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "agent_name",
         "target",
         "hop",
+        "ip",
         "loss_before_pct",
         "loss_after_pct",
         "rtt_before_ms",
@@ -2615,8 +2619,23 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
             "latency"
           ]
         },
+        "scope": {
+          "type": "string",
+          "enum": [
+            "hop",
+            "as"
+          ],
+          "description": "`hop`: the paths share the hop's address; `as`: their suspect hops differ but belong to one AS (`hop` is the most shared of `addresses`)."
+        },
         "hop": {
           "$ref": "#/components/schemas/IncidentHopView"
+        },
+        "addresses": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "Every suspect address of the explained paths, most shared first (just `hop.ip` for `hop`)."
         },
         "summary": {
           "type": "string",
@@ -2657,7 +2676,9 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
       },
       "required": [
         "kind",
+        "scope",
         "hop",
+        "addresses",
         "summary",
         "paths",
         "probes",
@@ -2750,8 +2771,8 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "kind": {
           "type": "string",
           "enum": [
-            "agent",
             "hop",
+            "agent",
             "anonymous",
             "destination"
           ]

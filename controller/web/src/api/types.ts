@@ -225,6 +225,7 @@ export interface IncidentEvidence {
   agent_name: string;
   target: string;
   hop: number;
+  ip: string;
   loss_before_pct: number;
   loss_after_pct: number;
   rtt_before_ms: number | null;
@@ -236,6 +237,9 @@ export interface IncidentEvidence {
 
 export interface Incident {
   kind: 'loss' | 'latency';
+  /** `as`: the suspect hops differ but belong to one AS (all in `addresses`). */
+  scope: 'hop' | 'as';
+  addresses: string[];
   hop: { ip: string; hostname: string | null; asn: number | null; as_org: string | null; country: string | null; private: boolean };
   summary: string;
   paths: number;
