@@ -135,7 +135,9 @@ describe('shared-hop root cause on real links', () => {
     const [incident] = res.body.data;
     expect(incident).toMatchObject({
       kind: 'loss',
+      scope: 'hop',
       hop: { ip: SHARED_ROUTER.core, private: true, asn: null },
+      addresses: [SHARED_ROUTER.core],
       paths: 4,
       probes: 2,
       agents: 2,
