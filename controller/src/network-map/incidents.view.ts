@@ -48,6 +48,7 @@ export interface IncidentView {
   degraded_paths: number;
   /** explained / (degraded paths crossing the hop + healthy paths leaving it the same way), 0–1. */
   confidence: number;
+  /** The first and last result in the window of the paths it explains. */
   first_seen: string;
   last_seen: string;
   evidence: IncidentEvidenceView[];

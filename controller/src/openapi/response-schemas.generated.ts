@@ -2662,7 +2662,8 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
           "description": "explained / (degraded paths crossing the hop + healthy paths leaving it the same way), 0–1."
         },
         "first_seen": {
-          "type": "string"
+          "type": "string",
+          "description": "The first and last result in the window of the paths it explains."
         },
         "last_seen": {
           "type": "string"
