@@ -1048,6 +1048,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/{id}/network-map/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents: list */
+        get: operations["IncidentsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/{id}/audit": {
         parameters: {
             query?: never;
@@ -1782,6 +1799,58 @@ export interface components {
             /** @description Only on a real import: the new agents and their PINs. */
             created_agents?: components["schemas"]["ImportedAgent"][];
         };
+        IncidentEvidenceView: {
+            probe_id: number;
+            agent_id: number;
+            agent_name: string;
+            target: string;
+            /** @description mtr's hop number and address of the suspect hop on this path. */
+            hop: number;
+            ip: string;
+            /** @description Loss and average RTT at the suspect hop and at the end of the path (newest result of the window). */
+            loss_before_pct: number;
+            loss_after_pct: number;
+            rtt_before_ms: number | null;
+            rtt_after_ms: number | null;
+            /** @description The path's end loss and RTT before the window (median), null without earlier results. */
+            baseline_loss_pct: number | null;
+            baseline_rtt_ms: number | null;
+            at: string;
+        };
+        IncidentHopView: {
+            ip: string;
+            hostname: string | null;
+            asn: number | null;
+            as_org: string | null;
+            country: string | null;
+            private: boolean;
+        };
+        IncidentView: {
+            /** @enum {string} */
+            kind: "loss" | "latency";
+            /**
+             * @description `hop`: the paths share the hop's address; `as`: their suspect hops differ but belong to one AS (`hop` is the most shared of `addresses`).
+             * @enum {string}
+             */
+            scope: "hop" | "as";
+            hop: components["schemas"]["IncidentHopView"];
+            /** @description Every suspect address of the explained paths, most shared first (just `hop.ip` for `hop`). */
+            addresses: string[];
+            /** @description One sentence: "4 paths (4 probes) from 2 agents lose packets after AS64500 hop 10.1.2.3". */
+            summary: string;
+            paths: number;
+            probes: number;
+            agents: number;
+            targets: number;
+            /** @description Every degraded path of the window, explained by this hop or not. */
+            degraded_paths: number;
+            /** @description explained / (degraded paths crossing the hop + healthy paths leaving it the same way), 0–1. */
+            confidence: number;
+            /** @description The first and last result in the window of the paths it explains. */
+            first_seen: string;
+            last_seen: string;
+            evidence: components["schemas"]["IncidentEvidenceView"][];
+        };
         MaintenanceWindowView: {
             id: number;
             workspace_id: number;
@@ -1804,7 +1873,7 @@ export interface components {
             /** @description `agent:<id>`, `hop:<ip>`, `dest:<target>`, or `anon:<agent>:<probe>:<target>:<hop>` for a hop that never answered. */
             id: string;
             /** @enum {string} */
-            kind: "agent" | "hop" | "anonymous" | "destination";
+            kind: "hop" | "agent" | "anonymous" | "destination";
             label: string;
             ip: string | null;
             /** @description The agent itself, or for a destination the peer agent an AGENT probe measured towards. */
@@ -6964,6 +7033,82 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["PathView"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the role or the token scope is too low (`code`: `role_too_low`, `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    IncidentsController_list: {
+        parameters: {
+            query?: {
+                agentId?: number;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IncidentView"][];
                         total: number;
                         limit: number;
                         offset: number;
