@@ -40,6 +40,7 @@ function readsOf(w: string, agent: number, probe: number): Call[] {
     ['GET', `${w}/agents/${agent}/update-policy`],
     ['GET', `${w}/network-map?agentId=${agent}`],
     ['GET', `${w}/network-map/paths?probeId=${probe}&target=192.0.2.1`],
+    ['GET', `${w}/network-map/incidents?agentId=${agent}`],
     ['GET', `${w}/agents/${agent}/runs/${runOfB.run}`],
     ['GET', `${w}/speedtest-queue`],
   ];
@@ -275,6 +276,7 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
       ['GET', `${w}/reports/overview`],
       ['GET', `${w}/network-map`],
       ['GET', `${w}/network-map/paths?probeId=${probeB}&target=192.0.2.1`],
+      ['GET', `${w}/network-map/incidents?agentId=${agentB}`],
       ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
       ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
       ['POST', `${w}/agents/${agentB}/runs`, { type: 'PING', targets: ['192.0.2.9'] }],
@@ -323,7 +325,8 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
   it('does not draw the agents or paths of B on the network map of A (404 for ids of B under A)', async () => {
     const map = await memberA.http.get(`/workspaces/${wsA}/network-map?agentId=${agentB}`);
     const paths = await memberA.http.get(`/workspaces/${wsA}/network-map/paths?probeId=${probeB}&target=192.0.2.1`);
-    expect([map.status, paths.status]).toEqual([404, 404]);
+    const incidents = await memberA.http.get(`/workspaces/${wsA}/network-map/incidents?agentId=${agentB}`);
+    expect([map.status, paths.status, incidents.status]).toEqual([404, 404, 404]);
   });
 
   it('lets a VIEWER of B read everything of B (as the owner does) and change nothing (403)', async () => {

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ref, watch } from 'vue';
 import type {
   AlertChangedMessage,
+  NetworkMapUpdateMessage,
   PanelClientToServerEvents,
   PanelServerToClientEvents,
   ProbeDataMessage,
@@ -29,6 +30,7 @@ const listeners = new Set<Listener>();
 const alertListeners = new Set<AlertListener>();
 const runListeners = new Set<(msg: RunUpdateMessage) => void>();
 const speedtestListeners = new Set<(msg: SpeedtestUpdateMessage) => void>();
+const mapListeners = new Set<(msg: NetworkMapUpdateMessage) => void>();
 /** Called on every (re)connect: what happened while the socket was down was not sent. */
 const connectListeners = new Set<() => void>();
 
@@ -68,6 +70,10 @@ function connect(token: string): void {
   socket.on('speedtest_update', (msg) => {
     if (msg.workspace_id !== workspaceId) return;
     for (const l of speedtestListeners) l(msg);
+  });
+  socket.on('network_map_update', (msg) => {
+    if (msg.workspace_id !== workspaceId) return;
+    for (const l of mapListeners) l(msg);
   });
 }
 
@@ -140,4 +146,10 @@ export function onRunUpdate(listener: (msg: RunUpdateMessage) => void): () => vo
 export function onSpeedtestUpdate(listener: (msg: SpeedtestUpdateMessage) => void): () => void {
   speedtestListeners.add(listener);
   return () => speedtestListeners.delete(listener);
+}
+
+/** The workspace's network map changed (`network_map_update`). Returns the function that stops listening. */
+export function onNetworkMapUpdate(listener: (msg: NetworkMapUpdateMessage) => void): () => void {
+  mapListeners.add(listener);
+  return () => mapListeners.delete(listener);
 }
