@@ -1,5 +1,6 @@
 import type { ProbePostOk, RunStart, RunUpdateMessage, SpeedtestUpdateMessage } from '@netwatcher/shared';
 import { waitUntil } from '@netwatcher/shared/testing';
+import { RunsService } from '../src/runs/runs.service';
 import { SpeedtestQueue } from '../src/runs/speedtest-queue.service';
 import { createAgent, db, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
@@ -301,5 +302,20 @@ describeOnEachDatabase('runs and the speed-test queue', (mode) => {
       status: 'failed',
       error: expect.stringMatching(/^the agent (was deleted|disconnected while the run was running)$/),
     });
+  });
+
+  it('fails a running run its agent never finished once its time budget is spent', async () => {
+    const [, a] = agents;
+    const created = (await owner.http.post(runsOf(a.id), { type: 'PING', targets: ['127.0.0.1'], timeout_sec: 1 })).body;
+    await waitUntil('run_start', () => a.starts.find((s) => s.run_id === created.run_id));
+    const [{ budget }] = await db(t).query(`SELECT extract(epoch FROM deadline_at - started_at)::int AS budget FROM probe_runs WHERE id = $1`, [created.run_id]);
+    // One step of a 1 s timeout plus its slack: 1 s + 3 s + 30 s.
+    expect(Number(budget)).toBe(34);
+    // The agent stays silent; the budget is moved into the past instead of waiting it out.
+    await db(t).query(`UPDATE probe_runs SET deadline_at = now() - interval '1 second' WHERE id = $1`, [created.run_id]);
+    expect(await t.app.get(RunsService).sweepOverdue()).toBeGreaterThanOrEqual(1);
+    const run = await owner.http.get(`${runsOf(a.id)}/${created.run_id}`);
+    expect(run.body).toMatchObject({ status: 'failed', error: 'the run did not finish in time' });
+    await waitUntil('run_update failed', () => runUpdates.find((u) => u.run_id === created.run_id && u.status === 'failed'));
   });
 });
