@@ -13,9 +13,11 @@ import { loadConfig } from './config/config';
 import { buildDataSourceOptions } from './database/database.options';
 import { ProbeEntity } from './probes/probe.entity';
 import { TrafficsimKeyEntity } from './probes/trafficsim-key.entity';
+import { ProbeRunEntity } from './runs/probe-run.entity';
+import { SpeedtestQueueEntity } from './runs/speedtest-queue.entity';
 import { MemberEntity } from './workspaces/member.entity';
 import { WorkspaceEntity } from './workspaces/workspace.entity';
 
-export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, TrafficsimKeyEntity, ...ALERT_ENTITIES, AuditEntryEntity];
+export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, TrafficsimKeyEntity, ...ALERT_ENTITIES, AuditEntryEntity, ProbeRunEntity, SpeedtestQueueEntity];
 
 export default new DataSource(buildDataSourceOptions(loadConfig(), ENTITIES));

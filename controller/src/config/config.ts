@@ -58,6 +58,16 @@ export interface AppConfig {
   auditRetentionDays: number;
   /** Set: the controller serves HTTPS (and Socket.IO over it) itself. */
   tls?: TlsSettings;
+  runs: RunSettings;
+}
+
+/** On-demand runs and the speed-test queue (runs/, README "On-demand runs and the speed-test queue"). */
+export interface RunSettings {
+  /** Runs queued or running at once per agent, and per workspace; beyond: 429. */
+  maxPerAgent: number;
+  maxPerWorkspace: number;
+  /** Speed tests running at once on this controller (never more than one per agent). */
+  speedtestMaxRunning: number;
 }
 
 /**
@@ -363,6 +373,9 @@ export const settingsSchema = z.object({
   TLS_CERT_FILE: fileVar(),
   TLS_KEY_FILE: fileVar(),
   TLS_RELOAD_INTERVAL_MS: intVar(10_000, 50, 86_400_000),
+  RUNS_MAX_PER_AGENT: intVar(2, 1, 100),
+  RUNS_MAX_PER_WORKSPACE: intVar(10, 1, 10_000),
+  SPEEDTEST_MAX_RUNNING: intVar(2, 1, 1000),
 }).superRefine((s, ctx) => {
   // One without the other would serve plain HTTP while the operator believes it is HTTPS.
   if (s.TLS_CERT_FILE && !s.TLS_KEY_FILE)
@@ -563,5 +576,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metrics: loadMetricsSettings(s),
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
     tls: loadTlsSettings(s),
+    runs: { maxPerAgent: s.RUNS_MAX_PER_AGENT, maxPerWorkspace: s.RUNS_MAX_PER_WORKSPACE, speedtestMaxRunning: s.SPEEDTEST_MAX_RUNNING },
   };
 }

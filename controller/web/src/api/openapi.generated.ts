@@ -1048,6 +1048,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/{id}/network-map/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents: list */
+        get: operations["IncidentsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/agents/{agentID}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs: create */
+        post: operations["RunsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/agents/{agentID}/runs/{runID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs: get */
+        get: operations["RunsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/speedtest-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Speedtest Queue: list */
+        get: operations["SpeedtestQueueController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/speedtest-queue/{queueID}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Speedtest Queue: cancel */
+        post: operations["SpeedtestQueueController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/{id}/audit": {
         parameters: {
             query?: never;
@@ -1396,6 +1481,15 @@ export interface components {
             file: Record<string, never>;
             dry_run?: boolean;
         };
+        CreateRunDto: {
+            probe_id?: number;
+            type?: string;
+            timeout_sec?: number;
+            count?: number;
+            duration_sec?: number;
+            targets?: string[];
+            agent_targets?: number[];
+        };
         GeoIpBulkLookupDto: {
             ips: string[];
         };
@@ -1726,6 +1820,13 @@ export interface components {
             created_at: string;
             updated_at: string;
         };
+        CreatedRunView: {
+            run_id: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            /** @description Set for a SPEEDTEST run: its place in the speed-test queue. */
+            queue_id: number | null;
+        };
         GeoIpListView: {
             data: components["schemas"]["GeoIpView"][];
             total: number;
@@ -1782,6 +1883,58 @@ export interface components {
             /** @description Only on a real import: the new agents and their PINs. */
             created_agents?: components["schemas"]["ImportedAgent"][];
         };
+        IncidentEvidenceView: {
+            probe_id: number;
+            agent_id: number;
+            agent_name: string;
+            target: string;
+            /** @description mtr's hop number and address of the suspect hop on this path. */
+            hop: number;
+            ip: string;
+            /** @description Loss and average RTT at the suspect hop and at the end of the path (newest result of the window). */
+            loss_before_pct: number;
+            loss_after_pct: number;
+            rtt_before_ms: number | null;
+            rtt_after_ms: number | null;
+            /** @description The path's end loss and RTT before the window (median), null without earlier results. */
+            baseline_loss_pct: number | null;
+            baseline_rtt_ms: number | null;
+            at: string;
+        };
+        IncidentHopView: {
+            ip: string;
+            hostname: string | null;
+            asn: number | null;
+            as_org: string | null;
+            country: string | null;
+            private: boolean;
+        };
+        IncidentView: {
+            /** @enum {string} */
+            kind: "loss" | "latency";
+            /**
+             * @description `hop`: the paths share the hop's address; `as`: their suspect hops differ but belong to one AS (`hop` is the most shared of `addresses`).
+             * @enum {string}
+             */
+            scope: "hop" | "as";
+            hop: components["schemas"]["IncidentHopView"];
+            /** @description Every suspect address of the explained paths, most shared first (just `hop.ip` for `hop`). */
+            addresses: string[];
+            /** @description One sentence: "4 paths (4 probes) from 2 agents lose packets after AS64500 hop 10.1.2.3". */
+            summary: string;
+            paths: number;
+            probes: number;
+            agents: number;
+            targets: number;
+            /** @description Every degraded path of the window, explained by this hop or not. */
+            degraded_paths: number;
+            /** @description explained / (degraded paths crossing the hop + healthy paths leaving it the same way), 0–1. */
+            confidence: number;
+            /** @description The first and last result in the window of the paths it explains. */
+            first_seen: string;
+            last_seen: string;
+            evidence: components["schemas"]["IncidentEvidenceView"][];
+        };
         MaintenanceWindowView: {
             id: number;
             workspace_id: number;
@@ -1804,7 +1957,7 @@ export interface components {
             /** @description `agent:<id>`, `hop:<ip>`, `dest:<target>`, or `anon:<agent>:<probe>:<target>:<hop>` for a hop that never answered. */
             id: string;
             /** @enum {string} */
-            kind: "agent" | "hop" | "anonymous" | "destination";
+            kind: "hop" | "agent" | "anonymous" | "destination";
             label: string;
             ip: string | null;
             /** @description The agent itself, or for a destination the peer agent an AGENT probe measured towards. */
@@ -2008,6 +2161,21 @@ export interface components {
             status: "ok";
             agent: components["schemas"]["AgentView"];
         };
+        QueueEntryView: {
+            id: number;
+            workspace_id: number;
+            agent_id: number;
+            probe_id: number | null;
+            run_id: number;
+            /** @enum {string} */
+            source: "scheduled" | "on_demand";
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            error: string | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
         ReadinessView: {
             ok: boolean;
             postgres: {
@@ -2021,6 +2189,35 @@ export interface components {
         ReservedRange: {
             range: string;
             description: string;
+        };
+        RunProbeView: {
+            type: string;
+            timeout_sec: number;
+            count: number;
+            duration_sec: number;
+            targets: string[];
+            agent_targets: number[];
+        };
+        RunView: {
+            id: number;
+            workspace_id: number;
+            agent_id: number;
+            /** @description The configured probe that was run; null for an ad-hoc run (its results carry probe_id 0). */
+            probe_id: number | null;
+            queue_id: number | null;
+            type: string;
+            probe: components["schemas"]["RunProbeView"];
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            error: string | null;
+            /** @enum {string} */
+            origin: "scheduled" | "on_demand";
+            created_by: number | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            result_ids: string[];
+            results: components["schemas"]["ProbeDataView"][];
         };
         SimilarProbeView: {
             probe: components["schemas"]["ProbeView"];
@@ -6968,6 +7165,368 @@ export interface operations {
                         limit: number;
                         offset: number;
                     };
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the role or the token scope is too low (`code`: `role_too_low`, `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    IncidentsController_list: {
+        parameters: {
+            query?: {
+                agentId?: number;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IncidentView"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the role or the token scope is too low (`code`: `role_too_low`, `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RunsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                agentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRunDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedRunView"];
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the role or the token scope is too low (`code`: `role_too_low`, `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RunsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                agentID: number;
+                runID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the role or the token scope is too low (`code`: `role_too_low`, `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SpeedtestQueueController_list: {
+        parameters: {
+            query?: {
+                agent_id?: number;
+                status?: "queued" | "running" | "completed" | "failed" | "cancelled";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["QueueEntryView"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the role or the token scope is too low (`code`: `role_too_low`, `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SpeedtestQueueController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                queueID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueEntryView"];
                 };
             };
             /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */

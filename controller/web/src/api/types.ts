@@ -55,3 +55,21 @@ export type AlertHistoryEntry = Schemas['AlertHistoryView'];
 export type AlertRule = Schemas['AlertRuleView'];
 /** `POST …/alert-rules/{ruleId}/test`: one line per channel the rule has. */
 export type TestNotificationReport = Schemas['TestNotificationReport'];
+
+/* Network map (README "Network map"): GET …/network-map, …/network-map/paths, …/network-map/incidents. */
+export type MapNode = Schemas['MapNodeView'];
+export type MapNodeKind = MapNode['kind'];
+export type MapEdge = Schemas['MapEdgeView'];
+export type NetworkMap = Schemas['NetworkMapView'];
+export type PathEntry = Schemas['PathView'];
+export type IncidentEvidence = Schemas['IncidentEvidenceView'];
+export type Incident = Schemas['IncidentView'];
+
+/** `POST …/agents/{agentID}/runs` (README "On-demand runs and the speed-test queue"). */
+export type CreatedRun = Schemas['CreatedRunView'];
+/** `GET …/agents/{agentID}/runs/{runID}`: the run and its stored results. */
+export type Run = Schemas['RunView'];
+/** A stored result of a run (the probe-data routes' shape). */
+export type RunResult = Run['results'][number];
+/** One entry of `GET /workspaces/{id}/speedtest-queue`. */
+export type QueueEntry = Schemas['QueueEntryView'];
