@@ -11,10 +11,11 @@ import { ApiTokenEntity } from './auth/tokens/api-token.entity';
 import { UserEntity } from './auth/user.entity';
 import { loadConfig } from './config/config';
 import { buildDataSourceOptions } from './database/database.options';
+import { ROUTE_HISTORY_ENTITIES } from './network-map/route-history.entities';
 import { ProbeEntity } from './probes/probe.entity';
 import { MemberEntity } from './workspaces/member.entity';
 import { WorkspaceEntity } from './workspaces/workspace.entity';
 
-export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES, AuditEntryEntity];
+export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES, AuditEntryEntity, ...ROUTE_HISTORY_ENTITIES];
 
 export default new DataSource(buildDataSourceOptions(loadConfig(), ENTITIES));

@@ -58,6 +58,20 @@ export interface AppConfig {
   auditRetentionDays: number;
   /** Set: the controller serves HTTPS (and Socket.IO over it) itself. */
   tls?: TlsSettings;
+  networkMap: NetworkMapSettings;
+}
+
+/** Network map live updates and hop names (README "Network map"). */
+export interface NetworkMapSettings {
+  /** Least time between two `network_map_update` messages of one workspace. */
+  updateMinIntervalMs: number;
+  /** Reverse DNS queries for hop addresses in flight at once (the rest wait in a bounded queue). */
+  dnsConcurrency: number;
+  /** How long a hop's name, and how long "no name", is remembered. */
+  dnsTtlMs: number;
+  dnsNegativeTtlMs: number;
+  /** How long a map answer waits for names not cached yet; later ones appear on the next read. */
+  dnsBudgetMs: number;
 }
 
 /**
@@ -363,6 +377,11 @@ export const settingsSchema = z.object({
   TLS_CERT_FILE: fileVar(),
   TLS_KEY_FILE: fileVar(),
   TLS_RELOAD_INTERVAL_MS: intVar(10_000, 50, 86_400_000),
+  NETWORK_MAP_UPDATE_MIN_INTERVAL_MS: intVar(5_000, 0, 3_600_000),
+  NETWORK_MAP_DNS_CONCURRENCY: intVar(8, 1, 256),
+  NETWORK_MAP_DNS_TTL_SECONDS: intVar(3_600, 1, 7 * 86_400),
+  NETWORK_MAP_DNS_NEGATIVE_TTL_SECONDS: intVar(300, 1, 86_400),
+  NETWORK_MAP_DNS_BUDGET_MS: intVar(250, 0, 10_000),
 }).superRefine((s, ctx) => {
   // One without the other would serve plain HTTP while the operator believes it is HTTPS.
   if (s.TLS_CERT_FILE && !s.TLS_KEY_FILE)
@@ -563,5 +582,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metrics: loadMetricsSettings(s),
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
     tls: loadTlsSettings(s),
+    networkMap: {
+      updateMinIntervalMs: s.NETWORK_MAP_UPDATE_MIN_INTERVAL_MS,
+      dnsConcurrency: s.NETWORK_MAP_DNS_CONCURRENCY,
+      dnsTtlMs: s.NETWORK_MAP_DNS_TTL_SECONDS * 1000,
+      dnsNegativeTtlMs: s.NETWORK_MAP_DNS_NEGATIVE_TTL_SECONDS * 1000,
+      dnsBudgetMs: s.NETWORK_MAP_DNS_BUDGET_MS,
+    },
   };
 }

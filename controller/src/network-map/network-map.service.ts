@@ -29,10 +29,14 @@ export class NetworkMapService {
   async map(userId: number, workspaceId: number, q: NetworkMapQuery): Promise<NetworkMapView> {
     await this.access.require(userId, workspaceId);
     if (q.agentId !== undefined) await this.agents.requireAgent(workspaceId, q.agentId);
-    const range = parseTimeRange(q.from, q.to);
+    return this.build(workspaceId, { ...parseTimeRange(q.from, q.to), agentId: q.agentId });
+  }
+
+  /** The map of a workspace without an access check (the live `network_map_update` uses it: the default range, every agent). */
+  async build(workspaceId: number, range: { from?: Date; to?: Date; agentId?: number } = {}): Promise<NetworkMapView> {
     const now = new Date();
     const from = range.from ?? new Date((range.to ?? now).getTime() - DEFAULT_MAP_WINDOW_MS);
-    const results = await this.mtr.latestPerPath(workspaceId, { from, to: range.to, agentId: q.agentId });
+    const results = await this.mtr.latestPerPath(workspaceId, { from, to: range.to, agentId: range.agentId });
     // Results of agents deleted since are not drawn: the map shows the workspace as it is.
     const agents = await this.agents.summaries(workspaceId, [
       ...new Set(results.flatMap((r) => (r.targetAgent === null ? [r.agentId] : [r.agentId, r.targetAgent]))),

@@ -6,6 +6,7 @@ import {
   PanelEvents,
   PanelServerToClientEvents,
   PanelSubscribe,
+  NetworkMapUpdateMessage,
   ProbeDataMessage,
   SOCKET_PATH,
 } from '@netwatcher/shared';
@@ -77,6 +78,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     this.unsubscribe.push(
       this.events.on('results.new', (results) => this.broadcast(results)),
       this.events.on('alert.changed', (message) => void this.nsp.to(alertsRoom(message.workspace_id)).emit(PanelEvents.Alert, message)),
+      this.events.on('network_map.changed', (message) => this.sendMapUpdate(message)),
       this.events.on('member.changed', ({ workspaceId, userId }) => (userId === null ? undefined : this.revoke(workspaceId, userId))),
       this.events.on('workspace.deleted', ({ workspaceId }) => this.revoke(workspaceId, null)),
       this.events.on('user.credentials_changed', ({ userId }) => this.endInvalidSessions(userId)),
@@ -208,6 +210,16 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       if (!(e instanceof ApiError)) this.logger.error({ err: e }, 'membership re-check failed; revoking');
       return false;
     }
+  }
+
+  /**
+   * To this replica's sockets subscribed to the workspace's data (all probes or one; not
+   * alerts-only ones): the event reaches every replica, each serves its own sockets.
+   */
+  private sendMapUpdate(message: NetworkMapUpdateMessage): void {
+    const ws = message.workspace_id;
+    const rooms = [...this.nsp.adapter.rooms.keys()].filter((room) => isWorkspaceDataRoom(room, ws) && room !== alertsRoom(ws));
+    if (rooms.length > 0) this.nsp.local.to(rooms).emit(PanelEvents.NetworkMapUpdate, message);
   }
 
   private broadcast(stored: NewResult[]): void {
