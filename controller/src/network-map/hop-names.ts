@@ -72,7 +72,8 @@ export class HopNames {
         this.resolver
           .reverse(ip)
           .then(
-            (name) => this.remember(address, name, this.config.networkMap.dnsTtlMs),
+            // "No PTR record" is remembered like a failure: for the shorter, negative TTL.
+            (name) => this.remember(address, name, name === null ? this.config.networkMap.dnsNegativeTtlMs : this.config.networkMap.dnsTtlMs),
             (err: unknown) => {
               this.logger.debug({ err, ip: address }, 'hop reverse DNS failed');
               return this.remember(address, null, this.config.networkMap.dnsNegativeTtlMs);

@@ -6,10 +6,9 @@ import type { RouteCheck } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
 import { KeyedThrottle } from './map-update-throttle';
 import { NetworkMapService } from './network-map.service';
-import type { NetworkMapView } from './network-map.view';
 
 /** The topology of a map: its node ids and edges, without the measurements on them. */
-export function topologyOf(map: Pick<NetworkMapView, 'nodes' | 'edges'>): string {
+export function topologyOf(map: { nodes: readonly { id: string }[]; edges: readonly { from: string; to: string }[] }): string {
   const nodes = map.nodes.map((n) => n.id).sort();
   const edges = map.edges.map((e) => `${e.from}\u0000${e.to}`).sort();
   return JSON.stringify([nodes, edges]);
