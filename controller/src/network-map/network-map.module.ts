@@ -4,6 +4,7 @@ import { AgentsModule } from '../agents/agents.module';
 import { LookupsModule } from '../lookups/lookups.module';
 import { ProbeResultsModule } from '../probe-results/probe-results.module';
 import { ProbesModule } from '../probes/probes.module';
+import { AsPaths } from './as-paths';
 import { HopEnricher } from './hop-enricher';
 import { HopNames } from './hop-names';
 import { MapUpdates } from './map-updates';
@@ -21,6 +22,6 @@ import { RouteHistory } from './route-history.service';
 @Module({
   imports: [TypeOrmModule.forFeature(ROUTE_HISTORY_ENTITIES), AgentsModule, ProbesModule, ProbeResultsModule, LookupsModule],
   controllers: [NetworkMapController, RouteChangesController],
-  providers: [NetworkMapService, HopEnricher, HopNames, RouteHistory, RouteChangesService, MapUpdates],
+  providers: [NetworkMapService, HopEnricher, AsPaths, HopNames, RouteHistory, RouteChangesService, MapUpdates],
 })
 export class NetworkMapModule {}

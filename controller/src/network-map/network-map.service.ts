@@ -7,6 +7,7 @@ import { MtrPathsRepository } from '../probe-results/mtr-paths.repository';
 import { ProbeDirectory } from '../probes/probe-directory.service';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { NetworkMapQuery, PathHistoryQuery } from './dto/network-map-query.dto';
+import { AsPaths } from './as-paths';
 import { HopEnricher } from './hop-enricher';
 import { buildNetworkMap } from './network-map.builder';
 import type { NetworkMapView, PathView } from './network-map.view';
@@ -23,6 +24,7 @@ export class NetworkMapService {
     private readonly probes: ProbeDirectory,
     private readonly mtr: MtrPathsRepository,
     private readonly enricher: HopEnricher,
+    private readonly asPaths: AsPaths,
   ) {}
 
   /** The topology of the newest MTR result of each (probe, target) in the range. */
@@ -57,7 +59,8 @@ export class NetworkMapService {
     const probe = await this.probes.find(workspaceId, q.probeId);
     if (!probe) throw ApiError.notFound('probe');
     const results = await this.mtr.history(workspaceId, q.probeId, q.target, parseTimeRange(q.from, q.to));
-    const paths = distinctPaths(results);
+    const paths: PathView[] = [];
+    for (const p of distinctPaths(results)) paths.push({ ...p, as_path: await this.asPaths.of(p.hops) });
     // One unpaged list: a probe and target have few distinct paths, and the results read are bounded.
     return toList(paths, paths.length, { limit: paths.length, offset: 0 });
   }

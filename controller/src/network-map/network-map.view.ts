@@ -42,6 +42,8 @@ export interface PathView {
   hops: (string | null)[];
   /** The hop sequence as one string (`*` for a silent hop): equal signatures, same path. */
   signature: string;
+  /** Distinct ASNs along the path in order (local ASN database; private and unknown hops skipped). */
+  as_path: number[];
   first_seen: string;
   last_seen: string;
   count: number;

@@ -4,10 +4,9 @@ import type { ProbeResult } from '@netwatcher/shared';
 import { DataSource, EntityManager } from 'typeorm';
 import type { NewResult, RouteCheck } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
-import { parseIp } from '../lookups/ip-address';
-import { GeoIpService } from '../lookups/geoip/geoip.service';
+import { AsPaths } from './as-paths';
 import { hopSequence } from './path-history';
-import { asPathOf, judgeRoute, signatureOf, type KnownPath, type ObservedPath } from './route-diff';
+import { judgeRoute, signatureOf, type KnownPath, type ObservedPath } from './route-diff';
 import { RouteChangeEntity, RoutePathEntity } from './route-history.entities';
 
 /**
@@ -39,7 +38,7 @@ export class RouteHistory implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly geoip: GeoIpService,
+    private readonly asPaths: AsPaths,
     private readonly events: DomainEventBus,
   ) {}
 
@@ -81,7 +80,7 @@ export class RouteHistory implements OnModuleInit, OnModuleDestroy {
   private async check(stored: MtrStored): Promise<RouteCheck> {
     const { workspaceId, agentId, result } = stored;
     const hops = hopSequence(result.payload.hops);
-    const next: ObservedPath = { hops, asPath: await this.asPath(hops) };
+    const next: ObservedPath = { hops, asPath: await this.asPaths.of(hops) };
     const at = new Date(result.created_at);
     const series = { workspaceId, probeId: result.probe_id, agentId, target: result.target };
     return this.db.transaction(async (em) => {
@@ -155,16 +154,5 @@ export class RouteHistory implements OnModuleInit, OnModuleDestroy {
         .slice(0, rows.length + 1 - MAX_PATHS_PER_SERIES);
       if (oldest.length > 0) await em.delete(RoutePathEntity, oldest.map((r) => r.id));
     }
-  }
-
-  /** The AS path from the local ASN database (no network I/O); private and unknown hops are skipped. */
-  private async asPath(hops: readonly (string | null)[]): Promise<number[]> {
-    const asns = new Map<string, number | null>();
-    for (const hop of new Set(hops)) {
-      if (hop === null) continue;
-      const ip = parseIp(hop);
-      asns.set(hop, ip ? ((await this.geoip.lookup(ip)).asn?.number ?? null) : null);
-    }
-    return asPathOf(hops, (address) => asns.get(address) ?? null);
   }
 }

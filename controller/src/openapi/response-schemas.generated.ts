@@ -2987,6 +2987,13 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
           "type": "string",
           "description": "The hop sequence as one string (`*` for a silent hop): equal signatures, same path."
         },
+        "as_path": {
+          "type": "array",
+          "items": {
+            "type": "number"
+          },
+          "description": "Distinct ASNs along the path in order (local ASN database; private and unknown hops skipped)."
+        },
         "first_seen": {
           "type": "string"
         },
@@ -3000,6 +3007,7 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
       "required": [
         "hops",
         "signature",
+        "as_path",
         "first_seen",
         "last_seen",
         "count"
