@@ -24,7 +24,8 @@ export class RouteHistory1765040000000 implements MigrationInterface {
         seen_count integer NOT NULL,
         is_current boolean NOT NULL
       )`);
-    await q.query(`CREATE UNIQUE INDEX route_paths_series_signature_idx ON route_paths (probe_id, agent_id, target, signature)`);
+    // md5: a long path's signature (up to 255 IPv6 hops) would not fit a btree entry.
+    await q.query(`CREATE UNIQUE INDEX route_paths_series_signature_idx ON route_paths (probe_id, agent_id, target, md5(signature))`);
     await q.query(`CREATE INDEX route_paths_workspace_idx ON route_paths (workspace_id)`);
     await q.query(`
       CREATE TABLE route_changes (
