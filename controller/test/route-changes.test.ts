@@ -7,6 +7,7 @@ import { waitUntil } from '@netwatcher/shared/testing';
 import { AlertEvaluator } from '../src/alerts/alert-evaluator.service';
 import type { RouteCheck } from '../src/events/domain-events';
 import { DomainEventBus } from '../src/events/event-bus';
+import { DataSource } from 'typeorm';
 import { DnsStub, startDnsStub } from './fixtures/dns-stub';
 import { createAgent, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
@@ -47,10 +48,10 @@ describe('route history: route changes, their alerts, hop names and live map upd
   const base = Date.now() - 60 * 60_000;
   const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
 
-  async function postMtr(createdAt: string, path: MtrHop[]): Promise<RouteCheck> {
+  async function postMtr(createdAt: string, path: MtrHop[], probeId = agent.probe, target = TARGET): Promise<RouteCheck> {
     const before = checks.length;
     const ack = nextEvent<ProbePostOk>(agent.socket, 'probe_post_ok');
-    agent.socket.emit('probe_post', { id: randomUUID(), probe_id: agent.probe, type: 'MTR', created_at: createdAt, target: TARGET, payload: { target: TARGET, hops: path } } as never);
+    agent.socket.emit('probe_post', { id: randomUUID(), probe_id: probeId, type: 'MTR', created_at: createdAt, target, payload: { target, hops: path } } as never);
     expect((await ack).rejected).toEqual([]);
     const check = await waitUntil('the result judged', () => checks[before]);
     await t.app.get(AlertEvaluator).idle();
@@ -128,6 +129,29 @@ describe('route history: route changes, their alerts, hop names and live map upd
     expect(await active('as_path_change')).toBe(1);
     // A late result older than the path taken last is not judged.
     expect((await postMtr(at(3.5), hops('192.168.1.1', CORE_B, TARGET))).outcome).toBe('stale');
+  });
+
+  it('keeps at most 32 paths per series, the current one always, and takes long IPv6 paths', async () => {
+    const v6Target = '2001:db8::99';
+    const probe = await owner.http.post(`/workspaces/${ws}/agents/${agent.id}/probes`, { type: 'MTR', targets: [v6Target] });
+    expect(probe.status).toBe(201);
+    // 64 hops of full-length IPv6 addresses: a signature of about 2.6 kB.
+    const long = (n: number) => hops(...Array.from({ length: 64 }, (_, i) => `2001:db8:ffff:ffff:ffff:ffff:${n.toString(16)}:${(i + 1).toString(16)}`));
+    const outcomes: string[] = [];
+    for (let n = 0; n < 34; n++) outcomes.push((await postMtr(at(10 + n / 100), long(n), probe.body.id, v6Target)).outcome);
+    expect(outcomes).toEqual(['first', ...Array(33).fill('changed')]);
+    const rows: { seen: number; current: boolean; signature: string }[] = await t.app
+      .get(DataSource)
+      .query('SELECT seen_count AS seen, is_current AS current, signature FROM route_paths WHERE probe_id = $1 ORDER BY last_seen', [probe.body.id]);
+    expect(rows).toHaveLength(32);
+    // The two oldest paths went; the newest is current.
+    expect(rows[0].signature).toContain('2001:db8:ffff:ffff:ffff:ffff:2:1 >');
+    expect(rows.filter((r) => r.current).map((r) => r.signature)).toEqual([rows[31].signature]);
+    expect(rows[31].signature).toContain(':21:40');
+    expect((await owner.http.get(`/workspaces/${ws}/network-map/route-changes?probeId=${probe.body.id}&limit=1`)).body.total).toBe(33);
+    expect((await owner.http.delete(`/workspaces/${ws}/agents/${agent.id}/probes/${probe.body.id}`)).status).toBeLessThan(300);
+    // A deleted probe's history goes with it.
+    expect(await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM route_changes WHERE probe_id = $1', [probe.body.id])).toEqual([{ n: 0 }]);
   });
 
   it('lists route changes newest first with the paths before and after, filtered and paged', async () => {
