@@ -48,10 +48,10 @@ describe('route history: route changes, their alerts, hop names and live map upd
   const base = Date.now() - 60 * 60_000;
   const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
 
-  async function postMtr(createdAt: string, path: MtrHop[], probeId = agent.probe, target = TARGET): Promise<RouteCheck> {
+  async function postMtr(createdAt: string, path: MtrHop[], probeId = agent.probe, target = TARGET, targetAgent = 0): Promise<RouteCheck> {
     const before = checks.length;
     const ack = nextEvent<ProbePostOk>(agent.socket, 'probe_post_ok');
-    agent.socket.emit('probe_post', { id: randomUUID(), probe_id: probeId, type: 'MTR', created_at: createdAt, target, payload: { target, hops: path } } as never);
+    agent.socket.emit('probe_post', { id: randomUUID(), probe_id: probeId, type: 'MTR', created_at: createdAt, target, target_agent: targetAgent, payload: { target, hops: path } } as never);
     expect((await ack).rejected).toEqual([]);
     const check = await waitUntil('the result judged', () => checks[before]);
     await t.app.get(AlertEvaluator).idle();
@@ -152,6 +152,19 @@ describe('route history: route changes, their alerts, hop names and live map upd
     expect((await owner.http.delete(`/workspaces/${ws}/agents/${agent.id}/probes/${probe.body.id}`)).status).toBeLessThan(300);
     // A deleted probe's history goes with it.
     expect(await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM route_changes WHERE probe_id = $1', [probe.body.id])).toEqual([{ n: 0 }]);
+  });
+
+  it('judges the MTR runs of an AGENT probe like any MTR result', async () => {
+    const peer = (await createAgent(owner, ws)).agent.id;
+    const probe = await owner.http.post(`/workspaces/${ws}/agents/${agent.id}/probes`, { type: 'AGENT', agent_targets: [peer] });
+    expect(probe.status).toBe(201);
+    const peerAddress = '81.2.69.150';
+    expect((await postMtr(at(20), hops(CORE, peerAddress), probe.body.id, peerAddress, peer)).outcome).toBe('first');
+    const moved = await postMtr(at(21), hops(CORE, TRANSIT, peerAddress), probe.body.id, peerAddress, peer);
+    expect(moved).toMatchObject({ outcome: 'changed', change: { kind: 'as_path_changed' } });
+    const listed = await owner.http.get(`/workspaces/${ws}/network-map/route-changes?probeId=${probe.body.id}`);
+    expect(listed.body.data).toEqual([expect.objectContaining({ target: peerAddress, added: [TRANSIT], after: { hops: [CORE, TRANSIT, peerAddress], as_path: [20712, 29518, 20712] } })]);
+    expect((await owner.http.delete(`/workspaces/${ws}/agents/${agent.id}/probes/${probe.body.id}`)).status).toBeLessThan(300);
   });
 
   it('lists route changes newest first with the paths before and after, filtered and paged', async () => {
