@@ -39,6 +39,7 @@ function readsOf(w: string, agent: number, probe: number): Call[] {
     ['GET', `${w}/network-map?agentId=${agent}`],
     ['GET', `${w}/network-map/paths?probeId=${probe}&target=192.0.2.1`],
     ['GET', `${w}/network-map/route-changes?probeId=${probe}&agentId=${agent}`],
+    ['GET', `${w}/network-map/incidents?agentId=${agent}`],
   ];
 }
 
@@ -256,6 +257,7 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
       ['GET', `${w}/network-map`],
       ['GET', `${w}/network-map/paths?probeId=${probeB}&target=192.0.2.1`],
       ['GET', `${w}/network-map/route-changes`],
+      ['GET', `${w}/network-map/incidents?agentId=${agentB}`],
       ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
       ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
       ...aboveViewerOf(w, agentB),
@@ -302,7 +304,8 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
     const paths = await memberA.http.get(`/workspaces/${wsA}/network-map/paths?probeId=${probeB}&target=192.0.2.1`);
     const changes = await memberA.http.get(`/workspaces/${wsA}/network-map/route-changes?probeId=${probeB}`);
     const changesOfAgent = await memberA.http.get(`/workspaces/${wsA}/network-map/route-changes?agentId=${agentB}`);
-    expect([map.status, paths.status, changes.status, changesOfAgent.status]).toEqual([404, 404, 404, 404]);
+    const incidents = await memberA.http.get(`/workspaces/${wsA}/network-map/incidents?agentId=${agentB}`);
+    expect([map.status, paths.status, changes.status, changesOfAgent.status, incidents.status]).toEqual([404, 404, 404, 404, 404]);
   });
 
   it('lets a VIEWER of B read everything of B (as the owner does) and change nothing (403)', async () => {

@@ -7,6 +7,8 @@ import { ProbesModule } from '../probes/probes.module';
 import { AsPaths } from './as-paths';
 import { HopEnricher } from './hop-enricher';
 import { HopNames } from './hop-names';
+import { IncidentsController } from './incidents.controller';
+import { IncidentsService } from './incidents.service';
 import { MapUpdates } from './map-updates';
 import { NetworkMapController } from './network-map.controller';
 import { NetworkMapService } from './network-map.service';
@@ -20,8 +22,9 @@ import { RouteHistory } from './route-history.service';
  * (route_paths, route_changes) and publishes `route.checked` and `network_map.changed`.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(ROUTE_HISTORY_ENTITIES), AgentsModule, ProbesModule, ProbeResultsModule, LookupsModule],
-  controllers: [NetworkMapController, RouteChangesController],
-  providers: [NetworkMapService, HopEnricher, AsPaths, HopNames, RouteHistory, RouteChangesService, MapUpdates],
+import { HopNames } from './hop-names';
+import { IncidentsController } from './incidents.controller';
+import { IncidentsService } from './incidents.service';
+import { MapUpdates } from './map-updates';
 })
 export class NetworkMapModule {}

@@ -352,6 +352,34 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "$ref": "#/components/schemas/ReadinessView"
       }
     },
+    "IncidentsController_list": {
+      "response": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/IncidentView"
+            }
+          },
+          "total": {
+            "type": "number"
+          },
+          "limit": {
+            "type": "number"
+          },
+          "offset": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "data",
+          "total",
+          "limit",
+          "offset"
+        ]
+      }
+    },
     "InstanceAuditController_list": {
       "response": {
         "type": "object",
@@ -2492,6 +2520,206 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "warnings"
       ]
     },
+    "IncidentEvidenceView": {
+      "type": "object",
+      "properties": {
+        "probe_id": {
+          "type": "number"
+        },
+        "agent_id": {
+          "type": "number"
+        },
+        "agent_name": {
+          "type": "string"
+        },
+        "target": {
+          "type": "string"
+        },
+        "hop": {
+          "type": "number",
+          "description": "mtr's hop number and address of the suspect hop on this path."
+        },
+        "ip": {
+          "type": "string"
+        },
+        "loss_before_pct": {
+          "type": "number",
+          "description": "Loss and average RTT at the suspect hop and at the end of the path (newest result of the window)."
+        },
+        "loss_after_pct": {
+          "type": "number"
+        },
+        "rtt_before_ms": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "rtt_after_ms": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "baseline_loss_pct": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "The path's end loss and RTT before the window (median), null without earlier results."
+        },
+        "baseline_rtt_ms": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "at": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "probe_id",
+        "agent_id",
+        "agent_name",
+        "target",
+        "hop",
+        "ip",
+        "loss_before_pct",
+        "loss_after_pct",
+        "rtt_before_ms",
+        "rtt_after_ms",
+        "baseline_loss_pct",
+        "baseline_rtt_ms",
+        "at"
+      ]
+    },
+    "IncidentHopView": {
+      "type": "object",
+      "properties": {
+        "ip": {
+          "type": "string"
+        },
+        "hostname": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "asn": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "as_org": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "country": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "private": {
+          "type": "boolean"
+        }
+      },
+      "required": [
+        "ip",
+        "hostname",
+        "asn",
+        "as_org",
+        "country",
+        "private"
+      ]
+    },
+    "IncidentView": {
+      "type": "object",
+      "properties": {
+        "kind": {
+          "type": "string",
+          "enum": [
+            "loss",
+            "latency"
+          ]
+        },
+        "scope": {
+          "type": "string",
+          "enum": [
+            "hop",
+            "as"
+          ],
+          "description": "`hop`: the paths share the hop's address; `as`: their suspect hops differ but belong to one AS (`hop` is the most shared of `addresses`)."
+        },
+        "hop": {
+          "$ref": "#/components/schemas/IncidentHopView"
+        },
+        "addresses": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "Every suspect address of the explained paths, most shared first (just `hop.ip` for `hop`)."
+        },
+        "summary": {
+          "type": "string",
+          "description": "One sentence: \"4 paths (4 probes) from 2 agents lose packets after AS64500 hop 10.1.2.3\"."
+        },
+        "paths": {
+          "type": "number"
+        },
+        "probes": {
+          "type": "number"
+        },
+        "agents": {
+          "type": "number"
+        },
+        "targets": {
+          "type": "number"
+        },
+        "degraded_paths": {
+          "type": "number",
+          "description": "Every degraded path of the window, explained by this hop or not."
+        },
+        "confidence": {
+          "type": "number",
+          "description": "explained / (degraded paths crossing the hop + healthy paths leaving it the same way), 0–1."
+        },
+        "first_seen": {
+          "type": "string",
+          "description": "The first and last result in the window of the paths it explains."
+        },
+        "last_seen": {
+          "type": "string"
+        },
+        "evidence": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/IncidentEvidenceView"
+          }
+        }
+      },
+      "required": [
+        "kind",
+        "scope",
+        "hop",
+        "addresses",
+        "summary",
+        "paths",
+        "probes",
+        "agents",
+        "targets",
+        "degraded_paths",
+        "confidence",
+        "first_seen",
+        "last_seen",
+        "evidence"
+      ]
+    },
     "MaintenanceWindowView": {
       "type": "object",
       "properties": {
@@ -2572,8 +2800,8 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "kind": {
           "type": "string",
           "enum": [
-            "agent",
             "hop",
+            "agent",
             "anonymous",
             "destination"
           ]

@@ -1048,15 +1048,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/workspaces/{id}/network-map/route-changes": {
+    "/workspaces/{id}/network-map/incidents": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Route Changes: list */
-        get: operations["RouteChangesController_list"];
+        /** Incidents: list */
+        get: operations["IncidentsController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1799,6 +1799,58 @@ export interface components {
             /** @description Only on a real import: the new agents and their PINs. */
             created_agents?: components["schemas"]["ImportedAgent"][];
         };
+        IncidentEvidenceView: {
+            probe_id: number;
+            agent_id: number;
+            agent_name: string;
+            target: string;
+            /** @description mtr's hop number and address of the suspect hop on this path. */
+            hop: number;
+            ip: string;
+            /** @description Loss and average RTT at the suspect hop and at the end of the path (newest result of the window). */
+            loss_before_pct: number;
+            loss_after_pct: number;
+            rtt_before_ms: number | null;
+            rtt_after_ms: number | null;
+            /** @description The path's end loss and RTT before the window (median), null without earlier results. */
+            baseline_loss_pct: number | null;
+            baseline_rtt_ms: number | null;
+            at: string;
+        };
+        IncidentHopView: {
+            ip: string;
+            hostname: string | null;
+            asn: number | null;
+            as_org: string | null;
+            country: string | null;
+            private: boolean;
+        };
+        IncidentView: {
+            /** @enum {string} */
+            kind: "loss" | "latency";
+            /**
+             * @description `hop`: the paths share the hop's address; `as`: their suspect hops differ but belong to one AS (`hop` is the most shared of `addresses`).
+             * @enum {string}
+             */
+            scope: "hop" | "as";
+            hop: components["schemas"]["IncidentHopView"];
+            /** @description Every suspect address of the explained paths, most shared first (just `hop.ip` for `hop`). */
+            addresses: string[];
+            /** @description One sentence: "4 paths (4 probes) from 2 agents lose packets after AS64500 hop 10.1.2.3". */
+            summary: string;
+            paths: number;
+            probes: number;
+            agents: number;
+            targets: number;
+            /** @description Every degraded path of the window, explained by this hop or not. */
+            degraded_paths: number;
+            /** @description explained / (degraded paths crossing the hop + healthy paths leaving it the same way), 0–1. */
+            confidence: number;
+            /** @description The first and last result in the window of the paths it explains. */
+            first_seen: string;
+            last_seen: string;
+            evidence: components["schemas"]["IncidentEvidenceView"][];
+        };
         MaintenanceWindowView: {
             id: number;
             workspace_id: number;
@@ -1821,12 +1873,12 @@ export interface components {
             /** @description `agent:<id>`, `hop:<ip>`, `dest:<target>`, or `anon:<agent>:<probe>:<target>:<hop>` for a hop that never answered. */
             id: string;
             /** @enum {string} */
-            kind: "agent" | "hop" | "anonymous" | "destination";
+            kind: "hop" | "agent" | "anonymous" | "destination";
             label: string;
             ip: string | null;
             /** @description The agent itself, or for a destination the peer agent an AGENT probe measured towards. */
             agent_id: number | null;
-            /** @description Reverse DNS name, resolved and cached by the controller (null: none, or not known yet). */
+            /** @description Reverse DNS name as the agent reported it (null today: the agent does not resolve hops). */
             hostname: string | null;
             asn: number | null;
             as_org: string | null;
@@ -1922,8 +1974,6 @@ export interface components {
             hops: (string | null)[];
             /** @description The hop sequence as one string (`*` for a silent hop): equal signatures, same path. */
             signature: string;
-            /** @description Distinct ASNs along the path in order (local ASN database; private and unknown hops skipped). */
-            as_path: number[];
             first_seen: string;
             last_seen: string;
             count: number;
@@ -2040,27 +2090,6 @@ export interface components {
         ReservedRange: {
             range: string;
             description: string;
-        };
-        RouteChangeView: {
-            id: number;
-            probe_id: number;
-            agent_id: number;
-            target: string;
-            /** @enum {string} */
-            kind: "hop_added" | "hop_removed" | "hop_changed" | "as_path_changed";
-            /** @description When the result that first showed the new path was measured. */
-            detected_at: string;
-            before: components["schemas"]["RoutePathSideView"];
-            after: components["schemas"]["RoutePathSideView"];
-            /** @description Addresses on the new path that the previous one did not have. */
-            added: string[];
-            /** @description Addresses of the previous path that the new one does not have. */
-            removed: string[];
-        };
-        RoutePathSideView: {
-            hops: (string | null)[];
-            /** @description Distinct ASNs along the path in order; empty when no ASN database knows the hops. */
-            as_path: number[];
         };
         SimilarProbeView: {
             probe: components["schemas"]["ProbeView"];
@@ -7057,15 +7086,12 @@ export interface operations {
             };
         };
     };
-    RouteChangesController_list: {
+    IncidentsController_list: {
         parameters: {
             query?: {
+                agentId?: number;
                 from?: string;
                 to?: string;
-                probeId?: number;
-                agentId?: number;
-                limit?: number;
-                offset?: number;
             };
             header?: never;
             path: {
@@ -7082,7 +7108,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: components["schemas"]["RouteChangeView"][];
+                        data: components["schemas"]["IncidentView"][];
                         total: number;
                         limit: number;
                         offset: number;

@@ -55,3 +55,12 @@ export type AlertHistoryEntry = Schemas['AlertHistoryView'];
 export type AlertRule = Schemas['AlertRuleView'];
 /** `POST …/alert-rules/{ruleId}/test`: one line per channel the rule has. */
 export type TestNotificationReport = Schemas['TestNotificationReport'];
+
+/* Network map (README "Network map"): GET …/network-map, …/network-map/paths, …/network-map/incidents. */
+export type MapNode = Schemas['MapNodeView'];
+export type MapNodeKind = MapNode['kind'];
+export type MapEdge = Schemas['MapEdgeView'];
+export type NetworkMap = Schemas['NetworkMapView'];
+export type PathEntry = Schemas['PathView'];
+export type IncidentEvidence = Schemas['IncidentEvidenceView'];
+export type Incident = Schemas['IncidentView'];

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { ref, watch } from 'vue';
-import type { AlertChangedMessage, PanelClientToServerEvents, PanelServerToClientEvents, ProbeDataMessage } from '@netwatcher/shared';
+import type { AlertChangedMessage, NetworkMapUpdateMessage, PanelClientToServerEvents, PanelServerToClientEvents, ProbeDataMessage } from '@netwatcher/shared';
 import { session } from '../session';
 
 type PanelSocket = Socket<PanelServerToClientEvents, PanelClientToServerEvents>;
@@ -20,6 +20,7 @@ let workspaceId = 0;
 let alertWorkspaces: number[] = [];
 const listeners = new Set<Listener>();
 const alertListeners = new Set<AlertListener>();
+const mapListeners = new Set<(msg: NetworkMapUpdateMessage) => void>();
 /** Called on every (re)connect: what happened while the socket was down was not sent. */
 const connectListeners = new Set<() => void>();
 
@@ -49,6 +50,10 @@ function connect(token: string): void {
   });
   socket.on('alert', (msg) => {
     for (const l of alertListeners) l(msg);
+  });
+  socket.on('network_map_update', (msg) => {
+    if (msg.workspace_id !== workspaceId) return;
+    for (const l of mapListeners) l(msg);
   });
 }
 
@@ -109,4 +114,10 @@ export function onAlert(listener: AlertListener): () => void {
 export function onLiveConnect(listener: () => void): () => void {
   connectListeners.add(listener);
   return () => connectListeners.delete(listener);
+}
+
+/** The workspace's network map changed (`network_map_update`). Returns the function that stops listening. */
+export function onNetworkMapUpdate(listener: (msg: NetworkMapUpdateMessage) => void): () => void {
+  mapListeners.add(listener);
+  return () => mapListeners.delete(listener);
 }
