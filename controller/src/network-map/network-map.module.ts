@@ -22,9 +22,8 @@ import { RouteHistory } from './route-history.service';
  * (route_paths, route_changes) and publishes `route.checked` and `network_map.changed`.
  */
 @Module({
-import { HopNames } from './hop-names';
-import { IncidentsController } from './incidents.controller';
-import { IncidentsService } from './incidents.service';
-import { MapUpdates } from './map-updates';
+  imports: [TypeOrmModule.forFeature(ROUTE_HISTORY_ENTITIES), AgentsModule, ProbesModule, ProbeResultsModule, LookupsModule],
+  controllers: [NetworkMapController, IncidentsController, RouteChangesController],
+  providers: [NetworkMapService, HopEnricher, AsPaths, HopNames, IncidentsService, RouteHistory, RouteChangesService, MapUpdates],
 })
 export class NetworkMapModule {}
