@@ -20,7 +20,7 @@ describe('hop names: controller-side reverse DNS', () => {
   afterAll(() => dns?.close());
 
   function hopNames(settings: Partial<AppConfig['networkMap']>, dnsTimeoutMs = 2_000): HopNames {
-    const networkMap = { updateMinIntervalMs: 0, dnsConcurrency: 8, dnsTtlMs: 60_000, dnsNegativeTtlMs: 60_000, dnsBudgetMs: 1_000, ...settings };
+    const networkMap = { hopNames: true, updateMinIntervalMs: 0, dnsConcurrency: 8, dnsTtlMs: 60_000, dnsNegativeTtlMs: 60_000, dnsBudgetMs: 1_000, ...settings };
     const resolver = new LookupResolver({ lookups: { dnsServers: [dns.server], dnsTimeoutMs } } as AppConfig);
     return new HopNames(resolver, { networkMap });
   }
@@ -48,6 +48,12 @@ describe('hop names: controller-side reverse DNS', () => {
       await names.names(['198.51.0.98']);
       return asked('98.0.51.198.in-addr.arpa') === 2;
     });
+  });
+
+  it('sends nothing when hop names are off', async () => {
+    const before = dns.queries.length;
+    expect(await hopNames({ hopNames: false }).names(['198.51.0.1'])).toEqual(new Map([['198.51.0.1', null]]));
+    expect(dns.queries.length).toBe(before);
   });
 
   it('waits no longer than its budget, keeps at most dnsConcurrency queries in flight, and fills names in later', async () => {

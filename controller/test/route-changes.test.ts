@@ -74,6 +74,7 @@ describe('route history: route changes, their alerts, hop names and live map upd
     });
     t = await startTestApp('postgres', {
       GEOIP_ASN_DB: join(dir, 'asn.mmdb'),
+      NETWORK_MAP_HOP_NAMES: '1',
       LOOKUP_DNS_SERVERS: dns.server,
       LOOKUP_DNS_TIMEOUT_MS: '2500',
       NETWORK_MAP_DNS_BUDGET_MS: '500',

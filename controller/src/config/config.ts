@@ -63,6 +63,8 @@ export interface AppConfig {
 
 /** Network map live updates and hop names (README "Network map"). */
 export interface NetworkMapSettings {
+  /** Resolve hop names by reverse DNS at all (off: `hostname` stays null and no query is sent). */
+  hopNames: boolean;
   /** Least time between two `network_map_update` messages of one workspace. */
   updateMinIntervalMs: number;
   /** Reverse DNS queries for hop addresses in flight at once (the rest wait in a bounded queue). */
@@ -378,6 +380,7 @@ export const settingsSchema = z.object({
   TLS_KEY_FILE: fileVar(),
   TLS_RELOAD_INTERVAL_MS: intVar(10_000, 50, 86_400_000),
   NETWORK_MAP_UPDATE_MIN_INTERVAL_MS: intVar(5_000, 0, 3_600_000),
+  NETWORK_MAP_HOP_NAMES: boolVar(true),
   NETWORK_MAP_DNS_CONCURRENCY: intVar(8, 1, 256),
   NETWORK_MAP_DNS_TTL_SECONDS: intVar(3_600, 1, 7 * 86_400),
   NETWORK_MAP_DNS_NEGATIVE_TTL_SECONDS: intVar(300, 1, 86_400),
@@ -583,6 +586,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
     tls: loadTlsSettings(s),
     networkMap: {
+      hopNames: s.NETWORK_MAP_HOP_NAMES,
       updateMinIntervalMs: s.NETWORK_MAP_UPDATE_MIN_INTERVAL_MS,
       dnsConcurrency: s.NETWORK_MAP_DNS_CONCURRENCY,
       dnsTtlMs: s.NETWORK_MAP_DNS_TTL_SECONDS * 1000,

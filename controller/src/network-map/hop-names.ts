@@ -38,7 +38,12 @@ export class HopNames {
     const out = new Map<string, string | null>();
     const waiting: Promise<void>[] = [];
     const now = Date.now();
+    const enabled = this.config.networkMap.hopNames;
     for (const address of new Set(addresses)) {
+      if (!enabled) {
+        out.set(address, null);
+        continue;
+      }
       const hit = this.cache.get(address);
       if (hit && hit.expiresAt > now) {
         out.set(address, hit.name);
