@@ -59,6 +59,7 @@ export interface AppConfig {
   /** Set: the controller serves HTTPS (and Socket.IO over it) itself. */
   tls?: TlsSettings;
   networkMap: NetworkMapSettings;
+  runs: RunSettings;
 }
 
 /** Network map live updates and hop names (README "Network map"). */
@@ -74,6 +75,15 @@ export interface NetworkMapSettings {
   dnsNegativeTtlMs: number;
   /** How long a map answer waits for names not cached yet; later ones appear on the next read. */
   dnsBudgetMs: number;
+}
+
+/** On-demand runs and the speed-test queue (runs/, README "On-demand runs and the speed-test queue"). */
+export interface RunSettings {
+  /** Runs queued or running at once per agent, and per workspace; beyond: 429. */
+  maxPerAgent: number;
+  maxPerWorkspace: number;
+  /** Speed tests running at once on this controller (never more than one per agent). */
+  speedtestMaxRunning: number;
 }
 
 /**
@@ -385,6 +395,9 @@ export const settingsSchema = z.object({
   NETWORK_MAP_DNS_TTL_SECONDS: intVar(3_600, 1, 7 * 86_400),
   NETWORK_MAP_DNS_NEGATIVE_TTL_SECONDS: intVar(300, 1, 86_400),
   NETWORK_MAP_DNS_BUDGET_MS: intVar(250, 0, 10_000),
+  RUNS_MAX_PER_AGENT: intVar(2, 1, 100),
+  RUNS_MAX_PER_WORKSPACE: intVar(10, 1, 10_000),
+  SPEEDTEST_MAX_RUNNING: intVar(2, 1, 1000),
 }).superRefine((s, ctx) => {
   // One without the other would serve plain HTTP while the operator believes it is HTTPS.
   if (s.TLS_CERT_FILE && !s.TLS_KEY_FILE)
@@ -593,5 +606,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       dnsNegativeTtlMs: s.NETWORK_MAP_DNS_NEGATIVE_TTL_SECONDS * 1000,
       dnsBudgetMs: s.NETWORK_MAP_DNS_BUDGET_MS,
     },
+    runs: { maxPerAgent: s.RUNS_MAX_PER_AGENT, maxPerWorkspace: s.RUNS_MAX_PER_WORKSPACE, speedtestMaxRunning: s.SPEEDTEST_MAX_RUNNING },
   };
 }

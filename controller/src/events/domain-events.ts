@@ -1,4 +1,4 @@
-import type { AlertChangedMessage, NetworkMapUpdateMessage, ProbeResult } from '@netwatcher/shared';
+import type { AlertChangedMessage, NetworkMapUpdateMessage, ProbeResult, RunStart, RunUpdateMessage, SpeedtestUpdateMessage } from '@netwatcher/shared';
 
 /** An agent's probe set changed (created, edited, deleted, copied, or a peer agent went away). */
 export interface ProbeChange {
@@ -60,6 +60,14 @@ export interface DomainEvents {
   'route.checked': RouteCheck[];
   /** A workspace's map topology changed (new or removed node or edge), throttled per workspace. */
   'network_map.changed': NetworkMapUpdateMessage;
+  /** runs/: tell this agent to run a probe now (`run_start`), after the run row committed. */
+  'run.start': { workspaceId: number; agentId: number; start: RunStart };
+  /** runs/: tell this agent to stop a run (`run_cancel`). */
+  'run.cancel': { workspaceId: number; agentId: number; runId: number };
+  /** runs/: a run changed status or got results stored (`run_update` to the workspace's panels). */
+  'run.changed': RunUpdateMessage;
+  /** runs/: a speed-test queue entry changed status (`speedtest_update` to the workspace's panels). */
+  'speedtest.changed': SpeedtestUpdateMessage;
 }
 
 export type DomainEventName = keyof DomainEvents;
@@ -108,4 +116,10 @@ export const CROSSES_REPLICAS: Readonly<Record<DomainEventName, boolean>> = {
   'alert.changed': false,
   'route.checked': false,
   'network_map.changed': true,
+  // The agent's socket may be on any replica: every replica emits to the sockets it holds.
+  'run.start': true,
+  'run.cancel': true,
+  // Panel emits go through the Socket.IO adapter, like alert.changed.
+  'run.changed': false,
+  'speedtest.changed': false,
 };

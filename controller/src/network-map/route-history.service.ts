@@ -53,7 +53,8 @@ export class RouteHistory implements OnModuleInit, OnModuleDestroy {
 
   /** Queues the batch's MTR results; returns at once (ingest never waits for this). */
   observe(stored: readonly NewResult[]): void {
-    const mtr = stored.filter((s): s is MtrStored => s.result.type === 'MTR');
+    // An ad-hoc run (runs/, probe_id 0) is a one-off look, not a series with a route to follow.
+    const mtr = stored.filter((s): s is MtrStored => s.result.type === 'MTR' && s.result.probe_id !== 0);
     if (mtr.length === 0) return;
     this.tail = this.tail.then(() => this.checkAll(mtr)).catch((err: unknown) => this.logger.error({ err }, 'route check failed'));
   }

@@ -804,6 +804,49 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         ]
       }
     },
+    "RunsController_create": {
+      "response": {
+        "$ref": "#/components/schemas/CreatedRunView"
+      }
+    },
+    "RunsController_get": {
+      "response": {
+        "$ref": "#/components/schemas/RunView"
+      }
+    },
+    "SpeedtestQueueController_cancel": {
+      "response": {
+        "$ref": "#/components/schemas/QueueEntryView"
+      }
+    },
+    "SpeedtestQueueController_list": {
+      "response": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/QueueEntryView"
+            }
+          },
+          "total": {
+            "type": "number"
+          },
+          "limit": {
+            "type": "number"
+          },
+          "offset": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "data",
+          "total",
+          "limit",
+          "offset"
+        ]
+      }
+    },
     "WhoisController_lookup": {
       "response": {
         "$ref": "#/components/schemas/WhoisView"
@@ -2316,6 +2359,36 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "updated_at"
       ]
     },
+    "CreatedRunView": {
+      "type": "object",
+      "properties": {
+        "run_id": {
+          "type": "number"
+        },
+        "status": {
+          "type": "string",
+          "enum": [
+            "queued",
+            "running",
+            "completed",
+            "failed",
+            "cancelled"
+          ]
+        },
+        "queue_id": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "Set for a SPEEDTEST run: its place in the speed-test queue."
+        }
+      },
+      "required": [
+        "run_id",
+        "status",
+        "queue_id"
+      ]
+    },
     "GeoIpListView": {
       "type": "object",
       "properties": {
@@ -3656,6 +3729,80 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "agent"
       ]
     },
+    "QueueEntryView": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "number"
+        },
+        "workspace_id": {
+          "type": "number"
+        },
+        "agent_id": {
+          "type": "number"
+        },
+        "probe_id": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "run_id": {
+          "type": "number"
+        },
+        "source": {
+          "type": "string",
+          "enum": [
+            "scheduled",
+            "on_demand"
+          ]
+        },
+        "status": {
+          "type": "string",
+          "enum": [
+            "queued",
+            "running",
+            "completed",
+            "failed",
+            "cancelled"
+          ]
+        },
+        "error": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "created_at": {
+          "type": "string"
+        },
+        "started_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "finished_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        }
+      },
+      "required": [
+        "id",
+        "workspace_id",
+        "agent_id",
+        "probe_id",
+        "run_id",
+        "source",
+        "status",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at"
+      ]
+    },
     "ReadinessView": {
       "type": "object",
       "properties": {
@@ -3794,6 +3941,150 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
       "required": [
         "hops",
         "as_path"
+      ]
+    },
+    "RunProbeView": {
+      "type": "object",
+      "properties": {
+        "type": {
+          "type": "string"
+        },
+        "timeout_sec": {
+          "type": "number"
+        },
+        "count": {
+          "type": "number"
+        },
+        "duration_sec": {
+          "type": "number"
+        },
+        "targets": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "agent_targets": {
+          "type": "array",
+          "items": {
+            "type": "number"
+          }
+        }
+      },
+      "required": [
+        "type",
+        "timeout_sec",
+        "count",
+        "duration_sec",
+        "targets",
+        "agent_targets"
+      ]
+    },
+    "RunView": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "number"
+        },
+        "workspace_id": {
+          "type": "number"
+        },
+        "agent_id": {
+          "type": "number"
+        },
+        "probe_id": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "The configured probe that was run; null for an ad-hoc run (its results carry probe_id 0)."
+        },
+        "queue_id": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "type": {
+          "type": "string"
+        },
+        "probe": {
+          "$ref": "#/components/schemas/RunProbeView"
+        },
+        "status": {
+          "type": "string",
+          "enum": [
+            "queued",
+            "running",
+            "completed",
+            "failed",
+            "cancelled"
+          ]
+        },
+        "error": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "origin": {
+          "type": "string",
+          "enum": [
+            "scheduled",
+            "on_demand"
+          ]
+        },
+        "created_by": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "created_at": {
+          "type": "string"
+        },
+        "started_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "finished_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "result_ids": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "results": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/ProbeDataView"
+          }
+        }
+      },
+      "required": [
+        "id",
+        "workspace_id",
+        "agent_id",
+        "probe_id",
+        "queue_id",
+        "type",
+        "probe",
+        "status",
+        "error",
+        "origin",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "result_ids",
+        "results"
       ]
     },
     "SimilarProbeView": {

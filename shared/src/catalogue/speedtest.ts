@@ -11,5 +11,7 @@ export const SPEEDTEST = measurement({
     targets: 'urls',
     server: false,
   },
+  // A speed test saturates the link: the controller's queue decides when each one runs.
+  dispatch: 'controller',
   result: { payload: GenericPayload, metrics: () => NO_METRICS, alertMetrics: [], chartable: false },
 });

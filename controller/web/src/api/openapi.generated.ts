@@ -1082,6 +1082,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/{id}/agents/{agentID}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs: create */
+        post: operations["RunsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/agents/{agentID}/runs/{runID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs: get */
+        get: operations["RunsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/speedtest-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Speedtest Queue: list */
+        get: operations["SpeedtestQueueController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/speedtest-queue/{queueID}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Speedtest Queue: cancel */
+        post: operations["SpeedtestQueueController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/{id}/audit": {
         parameters: {
             query?: never;
@@ -1430,6 +1498,15 @@ export interface components {
             file: Record<string, never>;
             dry_run?: boolean;
         };
+        CreateRunDto: {
+            probe_id?: number;
+            type?: string;
+            timeout_sec?: number;
+            count?: number;
+            duration_sec?: number;
+            targets?: string[];
+            agent_targets?: number[];
+        };
         GeoIpBulkLookupDto: {
             ips: string[];
         };
@@ -1759,6 +1836,13 @@ export interface components {
             reverse_of_probe_id: number | null;
             created_at: string;
             updated_at: string;
+        };
+        CreatedRunView: {
+            run_id: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            /** @description Set for a SPEEDTEST run: its place in the speed-test queue. */
+            queue_id: number | null;
         };
         GeoIpListView: {
             data: components["schemas"]["GeoIpView"][];
@@ -2096,6 +2180,21 @@ export interface components {
             status: "ok";
             agent: components["schemas"]["AgentView"];
         };
+        QueueEntryView: {
+            id: number;
+            workspace_id: number;
+            agent_id: number;
+            probe_id: number | null;
+            run_id: number;
+            /** @enum {string} */
+            source: "scheduled" | "on_demand";
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            error: string | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
         ReadinessView: {
             ok: boolean;
             postgres: {
@@ -2130,6 +2229,35 @@ export interface components {
             hops: (string | null)[];
             /** @description Distinct ASNs along the path in order; empty when no ASN database knows the hops. */
             as_path: number[];
+        };
+        RunProbeView: {
+            type: string;
+            timeout_sec: number;
+            count: number;
+            duration_sec: number;
+            targets: string[];
+            agent_targets: number[];
+        };
+        RunView: {
+            id: number;
+            workspace_id: number;
+            agent_id: number;
+            /** @description The configured probe that was run; null for an ad-hoc run (its results carry probe_id 0). */
+            probe_id: number | null;
+            queue_id: number | null;
+            type: string;
+            probe: components["schemas"]["RunProbeView"];
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            error: string | null;
+            /** @enum {string} */
+            origin: "scheduled" | "on_demand";
+            created_by: number | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            result_ids: string[];
+            results: components["schemas"]["ProbeDataView"][];
         };
         SimilarProbeView: {
             probe: components["schemas"]["ProbeView"];
@@ -7232,6 +7360,292 @@ export interface operations {
                         limit: number;
                         offset: number;
                     };
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the role or the token scope is too low (`code`: `role_too_low`, `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RunsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                agentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRunDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedRunView"];
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the role or the token scope is too low (`code`: `role_too_low`, `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RunsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                agentID: number;
+                runID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the role or the token scope is too low (`code`: `role_too_low`, `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SpeedtestQueueController_list: {
+        parameters: {
+            query?: {
+                agent_id?: number;
+                status?: "queued" | "running" | "completed" | "failed" | "cancelled";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["QueueEntryView"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the role or the token scope is too low (`code`: `role_too_low`, `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SpeedtestQueueController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                queueID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueEntryView"];
                 };
             };
             /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */

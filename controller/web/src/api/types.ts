@@ -64,3 +64,12 @@ export type NetworkMap = Schemas['NetworkMapView'];
 export type PathEntry = Schemas['PathView'];
 export type IncidentEvidence = Schemas['IncidentEvidenceView'];
 export type Incident = Schemas['IncidentView'];
+
+/** `POST …/agents/{agentID}/runs` (README "On-demand runs and the speed-test queue"). */
+export type CreatedRun = Schemas['CreatedRunView'];
+/** `GET …/agents/{agentID}/runs/{runID}`: the run and its stored results. */
+export type Run = Schemas['RunView'];
+/** A stored result of a run (the probe-data routes' shape). */
+export type RunResult = Run['results'][number];
+/** One entry of `GET /workspaces/{id}/speedtest-queue`. */
+export type QueueEntry = Schemas['QueueEntryView'];
