@@ -19,7 +19,7 @@ import type { NewResult } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { ConnectedSockets } from './connected-sockets';
-import { activityRoom, alertsRoom, isWorkspaceDataRoom, probeRoom, userRoom, workspaceRoom } from './rooms';
+import { activityRoom, alertsRoom, isProbeDataRoom, isWorkspaceDataRoom, probeRoom, userRoom, workspaceRoom } from './rooms';
 import { errorMessage, refusal } from './socket-errors';
 
 interface PanelSocketData {
@@ -216,12 +216,13 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
   }
 
   /**
-   * To this replica's sockets subscribed to the workspace's data (all probes or one; not
-   * alerts-only ones): the event reaches every replica, each serves its own sockets.
+   * To this replica's sockets subscribed to the workspace's probe data (all probes or one; not
+   * the alerts and activity rooms every subscriber joins): the event reaches every replica, each
+   * serves its own sockets.
    */
   private sendMapUpdate(message: NetworkMapUpdateMessage): void {
     const ws = message.workspace_id;
-    const rooms = [...this.nsp.adapter.rooms.keys()].filter((room) => isWorkspaceDataRoom(room, ws) && room !== alertsRoom(ws));
+    const rooms = [...this.nsp.adapter.rooms.keys()].filter((room) => isProbeDataRoom(room, ws));
     if (rooms.length > 0) this.nsp.local.to(rooms).emit(PanelEvents.NetworkMapUpdate, message);
   }
 
