@@ -10,6 +10,7 @@ import { Alerts1764720000000 } from './migrations/1764720000000-Alerts';
 import { ApiTokens1764806400000 } from './migrations/1764806400000-ApiTokens';
 import { AuditLog1764979200000 } from './migrations/1764979200000-AuditLog';
 import { ProbeRuns1765036800000 } from './migrations/1765036800000-ProbeRuns';
+import { RouteHistory1765040000000 } from './migrations/1765040000000-RouteHistory';
 import { TrafficsimKeys1765065600000 } from './migrations/1765065600000-TrafficsimKeys';
 import { withTransactionGate } from './pglite-transactions';
 import { TypeOrmLogger } from './typeorm.logger';
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   ApiTokens1764806400000,
   AuditLog1764979200000,
   ProbeRuns1765036800000,
+  RouteHistory1765040000000,
   TrafficsimKeys1765065600000,
 ];
 
