@@ -25,7 +25,7 @@ function executor() {
       timedOut: false, aborted: false, spawnError: null, durationMs: 1,
     };
   };
-  const exec = createProbeExecutor({ run, publicIp: async () => null, agentVersion: '0.1.0', log: pino({ level: 'silent' }) });
+  const exec = createProbeExecutor({ run, publicIp: async () => null, agentVersion: '0.1.0', controller: null, log: pino({ level: 'silent' }) });
   return { exec, calls };
 }
 
@@ -65,8 +65,7 @@ describe('probe executor', () => {
 
   it('supports the agent-side types of this version only', () => {
     const { exec } = executor();
-    expect(['PING', 'MTR', 'SYSINFO', 'NETINFO', 'AGENT'].every((t) => exec.supports(t as ProbeConfig['type']))).toBe(true);
-    expect(exec.supports('SPEEDTEST')).toBe(false);
+    expect(['PING', 'MTR', 'SPEEDTEST', 'SYSINFO', 'NETINFO', 'AGENT'].every((t) => exec.supports(t as ProbeConfig['type']))).toBe(true);
     expect(exec.supports('TRAFFICSIM')).toBe(false);
   });
 

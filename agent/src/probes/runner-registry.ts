@@ -3,6 +3,7 @@ import { agentRunner } from './agent/agent.probe';
 import { mtrRunner } from './mtr/mtr.probe';
 import { netinfoRunner } from './netinfo/netinfo.probe';
 import { pingRunner } from './ping/ping.probe';
+import { speedtestRunner } from './speedtest/speedtest.probe';
 import type { LocalProbe, ProbeRunner } from './probe-runner';
 import { sysinfoRunner } from './sysinfo/sysinfo.probe';
 
@@ -10,7 +11,7 @@ import { sysinfoRunner } from './sysinfo/sysinfo.probe';
  * Catalogue types this agent version does not run: the scheduler skips them with a warning.
  * A type leaves this list when its runner is registered below.
  */
-export const NOT_RUN_YET = ['SPEEDTEST', 'TRAFFICSIM'] as const satisfies readonly ProbeType[];
+export const NOT_RUN_YET = ['TRAFFICSIM'] as const satisfies readonly ProbeType[];
 
 /**
  * The one registry of runners, used by `run` (through the scheduler's executor) and by the local
@@ -20,6 +21,7 @@ export const NOT_RUN_YET = ['SPEEDTEST', 'TRAFFICSIM'] as const satisfies readon
 const RUNNERS: Record<Exclude<ProbeType, (typeof NOT_RUN_YET)[number]>, ProbeRunner> = {
   PING: pingRunner,
   MTR: mtrRunner,
+  SPEEDTEST: speedtestRunner,
   SYSINFO: sysinfoRunner,
   NETINFO: netinfoRunner,
   AGENT: agentRunner,
