@@ -17,6 +17,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { WorkspaceTransferModule } from './workspace-transfer/workspace-transfer.module';
 import { ReportsModule } from './reports/reports.module';
 import { NetworkMapModule } from './network-map/network-map.module';
+import { SpeedtestModule } from './speedtest/speedtest.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -40,6 +41,7 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   WorkspaceTransferModule,
   ReportsModule,
   NetworkMapModule,
+  SpeedtestModule,
   AuditModule,
   // Last: the panel takes only what no API route did.
   PanelWebModule,

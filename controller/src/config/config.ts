@@ -58,6 +58,17 @@ export interface AppConfig {
   auditRetentionDays: number;
   /** Set: the controller serves HTTPS (and Socket.IO over it) itself. */
   tls?: TlsSettings;
+  speedtest: SpeedtestSettings;
+}
+
+/** The speed-test endpoints agents measure against (controller/src/speedtest, README "Speed tests"). */
+export interface SpeedtestSettings {
+  /** Largest download or upload one request may ask for (413 beyond). */
+  maxBytes: number;
+  /** Requests one agent may have in flight at once on this replica (429 beyond). */
+  maxConcurrentStreams: number;
+  /** Token bucket per agent on /agent/api/speedtest. */
+  rateLimit: RateLimitSetting;
 }
 
 /**
@@ -363,6 +374,10 @@ export const settingsSchema = z.object({
   TLS_CERT_FILE: fileVar(),
   TLS_KEY_FILE: fileVar(),
   TLS_RELOAD_INTERVAL_MS: intVar(10_000, 50, 86_400_000),
+  SPEEDTEST_MAX_BYTES: intVar(104_857_600, 65_536, 10_737_418_240),
+  SPEEDTEST_MAX_CONCURRENT_STREAMS: intVar(8, 1, 1_024),
+  SPEEDTEST_RATE_LIMIT_PER_MINUTE: intVar(300, 1, 1_000_000),
+  SPEEDTEST_RATE_LIMIT_BURST: intVar(200, 1, 1_000_000),
 }).superRefine((s, ctx) => {
   // One without the other would serve plain HTTP while the operator believes it is HTTPS.
   if (s.TLS_CERT_FILE && !s.TLS_KEY_FILE)
@@ -563,5 +578,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metrics: loadMetricsSettings(s),
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
     tls: loadTlsSettings(s),
+    speedtest: {
+      maxBytes: s.SPEEDTEST_MAX_BYTES,
+      maxConcurrentStreams: s.SPEEDTEST_MAX_CONCURRENT_STREAMS,
+      rateLimit: { perMinute: s.SPEEDTEST_RATE_LIMIT_PER_MINUTE, burst: s.SPEEDTEST_RATE_LIMIT_BURST },
+    },
   };
 }

@@ -30,6 +30,9 @@ export interface ChartMetrics {
 export interface SeriesRow extends ChartMetrics {
   t: number;
   jitter_ms: number | null;
+  /** SPEEDTEST throughput, Mbit/s; null for other types and from the rollup (which holds none). */
+  download_mbps: number | null;
+  upload_mbps: number | null;
 }
 
 export interface OverviewFilter {
@@ -102,12 +105,14 @@ export class ProbeChartRepository {
     const target = f.target !== undefined ? 'AND target = {target:String}' : '';
     const sql =
       source === 'raw'
-        ? `SELECT intDiv(toUnixTimestamp(r.created_at), {width:UInt32}) * {width:UInt32} AS t, ${RAW_METRICS}, avg(r.jitter_ms) AS jitter_ms
+        ? `SELECT intDiv(toUnixTimestamp(r.created_at), {width:UInt32}) * {width:UInt32} AS t, ${RAW_METRICS}, avg(r.jitter_ms) AS jitter_ms,
+             avg(r.download_mbps) AS download_mbps, avg(r.upload_mbps) AS upload_mbps
            FROM probe_results AS r
            WHERE workspace_id = {workspaceId:UInt32} AND probe_id = {probeId:UInt32} AND type = {type:String} ${target}
              AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
            GROUP BY t ORDER BY t`
-        : `SELECT intDiv(toUnixTimestamp(u.bucket), {width:UInt32}) * {width:UInt32} AS t, ${ROLLUP_METRICS}, avgMerge(u.jitter_avg) AS jitter_ms
+        : `SELECT intDiv(toUnixTimestamp(u.bucket), {width:UInt32}) * {width:UInt32} AS t, ${ROLLUP_METRICS}, avgMerge(u.jitter_avg) AS jitter_ms,
+             CAST(NULL AS Nullable(Float64)) AS download_mbps, CAST(NULL AS Nullable(Float64)) AS upload_mbps
            FROM probe_rollup_1h AS u
            WHERE workspace_id = {workspaceId:UInt32} AND probe_id = {probeId:UInt32} AND type = {type:String} ${target}
              AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
