@@ -5,7 +5,7 @@ import type { MtrHop, ProbeResult } from '@netwatcher/shared';
  * read from each stored result; `agent_offline` (seconds since the agent was last heard from)
  * is measured by a periodic sweep instead, as an offline agent sends nothing to evaluate.
  */
-export const RESULT_METRICS = ['packet_loss', 'latency', 'latency_p95', 'jitter', 'mtr_hop_loss'] as const;
+export const RESULT_METRICS = ['packet_loss', 'latency', 'latency_p95', 'jitter', 'mtr_hop_loss', 'download_mbps', 'upload_mbps'] as const;
 export const ALERT_METRICS = [...RESULT_METRICS, 'agent_offline'] as const;
 export type ResultMetric = (typeof RESULT_METRICS)[number];
 export type AlertMetric = (typeof ALERT_METRICS)[number];
@@ -36,6 +36,8 @@ export function metricValue(metric: ResultMetric, result: ProbeResult): number |
       case 'jitter':
         return p.jitter_ms;
       case 'mtr_hop_loss':
+      case 'download_mbps':
+      case 'upload_mbps':
         return null;
     }
   }
@@ -50,6 +52,8 @@ export function metricValue(metric: ResultMetric, result: ProbeResult): number |
         return end?.avg_ms ?? null;
       case 'latency_p95':
       case 'jitter':
+      case 'download_mbps':
+      case 'upload_mbps':
         return null;
       // The worst answering hop: routers that never answer ("???") are not loss on the path.
       case 'mtr_hop_loss': {
@@ -57,6 +61,12 @@ export function metricValue(metric: ResultMetric, result: ProbeResult): number |
         return answering.length > 0 ? Math.max(...answering.map((h) => h.loss_pct)) : null;
       }
     }
+  }
+  // SPEEDTEST: throughput in Mbit/s (a floor: `<`). Its latency is under load, so workspace-wide
+  // latency and jitter rules written for PING keep ignoring it.
+  if (result.type === 'SPEEDTEST') {
+    if (metric === 'download_mbps') return result.payload.download_mbps;
+    if (metric === 'upload_mbps') return result.payload.upload_mbps;
   }
   return null;
 }

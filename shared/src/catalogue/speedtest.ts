@@ -68,7 +68,7 @@ export const SPEEDTEST = measurement({
       rtt_max_ms: p.rtt_loaded_max_ms,
       jitter_ms: p.jitter_loaded_ms,
     }),
-    alertMetrics: ['download_mbps', 'upload_mbps', 'rtt_avg_ms', 'jitter_ms'],
+    alertMetrics: ['download_mbps', 'upload_mbps'],
     chartable: true,
   },
 });
