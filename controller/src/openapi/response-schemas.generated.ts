@@ -748,6 +748,15 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "$ref": "#/components/schemas/SlaReport"
       }
     },
+    "SpeedtestController_download": {
+      "description": "`bytes` bytes of random data, generated while sent."
+    },
+    "SpeedtestController_upload": {
+      "response": {
+        "$ref": "#/components/schemas/SpeedtestUploadView"
+      },
+      "description": "Reads the body (application/octet-stream, at most SPEEDTEST_MAX_BYTES), counts and discards it."
+    },
     "WhoisController_lookup": {
       "response": {
         "$ref": "#/components/schemas/WhoisView"
@@ -1874,6 +1883,19 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
             "null"
           ]
         },
+        "download_mbps": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "SPEEDTEST: mean download and upload throughput in the bucket, Mbit/s; null for other types."
+        },
+        "upload_mbps": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
         "samples": {
           "type": "number"
         },
@@ -1911,6 +1933,8 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
       "required": [
         "bucket",
         "jitter_ms",
+        "download_mbps",
+        "upload_mbps",
         "samples",
         "loss_pct",
         "rtt_min_ms",
@@ -3110,6 +3134,24 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
             "number",
             "null"
           ]
+        },
+        "download_mbps": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "upload_mbps": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "mos": {
+          "type": [
+            "number",
+            "null"
+          ]
         }
       },
       "required": [
@@ -3130,7 +3172,10 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "rtt_min_ms",
         "rtt_avg_ms",
         "rtt_max_ms",
-        "jitter_ms"
+        "jitter_ms",
+        "download_mbps",
+        "upload_mbps",
+        "mos"
       ]
     },
     "ProbeOverviewList": {
@@ -3605,6 +3650,22 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "rtt_p99_ms",
         "breach_hours",
         "breach_pct"
+      ]
+    },
+    "SpeedtestUploadView": {
+      "type": "object",
+      "properties": {
+        "bytes": {
+          "type": "number"
+        },
+        "duration_ms": {
+          "type": "number",
+          "description": "From the request reaching the handler to the last byte of the body."
+        }
+      },
+      "required": [
+        "bytes",
+        "duration_ms"
       ]
     },
     "TestNotificationReport": {
