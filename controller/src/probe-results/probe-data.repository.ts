@@ -34,7 +34,7 @@ export interface PageOptions {
  */
 const COLUMNS = `toString(id) AS id_text, workspace_id, probe_id, agent_id, probe_agent_id, type, target, target_agent,
   triggered, triggered_reason, toString(created_at) AS created_at_text, toString(received_at) AS received_at_text,
-  loss_pct, rtt_min_ms, rtt_avg_ms, rtt_max_ms, jitter_ms, payload`;
+  loss_pct, rtt_min_ms, rtt_avg_ms, rtt_max_ms, jitter_ms, download_mbps, upload_mbps, mos, payload`;
 
 /**
  * Read side of `probe_results`. Every query starts with the workspace, which is also the first

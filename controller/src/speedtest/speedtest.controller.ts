@@ -45,13 +45,18 @@ export class SpeedtestController {
   @HttpCode(200)
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  async upload(@CurrentAgent() agent: AgentEntity, @Req() req: Request): Promise<SpeedtestUploadView> {
-    this.speedtest.requireDeclaredSize(req);
-    const release = this.speedtest.acquire(agent.id);
+  async upload(@CurrentAgent() agent: AgentEntity, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SpeedtestUploadView> {
+    let release: (() => void) | undefined;
     try {
+      this.speedtest.requireDeclaredSize(req);
+      release = this.speedtest.acquire(agent.id);
       return await this.speedtest.upload(req);
+    } catch (e) {
+      // The rest of a refused body is never read: the connection cannot carry another request.
+      if (!req.complete) res.setHeader('Connection', 'close');
+      throw e;
     } finally {
-      release();
+      release?.();
     }
   }
 }

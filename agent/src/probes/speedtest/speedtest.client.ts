@@ -3,7 +3,6 @@ import { Agent as HttpAgent, request as plainRequest, type ClientRequest, type I
 import { Agent as HttpsAgent, request as tlsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { ByteSample } from './speedtest.math';
 
 /** Where the endpoints are, and the headers they need (the PSK headers only toward our controller). */
@@ -78,43 +77,64 @@ function readError(res: IncomingMessage): Promise<string> {
 }
 
 /**
- * Time to complete a TCP handshake with the server, or null when it did not within 2 s. The
- * kernel answers the SYN, so this is the network path's delay (queues included, which is what
- * "latency under load" is after) and not the controller's event loop.
+ * Settles when the signal fires. The latency loops wait on this one promise rather than handing
+ * the signal to every connect and sleep: each of those would add an abort listener of its own.
  */
-export function tcpConnectMs(base: string, signal: AbortSignal): Promise<number | null> {
+function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** Waits `ms`, or less when `stopped` settles first. */
+function sleep(ms: number, stopped: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), stopped]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Time to complete a TCP handshake with the server, or null when it did not within 2 s or the
+ * run stopped. The kernel answers the SYN, so this is the network path's delay (queues included,
+ * which is what "latency under load" is after) and not the controller's event loop.
+ */
+export function tcpConnectMs(base: string, stopped: Promise<void>): Promise<number | null> {
   const url = new URL(base);
   const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve) => {
     const started = performance.now();
-    const socket = connect({ host, port, timeout: CONNECT_TIMEOUT_MS, signal });
+    const socket = connect({ host, port, timeout: CONNECT_TIMEOUT_MS });
+    let done = false;
     const finish = (value: number | null): void => {
+      if (done) return;
+      done = true;
       socket.destroy();
       resolve(value);
     };
     socket.once('connect', () => finish(performance.now() - started));
     socket.once('timeout', () => finish(null));
     socket.once('error', () => finish(null));
+    void stopped.then(() => finish(null));
   });
 }
 
 /** TCP connect samples every `everyMs` until the signal ends it. */
 async function sampleLatency(base: string, everyMs: number, signal: AbortSignal, into: number[]): Promise<void> {
+  const stopped = whenAborted(signal);
   while (!signal.aborted) {
-    const ms = await tcpConnectMs(base, signal);
+    const ms = await tcpConnectMs(base, stopped);
     if (ms !== null && !signal.aborted) into.push(ms);
-    await delay(everyMs, undefined, { signal }).catch(() => undefined);
+    await sleep(everyMs, stopped);
   }
 }
 
 /** Idle latency: `count` TCP connects before any load. */
 export async function idleLatency(base: string, count: number, signal: AbortSignal): Promise<number[]> {
+  const stopped = whenAborted(signal);
   const out: number[] = [];
   for (let i = 0; i < count && !signal.aborted; i++) {
-    const ms = await tcpConnectMs(base, signal);
-    if (ms !== null) out.push(ms);
-    if (i + 1 < count) await delay(100, undefined, { signal }).catch(() => undefined);
+    const ms = await tcpConnectMs(base, stopped);
+    if (ms !== null && !signal.aborted) out.push(ms);
+    if (i + 1 < count) await sleep(100, stopped);
   }
   return out;
 }
