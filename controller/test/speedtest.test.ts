@@ -91,6 +91,10 @@ describe('speed-test endpoints', () => {
     expect(res.body).toEqual({ bytes: 200_000, duration_ms: expect.any(Number) });
   });
 
+  it('refuses an upload the app already parsed as JSON with 415: there is nothing left to count', async () => {
+    expectError(await http.post('/agent/api/speedtest/upload', { a: 1 }, pskHeaders(agent)), 415, 'unsupported_media_type', /octet-stream/);
+  });
+
   it('refuses sizes over SPEEDTEST_MAX_BYTES with 413, before moving the data', async () => {
     expectError(await http.get(`/agent/api/speedtest/download?bytes=${MAX_BYTES + 1}`, pskHeaders(agent)), 413, 'speedtest_too_large', new RegExp(`${MAX_BYTES}`));
     // A declared length over the limit is refused from the headers alone: no body is sent here.

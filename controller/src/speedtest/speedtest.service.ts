@@ -88,6 +88,11 @@ export class SpeedtestService {
    * (the agent cuts its streams when its time is up) ends the count: nobody waits for an answer.
    */
   upload(req: IncomingMessage): Promise<SpeedtestUploadView> {
+    // The app's JSON and form parsers read those bodies before the handler runs: nothing is left
+    // to count, and the time it took is unknown.
+    if (req.readableEnded) {
+      throw new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', 'a speed-test upload must be sent as application/octet-stream');
+    }
     const started = performance.now();
     const max = this.maxBytes;
     return new Promise((resolve, reject) => {
