@@ -28,7 +28,6 @@ import { tempDir } from '../lib/temp';
 const SUITE = 'browser';
 const CHROMIUM = '/usr/bin/chromium';
 const WEB_DIST = join(REPO_ROOT, 'controller', 'dist', 'web');
-const DAY = 86_400_000;
 const AGENTS = 5000;
 
 const budgets = { initialJsKb: 300, chartMs: 300, frameMs: 16.7 };

@@ -17,6 +17,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { WorkspaceTransferModule } from './workspace-transfer/workspace-transfer.module';
 import { ReportsModule } from './reports/reports.module';
 import { NetworkMapModule } from './network-map/network-map.module';
+import { RunsModule } from './runs/runs.module';
 import { SpeedtestModule } from './speedtest/speedtest.module';
 
 /**
@@ -41,6 +42,7 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   WorkspaceTransferModule,
   ReportsModule,
   NetworkMapModule,
+  RunsModule,
   SpeedtestModule,
   AuditModule,
   // Last: the panel takes only what no API route did.

@@ -13,6 +13,9 @@ import { addMember } from './support/workspace-members';
 
 type Call = [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown];
 
+/** B's on-demand run and its speed-test queue entry (set in beforeAll; runs/ routes take them). */
+const runOfB = { run: 0, queue: 0 };
+
 /** Every read of one workspace's API (GET), for the role and token matrices. */
 function readsOf(w: string, agent: number, probe: number): Call[] {
   return [
@@ -37,6 +40,9 @@ function readsOf(w: string, agent: number, probe: number): Call[] {
     ['GET', `${w}/agents/${agent}/update-policy`],
     ['GET', `${w}/network-map?agentId=${agent}`],
     ['GET', `${w}/network-map/paths?probeId=${probe}&target=192.0.2.1`],
+    ['GET', `${w}/network-map/incidents?agentId=${agent}`],
+    ['GET', `${w}/agents/${agent}/runs/${runOfB.run}`],
+    ['GET', `${w}/speedtest-queue`],
   ];
 }
 
@@ -65,6 +71,8 @@ function writesOf(w: string, agent: number, probe: number, member: number, someU
     ['PATCH', `${w}/agents/${agent}/probes/${probe}`, { enabled: false }],
     ['DELETE', `${w}/agents/${agent}/probes/${probe}`],
     ['POST', `${w}/agents/${agent}/probes/copy`, { source_agent_id: agent, dest_agent_ids: [agent] }],
+    ['POST', `${w}/agents/${agent}/runs`, { type: 'PING', targets: ['192.0.2.9'] }],
+    ['POST', `${w}/speedtest-queue/${runOfB.queue}/cancel`],
     // ADMIN actions that read or write the whole configuration.
     ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
     ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
@@ -159,7 +167,20 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
     userB = await registerUser(http, 'user-b');
     await addMember(ownerB, wsB, userB, 'USER');
     alertB = await fireAlertInB(pskB);
+    Object.assign(runOfB, await queuedRunInB());
   });
+
+  /** A queued speed test of B's (offline, so it stays queued) agent, written as runs/ stores one. */
+  async function queuedRunInB(): Promise<{ run: number; queue: number }> {
+    const db = t.app.get(DataSource);
+    const config = { id: 0, type: 'SPEEDTEST', enabled: true, interval_sec: 3600, timeout_sec: 120, count: 0, duration_sec: 0, server: false, targets: [], agent_targets: [], updated_at: new Date().toISOString() };
+    const [run] = await db.query(
+      `INSERT INTO probe_runs (workspace_id, agent_id, type, config, status, origin) VALUES ($1, $2, 'SPEEDTEST', $3::jsonb, 'queued', 'on_demand') RETURNING id`,
+      [wsB, agentB, JSON.stringify(config)],
+    );
+    const [queue] = await db.query(`INSERT INTO speedtest_queue (run_id, workspace_id, agent_id, source, status) VALUES ($1, $2, $3, 'on_demand', 'queued') RETURNING id`, [run.id, wsB, agentB]);
+    return { run: run.id, queue: queue.id };
+  }
 
   /** A rule of B fires on a result of B's agent; its webhook dead-letters; B has a future maintenance window. */
   async function fireAlertInB(pskB: string): Promise<AlertIds> {
@@ -209,6 +230,8 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
       alerts: await db.query('SELECT * FROM alerts WHERE workspace_id = $1 ORDER BY id', [wsB]),
       maintenanceWindows: await db.query('SELECT * FROM maintenance_windows WHERE workspace_id = $1 ORDER BY id', [wsB]),
       notifications: await db.query('SELECT * FROM notification_outbox WHERE workspace_id = $1 ORDER BY id', [wsB]),
+      runs: await db.query('SELECT * FROM probe_runs WHERE workspace_id = $1 ORDER BY id', [wsB]),
+      speedtestQueue: await db.query('SELECT * FROM speedtest_queue WHERE workspace_id = $1 ORDER BY id', [wsB]),
     };
   }
 
@@ -253,8 +276,13 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
       ['GET', `${w}/reports/overview`],
       ['GET', `${w}/network-map`],
       ['GET', `${w}/network-map/paths?probeId=${probeB}&target=192.0.2.1`],
+      ['GET', `${w}/network-map/incidents?agentId=${agentB}`],
       ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
       ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
+      ['POST', `${w}/agents/${agentB}/runs`, { type: 'PING', targets: ['192.0.2.9'] }],
+      ['GET', `${w}/agents/${agentB}/runs/${runOfB.run}`],
+      ['GET', `${w}/speedtest-queue`],
+      ['POST', `${w}/speedtest-queue/${runOfB.queue}/cancel`],
       ...aboveViewerOf(w, agentB),
       ...alertReadsOf(w, alertB),
       ...alertAdminCallsOf(w, alertB),
@@ -297,7 +325,8 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
   it('does not draw the agents or paths of B on the network map of A (404 for ids of B under A)', async () => {
     const map = await memberA.http.get(`/workspaces/${wsA}/network-map?agentId=${agentB}`);
     const paths = await memberA.http.get(`/workspaces/${wsA}/network-map/paths?probeId=${probeB}&target=192.0.2.1`);
-    expect([map.status, paths.status]).toEqual([404, 404]);
+    const incidents = await memberA.http.get(`/workspaces/${wsA}/network-map/incidents?agentId=${agentB}`);
+    expect([map.status, paths.status, incidents.status]).toEqual([404, 404, 404]);
   });
 
   it('lets a VIEWER of B read everything of B (as the owner does) and change nothing (403)', async () => {
@@ -423,5 +452,49 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
     const alerts = await memberA.http.get('/workspaces/alerts?limit=200');
     expect(alerts.body).toMatchObject({ data: [], total: 0 });
     expect((await memberA.http.get('/workspaces/alerts/count')).body).toEqual({ count: 0 });
+  });
+
+  it('keeps B\'s runs and speed-test queue out of A\'s reach, and their panel events to members of B', async () => {
+    const before = await snapshotOfB();
+    const reach = [
+      await memberA.http.get(`/workspaces/${wsA}/agents/${agentA}/runs/${runOfB.run}`),
+      await memberA.http.post(`/workspaces/${wsA}/speedtest-queue/${runOfB.queue}/cancel`),
+      await memberA.http.get(`/workspaces/${wsA}/speedtest-queue?agent_id=${agentB}`),
+    ];
+    expect(reach.map((r) => r.status)).toEqual([404, 404, 200]);
+    expect(reach[2].body).toMatchObject({ data: [], total: 0 });
+    expect(await snapshotOfB()).toEqual(before);
+
+    const member = panelSocket(t.url, viewerB.token);
+    const outsider = panelSocket(t.url, memberA.token);
+    try {
+      for (const [socket, ws] of [[member, wsB], [outsider, wsA]] as const) {
+        const subscribed = nextEvent(socket, 'subscribed');
+        socket.emit('subscribe', { workspace_id: ws, probe_id: 0 });
+        await subscribed;
+      }
+      const seen: unknown[] = [];
+      member.on('speedtest_update', (m) => seen.push(m));
+      member.on('run_update', (m) => seen.push(m));
+      const leaked: unknown[] = [];
+      outsider.on('speedtest_update', (m) => leaked.push(m));
+      outsider.on('run_update', (m) => leaked.push(m));
+      expect((await ownerB.http.post(`/workspaces/${wsB}/speedtest-queue/${runOfB.queue}/cancel`)).status).toBe(200);
+      await waitUntil('the member to hear of the cancel', () => seen.length >= 2);
+      expect(seen).toEqual(
+        expect.arrayContaining([
+          { type: 'speedtest_update', workspace_id: wsB, agent_id: agentB, queue_id: runOfB.queue, status: 'cancelled' },
+          expect.objectContaining({ type: 'run_update', workspace_id: wsB, run_id: runOfB.run, status: 'cancelled' }),
+        ]),
+      );
+      // As for alerts: an answer sent to the outsider after the emit arrives behind anything sent before it.
+      const own = nextEvent(outsider, 'subscribed');
+      outsider.emit('subscribe', { workspace_id: wsA, probe_id: 0 });
+      await own;
+      expect(leaked).toEqual([]);
+    } finally {
+      member.disconnect();
+      outsider.disconnect();
+    }
   });
 });

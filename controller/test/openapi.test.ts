@@ -1,6 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OPENAPI_FILE, REPO_ROOT, renderOpenApiFile, renderResponseSchemasModule, RESPONSE_SCHEMAS_FILE } from '../src/openapi/openapi-file';
+import {
+  OPENAPI_FILE,
+  PANEL_API_TYPES_FILE,
+  REPO_ROOT,
+  renderOpenApiFile,
+  renderPanelApiTypes,
+  renderResponseSchemasModule,
+  RESPONSE_SCHEMAS_FILE,
+} from '../src/openapi/openapi-file';
 import { generateResponseSchemas, ResponseSchemas } from '../src/openapi/response-schema-generator';
 import { checkContract } from './support/contract';
 import { startTestApp, TestApp } from './support/test-app';
@@ -48,7 +56,10 @@ describe('the OpenAPI spec', () => {
 
   it('is what the code generates (run `npm run openapi` and commit the result)', async () => {
     expect(readFileSync(RESPONSE_SCHEMAS_FILE, 'utf8')).toBe(renderResponseSchemasModule(responses));
-    expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(await renderOpenApiFile(responses));
+    const spec = await renderOpenApiFile(responses);
+    expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(spec);
+    // The panel's REST types come from the same spec: a view change reaches its type check.
+    expect(readFileSync(PANEL_API_TYPES_FILE, 'utf8')).toBe(renderPanelApiTypes(spec));
   });
 
   it('keeps the vendored list of the API reference operations equal to the reference, where it is at hand', () => {

@@ -62,11 +62,12 @@ function storeContract(name: string, open: () => Promise<{ store: TimeSeriesStor
       const repo = new ProbeResultsRepository(store);
       const payload = JSON.stringify({ target: 'x"y\\z', rtts_ms: [1.5, null, 2], text: 'línea\n\ttab', nul: '\u0000' });
       const nasty = { ...row(6, 1, null, 100), target: 'host\twith\ttabs\\N', triggered: true, triggered_reason: 'line1\nline2\r\\end', payload };
-      const plain = { ...row(6, 2, 0.25), rtt_min_ms: 1e-7 };
+      const plain = { ...row(6, 2, 0.25), rtt_min_ms: 1e-7, download_mbps: 941.25, upload_mbps: 0.5, mos: 4.41 };
       await repo.insert([nasty, plain]);
       const back = await store.query<Record<string, unknown>>(
         `SELECT toString(id) AS id_text, workspace_id, probe_id, agent_id, probe_agent_id, type, target, target_agent, triggered,
-                triggered_reason, toString(created_at) AS created_text, loss_pct, rtt_min_ms, rtt_avg_ms, rtt_max_ms, jitter_ms, payload
+                triggered_reason, toString(created_at) AS created_text, loss_pct, rtt_min_ms, rtt_avg_ms, rtt_max_ms, jitter_ms,
+                download_mbps, upload_mbps, mos, payload
          FROM probe_results WHERE probe_id = 6 ORDER BY created_at`,
       );
       expect(back).toEqual(

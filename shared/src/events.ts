@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import type { ProbeConfigSet } from './probe-config';
+import { ProbeConfig, type ProbeConfigSet } from './probe-config';
 import type { ProbePostOk, ProbeResult } from './results';
-import { Id } from './units';
+import { Id, Uuid } from './units';
+
+/** At most this many result ids are named in one `run_status` (and kept per run). */
+export const MAX_RUN_RESULT_IDS = 500;
 
 /** The one Socket.IO server lives at this HTTP path; agents and panels use separate namespaces. */
 export const SOCKET_PATH = '/ws';
@@ -22,6 +25,7 @@ export const PanelEvents = {
   Subscribed: 'subscribed',
   ProbeData: 'probe_data',
   SpeedtestUpdate: 'speedtest_update',
+  RunUpdate: 'run_update',
   NetworkMapUpdate: 'network_map_update',
   Alert: 'alert',
   Error: 'error_message',
@@ -65,14 +69,14 @@ export interface AgentConnectRefusal {
   error: string;
 }
 
-export interface AgentServerToClientEvents {
+export interface AgentServerToClientEvents extends AgentRunServerToClientEvents {
   probe_get: (set: ProbeConfigSet) => void;
   probe_post_ok: (ack: ProbePostOk) => void;
   version: (info: { ok: true; controller_version: string }) => void;
   error_message: (err: SocketErrorMessage) => void;
 }
 
-export interface AgentClientToServerEvents {
+export interface AgentClientToServerEvents extends AgentRunClientToServerEvents {
   probe_get: () => void;
   probe_post: (results: ProbeResult | ProbeResult[]) => void;
   version: (info: AgentVersion) => void;
@@ -105,7 +109,7 @@ export interface SpeedtestUpdateMessage {
   workspace_id: number;
   agent_id: number;
   queue_id: number;
-  status: string;
+  status: RunStatus;
 }
 
 export interface NetworkMapUpdateMessage {
@@ -151,6 +155,7 @@ export interface PanelServerToClientEvents {
   subscribed: (info: { workspace_id: number; probe_id: number }) => void;
   probe_data: (msg: ProbeDataMessage) => void;
   speedtest_update: (msg: SpeedtestUpdateMessage) => void;
+  run_update: (msg: RunUpdateMessage) => void;
   network_map_update: (msg: NetworkMapUpdateMessage) => void;
   alert: (msg: AlertChangedMessage) => void;
   error_message: (err: SocketErrorMessage) => void;
@@ -159,4 +164,67 @@ export interface PanelServerToClientEvents {
 export interface PanelClientToServerEvents {
   subscribe: (msg: PanelSubscribe) => void;
   unsubscribe: (msg: PanelSubscribe) => void;
+}
+
+/*
+ * On-demand runs and the speed-test queue (README "On-demand runs and the speed-test queue").
+ * The controller tells an agent to run one probe now (`run_start`), or to stop one (`run_cancel`);
+ * the agent reports how it goes (`run_status`). The results themselves travel as every result
+ * does (spool, `probe_post`), carrying `run_id`.
+ */
+export const RunEvents = {
+  RunStart: 'run_start',
+  RunCancel: 'run_cancel',
+  RunStatus: 'run_status',
+} as const;
+
+/** A run's life: queued (speed tests wait for their turn) → running → completed | failed | cancelled. */
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** The statuses a run leaves no more. */
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+/** What an agent may report about a run; cancelling is the controller's word. */
+export const AGENT_RUN_STATUSES = ['running', 'completed', 'failed'] as const;
+
+/**
+ * The probe a run measures: a configured probe (its id) or an ad-hoc one (id 0, which no probe
+ * has; its results carry probe_id 0 and the run id, and appear in no probe's data).
+ */
+export const RunProbeConfig = ProbeConfig.extend({ id: z.number().int().min(0).max(2_147_483_647) });
+export type RunProbeConfig = z.infer<typeof RunProbeConfig>;
+
+export const RunStart = z.object({ run_id: Id, probe: RunProbeConfig, queue_id: Id.optional() });
+export type RunStart = z.infer<typeof RunStart>;
+
+export const RunCancel = z.object({ run_id: Id });
+export type RunCancel = z.infer<typeof RunCancel>;
+
+export const RunStatusReport = z.object({
+  run_id: Id,
+  status: z.enum(AGENT_RUN_STATUSES),
+  error: z.string().max(500).optional(),
+  /** With `completed`: the ids of the results the run produced (they may still be on their way). */
+  result_ids: z.array(Uuid).max(MAX_RUN_RESULT_IDS).optional(),
+});
+export type RunStatusReport = z.infer<typeof RunStatusReport>;
+
+/** `run_update` on /panel: a run of the workspace changed status or got results stored. */
+export interface RunUpdateMessage {
+  type: 'run_update';
+  workspace_id: number;
+  agent_id: number;
+  run_id: number;
+  status: RunStatus;
+  /** The run's results known so far (fetch them with GET …/runs/{run_id}). */
+  result_ids?: string[];
+  error?: string;
+}
+
+export interface AgentRunServerToClientEvents {
+  run_start: (msg: RunStart) => void;
+  run_cancel: (msg: RunCancel) => void;
+}
+
+export interface AgentRunClientToServerEvents {
+  run_status: (msg: RunStatusReport) => void;
 }

@@ -6,7 +6,10 @@ import { HostName, Id, IsoTimestamp, Uuid } from './units';
 const envelope = {
   /** Made by the agent when the measurement ends; the controller stores each id at most once. */
   id: Uuid,
-  probe_id: Id,
+  /** The probe measured; 0 only for an ad-hoc on-demand run (then `run_id` names the run). */
+  probe_id: z.number().int().min(0).max(2_147_483_647),
+  /** Set when the result comes from an on-demand or queued run (README "On-demand runs"). */
+  run_id: Id.optional(),
   created_at: IsoTimestamp,
   target: HostName.or(z.literal('')).default(''),
   /** Peer agent id for AGENT/TRAFFICSIM measurements, else 0. */

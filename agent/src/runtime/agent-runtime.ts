@@ -8,6 +8,7 @@ import { runCommand, type CommandRunner } from '../exec/run-command';
 import { AgentExit, ExitCode } from '../exit-codes';
 import { moduleLogger, type Logger } from '../log';
 import { createProbeExecutor } from '../probes/probe-executor';
+import { RunHandler } from '../runs/run-handler';
 import { Scheduler } from '../scheduler/scheduler';
 import { Spool } from '../spool/spool';
 import { agentHeaders, fetchPublicIp, type AgentCredentials } from '../transport/agent-api';
@@ -168,24 +169,23 @@ async function operate(
     moduleLogger(log, 'sender'),
   );
   const spoolLog = moduleLogger(log, 'spool');
-  const scheduler = new Scheduler({
-    executor: createProbeExecutor({
-      run: deps.run ?? runCommand,
-      publicIp: () => fetchPublicIp(creds),
-      agentVersion: AGENT_VERSION,
-      controller: { url: creds.controller, headers: agentHeaders(creds) },
-      log: moduleLogger(log, 'probe'),
-    }),
-    // Spool first (durable), then wake the sender: a crash after this line loses nothing.
-    onResults: async (results: ProbeResult[]) => {
-      await spool.add(results);
-      status.resultsSpooled(results);
-      // One debug line per result: lets an operator (and the zero-loss test) trace an id end to end.
-      for (const r of results) spoolLog.debug({ result_id: r.id, probe_id: r.probe_id, type: r.type }, 'result spooled');
-      sender.pump();
-    },
-    log: moduleLogger(log, 'scheduler'),
+  const executor = createProbeExecutor({
+    run: deps.run ?? runCommand,
+    publicIp: () => fetchPublicIp(creds),
+    agentVersion: AGENT_VERSION,
+    controller: { url: creds.controller, headers: agentHeaders(creds) },
+    log: moduleLogger(log, 'probe'),
   });
+  // Spool first (durable), then wake the sender: a crash after this line loses nothing.
+  const onResults = async (results: ProbeResult[]): Promise<void> => {
+    await spool.add(results);
+    status.resultsSpooled(results);
+    // One debug line per result: lets an operator (and the zero-loss test) trace an id end to end.
+    for (const r of results) spoolLog.debug({ result_id: r.id, probe_id: r.probe_id, run_id: r.run_id, type: r.type }, 'result spooled');
+    sender.pump();
+  };
+  const scheduler = new Scheduler({ executor, onResults, log: moduleLogger(log, 'scheduler') });
+  const runs = new RunHandler({ executor, onResults, report: (s) => connection.reportRun(s), log: moduleLogger(log, 'runs') });
   const connection: ControllerConnection = new ControllerConnection(creds, AGENT_VERSION, moduleLogger(log, 'connection'), {
     onConnected: () => {
       status.connected();
@@ -199,6 +199,8 @@ async function operate(
     onProbeSet: (set) => scheduler.apply(set.probes),
     onAck: (ack) => void sender.onAck(ack).then(() => status.acked()),
     onBusy: (retryAfterMs, resultId) => sender.onBusy(retryAfterMs, resultId),
+    onRunStart: (msg) => runs.start(msg),
+    onRunCancel: (runId) => runs.cancel(runId),
     onFatal,
   });
   connection.start();
@@ -207,7 +209,7 @@ async function operate(
   updater.stop();
   const exit = outcome instanceof AgentExit ? outcome : null;
   log.info(outcome && !exit ? 'stopping for the update trial: no new probe runs' : 'stopping: no new probe runs');
-  await scheduler.stop(exit ? 1000 : PROBE_GRACE_MS);
+  await Promise.all([scheduler.stop(exit ? 1000 : PROBE_GRACE_MS), runs.stop(exit ? 1000 : PROBE_GRACE_MS)]);
   if (connection.connected) {
     sender.pump();
     if (!(await sender.waitIdle(ACK_GRACE_MS))) log.info('some results are not acked yet; they stay in the spool for the next start');

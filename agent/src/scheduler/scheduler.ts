@@ -1,4 +1,4 @@
-import type { ProbeConfig, ProbeResult } from '@netwatcher/shared';
+import { dispatchedByController, type ProbeConfig, type ProbeResult } from '@netwatcher/shared';
 import type { Logger } from '../log';
 import type { ProbeExecutor } from '../probes/probe-executor';
 import { startOffsetMs } from './start-offset';
@@ -64,6 +64,8 @@ export class Scheduler {
     const wanted = new Map<number, ProbeConfig>();
     for (const p of probes) {
       if (!p.enabled) continue;
+      // The controller starts each run of these (the speed-test queue sends run_start).
+      if (dispatchedByController(p.type)) continue;
       if (!this.options.executor.supports(p.type)) {
         if (!this.warnedUnsupported.has(p.id)) {
           this.warnedUnsupported.add(p.id);

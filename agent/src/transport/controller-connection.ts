@@ -4,7 +4,10 @@ import {
   BUSY_CODE,
   ProbeConfigSet,
   ProbePostOk,
+  RunCancel,
+  RunStart,
   SOCKET_PATH,
+  type RunStatusReport,
   type AgentClientToServerEvents,
   type AgentConnectRefusal,
   type AgentServerToClientEvents,
@@ -24,6 +27,9 @@ export interface ConnectionHandlers {
   onAck(ack: ProbePostOk): void;
   /** A post (named by its first result id, if given) was refused under overload: send it again after `retryAfterMs`. */
   onBusy(retryAfterMs: number, resultId?: string): void;
+  /** `run_start`: run this probe now (validated). */
+  onRunStart?(msg: RunStart): void;
+  onRunCancel?(runId: number): void;
   /** The controller refused us for good (deleted agent, wrong PSK): the agent must stop. */
   onFatal(exit: AgentExit): void;
 }
@@ -88,6 +94,11 @@ export class ControllerConnection implements ResultChannel {
 
   post(results: ProbeResult[]): void {
     this.socket.emit('probe_post', results);
+  }
+
+  /** Dropped while disconnected (like every emit here): the controller times the run out. */
+  reportRun(status: RunStatusReport): void {
+    if (this.socket.connected) this.socket.emit('run_status', status);
   }
 
   close(): void {
@@ -162,6 +173,20 @@ export class ControllerConnection implements ResultChannel {
         return;
       }
       this.handlers.onAck(parsed.data);
+    });
+
+    s.on('run_start', (msg) => {
+      const parsed = RunStart.safeParse(msg);
+      if (!parsed.success) {
+        this.log.error({ issues: parsed.error.issues.slice(0, 5) }, 'invalid run_start from the controller; ignored');
+        return;
+      }
+      this.handlers.onRunStart?.(parsed.data);
+    });
+
+    s.on('run_cancel', (msg) => {
+      const parsed = RunCancel.safeParse(msg);
+      if (parsed.success) this.handlers.onRunCancel?.(parsed.data.run_id);
     });
 
     s.on('version', (info) => this.log.info({ controller_version: info?.controller_version }, 'controller version'));

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { AgentEntity } from './agent.entity';
-import { PRESENCE_REFRESH_MS } from './presence';
+import { ONLINE_WINDOW_MS, PRESENCE_REFRESH_MS } from './presence';
 
 const SEEN_FLUSH_MS = 1000;
 
@@ -17,6 +17,8 @@ export class AgentPresence implements OnModuleInit, OnModuleDestroy {
   /** Connected agents and how many sockets each has here (a reconnect may overlap the old one). */
   private readonly connected = new Map<number, number>();
   private readonly seenSinceFlush = new Set<number>();
+  /** When each agent's last socket here closed (cleared on connect), for leftHereRecently. */
+  private readonly leftAt = new Map<number, number>();
   private seenTimer?: NodeJS.Timeout;
   private refreshTimer?: NodeJS.Timeout;
 
@@ -34,13 +36,31 @@ export class AgentPresence implements OnModuleInit, OnModuleDestroy {
 
   connect(agentId: number): void {
     this.connected.set(agentId, (this.connected.get(agentId) ?? 0) + 1);
+    this.leftAt.delete(agentId);
     this.markSeen(agentId);
   }
 
   disconnect(agentId: number): void {
     const left = (this.connected.get(agentId) ?? 1) - 1;
     if (left > 0) this.connected.set(agentId, left);
-    else this.connected.delete(agentId);
+    else {
+      this.connected.delete(agentId);
+      this.leftAt.set(agentId, Date.now());
+    }
+  }
+
+  /** An agent socket is connected to this replica now. */
+  isConnectedHere(agentId: number): boolean {
+    return this.connected.has(agentId);
+  }
+
+  /**
+   * The agent's last socket on this replica closed less than the online window ago (and none
+   * opened here since): its fresh last_seen_at no longer means it is reachable.
+   */
+  leftHereRecently(agentId: number, now = Date.now()): boolean {
+    const left = this.leftAt.get(agentId);
+    return left !== undefined && now - left < ONLINE_WINDOW_MS;
   }
 
   /** The version the agent reported; it also counts as a sign of life. */

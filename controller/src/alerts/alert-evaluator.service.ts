@@ -137,6 +137,8 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     /** Series with a sample of this batch on the full path (rule id → keys): their later samples must follow it. */
     const deferred = new Map<number, Set<string>>();
     for (const stored of results) {
+      // An ad-hoc run (runs/, probe_id 0) is a one-off look, not a watched series: it opens no alert.
+      if (stored.result.probe_id === 0) continue;
       const index = this.resultRules.get(stored.workspaceId);
       if (!index) continue;
       // One key per result: every rule that is not a quorum rule follows the result's own series.

@@ -27,6 +27,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dataDir, AUDIT_RETENTION_DAYS: '0' }).auditRetentionDays).toBe(0);
   });
 
+  it('bounds on-demand runs and running speed tests (RUNS_MAX_PER_AGENT, RUNS_MAX_PER_WORKSPACE, SPEEDTEST_MAX_RUNNING)', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).runs).toEqual({ maxPerAgent: 2, maxPerWorkspace: 10, speedtestMaxRunning: 2 });
+    expect(loadConfig({ DATA_DIR: dataDir, RUNS_MAX_PER_AGENT: '5', RUNS_MAX_PER_WORKSPACE: '50', SPEEDTEST_MAX_RUNNING: '1' }).runs).toEqual({
+      maxPerAgent: 5,
+      maxPerWorkspace: 50,
+      speedtestMaxRunning: 1,
+    });
+    expect(() => loadConfig({ DATA_DIR: dataDir, SPEEDTEST_MAX_RUNNING: '0' })).toThrow(/SPEEDTEST_MAX_RUNNING must be between 1 and 1000/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, RUNS_MAX_PER_AGENT: 'many' })).toThrow(/RUNS_MAX_PER_AGENT/);
+  });
+
   it('generates a JWT secret once, keeps it 0600 in DATA_DIR and reuses it', () => {
     const first = loadConfig({ DATA_DIR: dataDir }).jwtSecret;
     expect(first).toMatch(/^[0-9a-f]{64}$/);

@@ -58,6 +58,7 @@ export interface AppConfig {
   auditRetentionDays: number;
   /** Set: the controller serves HTTPS (and Socket.IO over it) itself. */
   tls?: TlsSettings;
+  runs: RunSettings;
   speedtest: SpeedtestSettings;
 }
 
@@ -69,6 +70,15 @@ export interface SpeedtestSettings {
   maxConcurrentStreams: number;
   /** Token bucket per agent on /agent/api/speedtest. */
   rateLimit: RateLimitSetting;
+}
+
+/** On-demand runs and the speed-test queue (runs/, README "On-demand runs and the speed-test queue"). */
+export interface RunSettings {
+  /** Runs queued or running at once per agent, and per workspace; beyond: 429. */
+  maxPerAgent: number;
+  maxPerWorkspace: number;
+  /** Speed tests running at once on this controller (never more than one per agent). */
+  speedtestMaxRunning: number;
 }
 
 /**
@@ -374,6 +384,9 @@ export const settingsSchema = z.object({
   TLS_CERT_FILE: fileVar(),
   TLS_KEY_FILE: fileVar(),
   TLS_RELOAD_INTERVAL_MS: intVar(10_000, 50, 86_400_000),
+  RUNS_MAX_PER_AGENT: intVar(2, 1, 100),
+  RUNS_MAX_PER_WORKSPACE: intVar(10, 1, 10_000),
+  SPEEDTEST_MAX_RUNNING: intVar(2, 1, 1000),
   SPEEDTEST_MAX_BYTES: intVar(104_857_600, 65_536, 10_737_418_240),
   SPEEDTEST_MAX_CONCURRENT_STREAMS: intVar(8, 1, 1_024),
   SPEEDTEST_RATE_LIMIT_PER_MINUTE: intVar(300, 1, 1_000_000),
@@ -578,6 +591,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metrics: loadMetricsSettings(s),
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
     tls: loadTlsSettings(s),
+    runs: { maxPerAgent: s.RUNS_MAX_PER_AGENT, maxPerWorkspace: s.RUNS_MAX_PER_WORKSPACE, speedtestMaxRunning: s.SPEEDTEST_MAX_RUNNING },
     speedtest: {
       maxBytes: s.SPEEDTEST_MAX_BYTES,
       maxConcurrentStreams: s.SPEEDTEST_MAX_CONCURRENT_STREAMS,

@@ -9,6 +9,7 @@ import { AgentUpdatePolicies1764400000000 } from './migrations/1764400000000-Age
 import { Alerts1764720000000 } from './migrations/1764720000000-Alerts';
 import { ApiTokens1764806400000 } from './migrations/1764806400000-ApiTokens';
 import { AuditLog1764979200000 } from './migrations/1764979200000-AuditLog';
+import { ProbeRuns1765036800000 } from './migrations/1765036800000-ProbeRuns';
 import { withTransactionGate } from './pglite-transactions';
 import { TypeOrmLogger } from './typeorm.logger';
 
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   Alerts1764720000000,
   ApiTokens1764806400000,
   AuditLog1764979200000,
+  ProbeRuns1765036800000,
 ];
 
 export type StorageMode = 'postgres' | 'pglite';

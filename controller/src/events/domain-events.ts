@@ -1,4 +1,4 @@
-import type { AlertChangedMessage, ProbeResult } from '@netwatcher/shared';
+import type { AlertChangedMessage, ProbeResult, RunStart, RunUpdateMessage, SpeedtestUpdateMessage } from '@netwatcher/shared';
 
 /** An agent's probe set changed (created, edited, deleted, copied, or a peer agent went away). */
 export interface ProbeChange {
@@ -56,6 +56,14 @@ export interface DomainEvents {
   'token.revoked': { userId: number; tokenId: number };
   /** An alert opened, changed status or resolved, as the panel shows it (names included). */
   'alert.changed': AlertChangedMessage;
+  /** runs/: tell this agent to run a probe now (`run_start`), after the run row committed. */
+  'run.start': { workspaceId: number; agentId: number; start: RunStart };
+  /** runs/: tell this agent to stop a run (`run_cancel`). */
+  'run.cancel': { workspaceId: number; agentId: number; runId: number };
+  /** runs/: a run changed status or got results stored (`run_update` to the workspace's panels). */
+  'run.changed': RunUpdateMessage;
+  /** runs/: a speed-test queue entry changed status (`speedtest_update` to the workspace's panels). */
+  'speedtest.changed': SpeedtestUpdateMessage;
 }
 
 export type DomainEventName = keyof DomainEvents;
@@ -86,4 +94,10 @@ export const CROSSES_REPLICAS: Readonly<Record<DomainEventName, boolean>> = {
   'user.credentials_changed': true,
   'token.revoked': true,
   'alert.changed': false,
+  // The agent's socket may be on any replica: every replica emits to the sockets it holds.
+  'run.start': true,
+  'run.cancel': true,
+  // Panel emits go through the Socket.IO adapter, like alert.changed.
+  'run.changed': false,
+  'speedtest.changed': false,
 };

@@ -19,6 +19,9 @@ function row(id: string, createdAt = '2026-01-01 00:00:00.000'): ProbeResultRow 
     rtt_avg_ms: 1,
     rtt_max_ms: 1,
     jitter_ms: 0,
+    download_mbps: null,
+    upload_mbps: null,
+    mos: null,
     payload: '{}',
   };
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { ProbePostOk, ProbeResult } from '@netwatcher/shared';
+import type { ProbePostOk, ProbeResult, ProbeType } from '@netwatcher/shared';
 import { Listeners } from '../common/listeners';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import type { NewResult } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
 import { AgentProbeIndex } from '../probes/agent-probe-index.service';
+import { RunDirectory } from '../runs/run-directory.service';
 import { IngestIdentity, toProbeResultRow } from '../probe-results/probe-result.row';
 import { ProbeResultsRepository } from '../probe-results/probe-results.repository';
 import { BatchWriter, WriterBusy, type FlushStats, type WriteOutcome } from './batch-writer';
@@ -55,6 +56,7 @@ export class IngestService implements OnApplicationBootstrap {
   constructor(
     private readonly repository: ProbeResultsRepository,
     private readonly probeIndex: AgentProbeIndex,
+    private readonly runs: RunDirectory,
     private readonly events: DomainEventBus,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -114,7 +116,8 @@ export class IngestService implements OnApplicationBootstrap {
       .map((r) => (r as { probe_id?: unknown } | null)?.probe_id)
       .filter((id): id is number => typeof id === 'number');
     const ownedType = await this.probeIndex.resolver(agent.workspaceId, agent.agentId, probeIds);
-    const { accepted, sentIds, rejected, rejectedBy } = validateBatch(raw, ownedType);
+    const runTypes = await this.runTypes(agent, raw);
+    const { accepted, sentIds, rejected, rejectedBy } = validateBatch(raw, ownedType, Date.now(), (runId) => runTypes.get(runId));
     if (rejected.length > 0) {
       for (const reason of REJECTION_REASONS) {
         const count = rejectedBy[reason];
@@ -131,6 +134,15 @@ export class IngestService implements OnApplicationBootstrap {
     // broadcast runs on the next turn, so its cost never delays an agent's ack.
     setImmediate(() => this.afterAck(agent, accepted, shown, written));
     return { ids: sentIds, rejected };
+  }
+
+  /** Runs named by the post's results (one query, and none for the usual post that names no run). */
+  private async runTypes(agent: { workspaceId: number; agentId: number }, raw: unknown): Promise<Map<number, ProbeType>> {
+    const runIds = (Array.isArray(raw) ? raw : [raw])
+      .map((r) => (r as { run_id?: unknown } | null)?.run_id)
+      .filter((id): id is number => Number.isSafeInteger(id) && (id as number) > 0 && (id as number) <= 2_147_483_647);
+    if (runIds.length === 0) return new Map();
+    return this.runs.typesOfAgentRuns(agent.workspaceId, agent.agentId, runIds);
   }
 
   /** The live feed gets what it has not seen yet; evaluators get everything this call stored. */

@@ -105,3 +105,36 @@ describe('validateBatch', () => {
     expect(() => validateBatch(Array.from({ length: 501 }, () => ping(1)), lookup, NOW)).toThrow(/at most 500/);
   });
 });
+
+describe('validateBatch: results of runs', () => {
+  const runs = new Map<number, ProbeType>([
+    [10, 'PING'],
+    [11, 'SYSINFO'],
+  ]);
+  const runLookup = (id: number) => runs.get(id);
+
+  it('takes an ad-hoc run result (probe_id 0) of a run of this agent, with the run type', () => {
+    const r = ping(0, { run_id: 10 });
+    const { accepted, rejected } = validateBatch([r], lookup, NOW, runLookup);
+    expect(rejected).toEqual([]);
+    expect(accepted[0]).toMatchObject({ probe_id: 0, run_id: 10 });
+  });
+
+  it('takes a run of a configured probe under the probe rules', () => {
+    expect(validateBatch([ping(1, { run_id: 10 })], lookup, NOW, runLookup).rejected).toEqual([]);
+  });
+
+  it('refuses another agent\'s run, probe 0 without a run, and a type the run does not report', () => {
+    const foreign = ping(0, { run_id: 12 });
+    const bare = ping(0);
+    const wrong = ping(0, { run_id: 11 });
+    const { accepted, rejected, rejectedBy } = validateBatch([foreign, bare, wrong], lookup, NOW, runLookup);
+    expect(accepted).toEqual([]);
+    expect(rejected).toEqual([
+      { id: foreign.id, error: 'run 12 does not belong to this agent' },
+      { id: bare.id, error: 'probe_id 0 is only for results of an ad-hoc run (give run_id)' },
+      { id: wrong.id, error: 'a SYSINFO probe cannot report a PING result' },
+    ]);
+    expect(rejectedBy).toEqual({ not_owned: 2, wrong_type: 1 });
+  });
+});

@@ -69,6 +69,8 @@ export function validateBatch(
   raw: unknown,
   ownedProbeType: (probeId: number) => ProbeType | undefined,
   now = Date.now(),
+  /** The type of a run of this agent (results naming `run_id`); undefined: not its run. */
+  ownedRunType: (runId: number) => ProbeType | undefined = () => undefined,
 ): ValidatedBatch {
   const items = Array.isArray(raw) ? raw : [raw];
   if (items.length === 0) throw new BatchRefused('empty', 'probe_post needs at least one result');
@@ -91,9 +93,13 @@ export function validateBatch(
       continue;
     }
     const result = parsed.data;
-    const probeType = ownedProbeType(result.probe_id);
-    if (!probeType) {
-      reject(result.id, 'not_owned', `probe ${result.probe_id} does not belong to this agent`);
+    // A run's result names its run; an ad-hoc run's (probe_id 0) takes its type from the run.
+    const runType = result.run_id === undefined ? undefined : ownedRunType(result.run_id);
+    const probeType = result.probe_id === 0 ? runType : ownedProbeType(result.probe_id);
+    if (result.run_id !== undefined && !runType) {
+      reject(result.id, 'not_owned', `run ${result.run_id} does not belong to this agent`);
+    } else if (!probeType) {
+      reject(result.id, 'not_owned', result.probe_id === 0 ? 'probe_id 0 is only for results of an ad-hoc run (give run_id)' : `probe ${result.probe_id} does not belong to this agent`);
     } else if (!resultTypesOf(probeType).includes(result.type)) {
       // The catalogue says which results a type reports: its own, or for a plan (AGENT) those it runs.
       reject(result.id, 'wrong_type', `a ${probeType} probe cannot report a ${result.type} result`);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,18 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 /** Where `npm run openapi` writes the spec: openapi.json at the root of the repository. */
 export const OPENAPI_FILE = join(REPO_ROOT, 'openapi.json');
 export const RESPONSE_SCHEMAS_FILE = join(REPO_ROOT, 'controller/src/openapi/response-schemas.generated.ts');
+/** The panel's REST types, derived from the spec so the panel never restates a view by hand. */
+export const PANEL_API_TYPES_FILE = join(REPO_ROOT, 'controller/web/src/api/openapi.generated.ts');
+
+/**
+ * TypeScript types of every schema and path of the spec, for the panel, by openapi-typescript's
+ * command (the spec on stdin). Run as a command because the library is an ES module with ES-only
+ * dependencies that this CommonJS build and Jest cannot load.
+ */
+export function renderPanelApiTypes(openApiJson: string): string {
+  const cli = join(REPO_ROOT, 'node_modules/openapi-typescript/bin/cli.js');
+  return execFileSync(process.execPath, [cli], { input: openApiJson, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] });
+}
 
 export function renderResponseSchemasModule(schemas: ResponseSchemas): string {
   return (

@@ -352,6 +352,34 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "$ref": "#/components/schemas/ReadinessView"
       }
     },
+    "IncidentsController_list": {
+      "response": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/IncidentView"
+            }
+          },
+          "total": {
+            "type": "number"
+          },
+          "limit": {
+            "type": "number"
+          },
+          "offset": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "data",
+          "total",
+          "limit",
+          "offset"
+        ]
+      }
+    },
     "InstanceAuditController_list": {
       "response": {
         "type": "object",
@@ -748,6 +776,16 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "$ref": "#/components/schemas/SlaReport"
       }
     },
+    "RunsController_create": {
+      "response": {
+        "$ref": "#/components/schemas/CreatedRunView"
+      }
+    },
+    "RunsController_get": {
+      "response": {
+        "$ref": "#/components/schemas/RunView"
+      }
+    },
     "SpeedtestController_download": {
       "description": "`bytes` bytes of random data, generated while sent."
     },
@@ -756,6 +794,39 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "$ref": "#/components/schemas/SpeedtestUploadView"
       },
       "description": "Reads the body (application/octet-stream, at most SPEEDTEST_MAX_BYTES), counts and discards it."
+    },
+    "SpeedtestQueueController_cancel": {
+      "response": {
+        "$ref": "#/components/schemas/QueueEntryView"
+      }
+    },
+    "SpeedtestQueueController_list": {
+      "response": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/QueueEntryView"
+            }
+          },
+          "total": {
+            "type": "number"
+          },
+          "limit": {
+            "type": "number"
+          },
+          "offset": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "data",
+          "total",
+          "limit",
+          "offset"
+        ]
+      }
     },
     "WhoisController_lookup": {
       "response": {
@@ -2284,6 +2355,36 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "updated_at"
       ]
     },
+    "CreatedRunView": {
+      "type": "object",
+      "properties": {
+        "run_id": {
+          "type": "number"
+        },
+        "status": {
+          "type": "string",
+          "enum": [
+            "queued",
+            "running",
+            "completed",
+            "failed",
+            "cancelled"
+          ]
+        },
+        "queue_id": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "Set for a SPEEDTEST run: its place in the speed-test queue."
+        }
+      },
+      "required": [
+        "run_id",
+        "status",
+        "queue_id"
+      ]
+    },
     "GeoIpListView": {
       "type": "object",
       "properties": {
@@ -2488,6 +2589,206 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "warnings"
       ]
     },
+    "IncidentEvidenceView": {
+      "type": "object",
+      "properties": {
+        "probe_id": {
+          "type": "number"
+        },
+        "agent_id": {
+          "type": "number"
+        },
+        "agent_name": {
+          "type": "string"
+        },
+        "target": {
+          "type": "string"
+        },
+        "hop": {
+          "type": "number",
+          "description": "mtr's hop number and address of the suspect hop on this path."
+        },
+        "ip": {
+          "type": "string"
+        },
+        "loss_before_pct": {
+          "type": "number",
+          "description": "Loss and average RTT at the suspect hop and at the end of the path (newest result of the window)."
+        },
+        "loss_after_pct": {
+          "type": "number"
+        },
+        "rtt_before_ms": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "rtt_after_ms": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "baseline_loss_pct": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "The path's end loss and RTT before the window (median), null without earlier results."
+        },
+        "baseline_rtt_ms": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "at": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "probe_id",
+        "agent_id",
+        "agent_name",
+        "target",
+        "hop",
+        "ip",
+        "loss_before_pct",
+        "loss_after_pct",
+        "rtt_before_ms",
+        "rtt_after_ms",
+        "baseline_loss_pct",
+        "baseline_rtt_ms",
+        "at"
+      ]
+    },
+    "IncidentHopView": {
+      "type": "object",
+      "properties": {
+        "ip": {
+          "type": "string"
+        },
+        "hostname": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "asn": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "as_org": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "country": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "private": {
+          "type": "boolean"
+        }
+      },
+      "required": [
+        "ip",
+        "hostname",
+        "asn",
+        "as_org",
+        "country",
+        "private"
+      ]
+    },
+    "IncidentView": {
+      "type": "object",
+      "properties": {
+        "kind": {
+          "type": "string",
+          "enum": [
+            "loss",
+            "latency"
+          ]
+        },
+        "scope": {
+          "type": "string",
+          "enum": [
+            "hop",
+            "as"
+          ],
+          "description": "`hop`: the paths share the hop's address; `as`: their suspect hops differ but belong to one AS (`hop` is the most shared of `addresses`)."
+        },
+        "hop": {
+          "$ref": "#/components/schemas/IncidentHopView"
+        },
+        "addresses": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "Every suspect address of the explained paths, most shared first (just `hop.ip` for `hop`)."
+        },
+        "summary": {
+          "type": "string",
+          "description": "One sentence: \"4 paths (4 probes) from 2 agents lose packets after AS64500 hop 10.1.2.3\"."
+        },
+        "paths": {
+          "type": "number"
+        },
+        "probes": {
+          "type": "number"
+        },
+        "agents": {
+          "type": "number"
+        },
+        "targets": {
+          "type": "number"
+        },
+        "degraded_paths": {
+          "type": "number",
+          "description": "Every degraded path of the window, explained by this hop or not."
+        },
+        "confidence": {
+          "type": "number",
+          "description": "explained / (degraded paths crossing the hop + healthy paths leaving it the same way), 0–1."
+        },
+        "first_seen": {
+          "type": "string",
+          "description": "The first and last result in the window of the paths it explains."
+        },
+        "last_seen": {
+          "type": "string"
+        },
+        "evidence": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/IncidentEvidenceView"
+          }
+        }
+      },
+      "required": [
+        "kind",
+        "scope",
+        "hop",
+        "addresses",
+        "summary",
+        "paths",
+        "probes",
+        "agents",
+        "targets",
+        "degraded_paths",
+        "confidence",
+        "first_seen",
+        "last_seen",
+        "evidence"
+      ]
+    },
     "MaintenanceWindowView": {
       "type": "object",
       "properties": {
@@ -2568,8 +2869,8 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "kind": {
           "type": "string",
           "enum": [
-            "agent",
             "hop",
+            "agent",
             "anonymous",
             "destination"
           ]
@@ -3416,6 +3717,80 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "agent"
       ]
     },
+    "QueueEntryView": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "number"
+        },
+        "workspace_id": {
+          "type": "number"
+        },
+        "agent_id": {
+          "type": "number"
+        },
+        "probe_id": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "run_id": {
+          "type": "number"
+        },
+        "source": {
+          "type": "string",
+          "enum": [
+            "scheduled",
+            "on_demand"
+          ]
+        },
+        "status": {
+          "type": "string",
+          "enum": [
+            "queued",
+            "running",
+            "completed",
+            "failed",
+            "cancelled"
+          ]
+        },
+        "error": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "created_at": {
+          "type": "string"
+        },
+        "started_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "finished_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        }
+      },
+      "required": [
+        "id",
+        "workspace_id",
+        "agent_id",
+        "probe_id",
+        "run_id",
+        "source",
+        "status",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at"
+      ]
+    },
     "ReadinessView": {
       "type": "object",
       "properties": {
@@ -3467,6 +3842,150 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
       "required": [
         "range",
         "description"
+      ]
+    },
+    "RunProbeView": {
+      "type": "object",
+      "properties": {
+        "type": {
+          "type": "string"
+        },
+        "timeout_sec": {
+          "type": "number"
+        },
+        "count": {
+          "type": "number"
+        },
+        "duration_sec": {
+          "type": "number"
+        },
+        "targets": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "agent_targets": {
+          "type": "array",
+          "items": {
+            "type": "number"
+          }
+        }
+      },
+      "required": [
+        "type",
+        "timeout_sec",
+        "count",
+        "duration_sec",
+        "targets",
+        "agent_targets"
+      ]
+    },
+    "RunView": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "number"
+        },
+        "workspace_id": {
+          "type": "number"
+        },
+        "agent_id": {
+          "type": "number"
+        },
+        "probe_id": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "The configured probe that was run; null for an ad-hoc run (its results carry probe_id 0)."
+        },
+        "queue_id": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "type": {
+          "type": "string"
+        },
+        "probe": {
+          "$ref": "#/components/schemas/RunProbeView"
+        },
+        "status": {
+          "type": "string",
+          "enum": [
+            "queued",
+            "running",
+            "completed",
+            "failed",
+            "cancelled"
+          ]
+        },
+        "error": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "origin": {
+          "type": "string",
+          "enum": [
+            "scheduled",
+            "on_demand"
+          ]
+        },
+        "created_by": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
+        "created_at": {
+          "type": "string"
+        },
+        "started_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "finished_at": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "result_ids": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "results": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/ProbeDataView"
+          }
+        }
+      },
+      "required": [
+        "id",
+        "workspace_id",
+        "agent_id",
+        "probe_id",
+        "queue_id",
+        "type",
+        "probe",
+        "status",
+        "error",
+        "origin",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "result_ids",
+        "results"
       ]
     },
     "SimilarProbeView": {

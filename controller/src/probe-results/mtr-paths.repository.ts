@@ -56,6 +56,24 @@ export class MtrPathsRepository {
     return observations(rows);
   }
 
+  /**
+   * Up to `perPath` newest MTR results of each (probe, target) in the range, optionally of one
+   * measuring agent, oldest first (the shared-hop analysis: a window and its baseline).
+   */
+  async recentPerPath(workspaceId: number, range: MtrRange & { agentId?: number }, perPath: number, limit = MAX_HISTORY_RESULTS): Promise<MtrObservation[]> {
+    const { where, params } = scope(workspaceId, range);
+    const agent = range.agentId === undefined ? '' : ' AND agent_id = {agentId:UInt32}';
+    const rows = await this.store.query<MtrRow>(
+      `SELECT probe_id, agent_id, target, target_agent, toString(created_at) AS created_at_text, payload
+         FROM probe_results WHERE ${where}${agent}
+        ORDER BY created_at DESC, id DESC
+        LIMIT {perPath:UInt32} BY probe_id, target
+        LIMIT {limit:UInt32}`,
+      { ...params, ...(range.agentId === undefined ? {} : { agentId: range.agentId }), perPath, limit },
+    );
+    return observations(rows).reverse();
+  }
+
   /** Every MTR result of one probe and target in the range, oldest first (bounded). */
   async history(workspaceId: number, probeId: number, target: string, range: MtrRange, limit = MAX_HISTORY_RESULTS): Promise<MtrObservation[]> {
     const { where, params } = scope(workspaceId, range);

@@ -17,6 +17,8 @@ export interface ProbeDataFilter {
   triggered?: boolean;
   from?: Date;
   to?: Date;
+  /** Only these result ids (a run's results). */
+  ids?: string[];
 }
 
 export interface PageOptions {
@@ -84,6 +86,8 @@ export class ProbeDataRepository {
     add('triggered = {triggered:Bool}', 'triggered', f.triggered);
     add("created_at >= {from:DateTime64(3, 'UTC')}", 'from', f.from && toClickHouseTime(f.from));
     add("created_at <= {to:DateTime64(3, 'UTC')}", 'to', f.to && toClickHouseTime(f.to));
+    // As text: `id IN {…:Array(UUID)}` matches nothing on this engine (see ProbeResultsRepository).
+    add('toString(id) IN {ids:Array(String)}', 'ids', f.ids);
     return { where: clauses.join(' AND '), params };
   }
 }

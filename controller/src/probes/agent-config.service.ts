@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { ProbeConfig, ProbeConfigSet } from '@netwatcher/shared';
+import type { ProbeConfig, ProbeConfigSet, RunProbeConfig } from '@netwatcher/shared';
 import { Repository } from 'typeorm';
 import { AgentDirectory } from '../agents/agent-directory.service';
 import { ApiError } from '../common/api-error';
 import { LatestReportsRepository } from '../probe-results/latest-reports.repository';
 import { ProbeEntity } from './probe.entity';
+import type { ProbeSettings } from './probe-rules';
 import { toProbeView } from './probe.view';
 
 /** Builds the probe set an agent runs, as sent in `probe_get`. */
@@ -40,6 +41,33 @@ export class AgentConfigService {
     }));
     const revision = createHash('sha256').update(JSON.stringify(configs)).digest('hex').slice(0, 16);
     return { probes: configs, revision };
+  }
+
+  /** One configured probe of the agent as `probe_get` carries it, or null (runs/: run a probe now). */
+  async probeConfig(workspaceId: number, agentId: number, probeId: number): Promise<ProbeConfig | null> {
+    const set = await this.configSet(workspaceId, agentId);
+    return set.probes.find((p) => p.id === probeId) ?? null;
+  }
+
+  /**
+   * Validated settings that are no stored probe (an ad-hoc run) as the agent runs them: id 0,
+   * peers' addresses resolved as for a stored probe.
+   */
+  async adHocConfig(workspaceId: number, settings: ProbeSettings): Promise<RunProbeConfig> {
+    const addresses = await this.peerAddresses(workspaceId, settings.agentTargets);
+    return {
+      id: 0,
+      type: settings.type,
+      enabled: true,
+      interval_sec: settings.intervalSec,
+      timeout_sec: settings.timeoutSec,
+      count: settings.count,
+      duration_sec: settings.durationSec,
+      server: settings.server,
+      targets: settings.targets,
+      agent_targets: settings.agentTargets.map((id) => ({ id, address: addresses.get(id) ?? null })),
+      updated_at: new Date().toISOString(),
+    };
   }
 
   /**

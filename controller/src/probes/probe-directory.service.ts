@@ -45,6 +45,16 @@ export class ProbeDirectory {
   }
 
   /**
+   * Enabled probes of these types in every workspace, with their agent (runs/: the speed-test
+   * queue enqueues scheduled SPEEDTEST probes). Deleted agents' probes are left out.
+   */
+  async enabledOfTypesEverywhere(types: readonly ProbeType[]): Promise<Array<ProbeView & { workspace_id: number }>> {
+    const rows = await this.probes.find({ where: { type: In([...types]), enabled: true }, order: { id: 'ASC' } });
+    const serving = await this.agents.servingAgentIds(rows.map((r) => r.agentId));
+    return rows.filter((r) => serving.has(r.agentId)).map((r) => ({ ...toProbeView(r), workspace_id: r.workspaceId }));
+  }
+
+  /**
    * Probes of live agents of the same workspace that share a host target or a target agent with
    * `reference`, by id, at most `limit`.
    */

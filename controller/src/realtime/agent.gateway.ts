@@ -7,6 +7,8 @@ import {
   AgentHandshakeAuth,
   AgentServerToClientEvents,
   AgentVersion,
+  RunEvents,
+  RunStatusReport,
   SOCKET_PATH,
 } from '@netwatcher/shared';
 import type { Namespace, Socket } from 'socket.io';
@@ -19,6 +21,8 @@ import { DomainEventBus } from '../events/event-bus';
 import { IngestService } from '../ingest/ingest.service';
 import { ApiError } from '../common/api-error';
 import { AgentConfigService } from '../probes/agent-config.service';
+import { RunsService } from '../runs/runs.service';
+import { SpeedtestQueue } from '../runs/speedtest-queue.service';
 import { ConnectedSockets } from './connected-sockets';
 import { agentRoom, agentWorkspaceRoom } from './rooms';
 import { busyMessage, errorMessage, refusal, toRefusal } from './socket-errors';
@@ -70,6 +74,8 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     private readonly presence: AgentPresence,
     private readonly events: DomainEventBus,
     private readonly sockets: ConnectedSockets,
+    private readonly runs: RunsService,
+    private readonly speedtests: SpeedtestQueue,
   ) {}
 
   afterInit(nsp: AgentNamespace): void {
@@ -95,6 +101,8 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
       this.events.on('probe.changed', (change) => this.pushConfig(change)),
       this.events.on('agent.deleted', (agent) => this.disconnect(agent)),
       this.events.on('workspace.deleted', ({ workspaceId }) => this.endDeletedWorkspace(workspaceId)),
+      this.events.on('run.start', ({ agentId, start }) => void this.nsp.to(agentRoom(agentId)).emit(RunEvents.RunStart, start)),
+      this.events.on('run.cancel', ({ agentId, runId }) => void this.nsp.to(agentRoom(agentId)).emit(RunEvents.RunCancel, { run_id: runId })),
     );
   }
 
@@ -117,8 +125,11 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     );
     socket.on(AgentEvents.ProbePost, (raw: unknown) => this.safely(socket, AgentEvents.ProbePost, () => this.receiveResults(socket, raw)));
     socket.on(AgentEvents.Version, (raw: unknown) => this.throttled(socket, AgentEvents.Version, () => this.receiveVersion(socket, raw)));
+    socket.on(RunEvents.RunStatus, (raw: unknown) => this.throttled(socket, RunEvents.RunStatus, () => this.receiveRunStatus(socket, raw)));
     this.logger.log({ agent_id: agentId, workspace_id: workspaceId, address: socket.handshake.address }, 'agent connected');
     this.presence.connect(agentId);
+    // Speed tests waiting for this agent may start now.
+    this.speedtests.kick();
   }
 
   handleDisconnect(socket: AgentSocket): void {
@@ -126,6 +137,17 @@ export class AgentGateway implements OnGatewayInit<AgentNamespace>, OnGatewayCon
     if (!socket.data?.agentId) return;
     this.presence.disconnect(socket.data.agentId);
     this.logger.log({ agent_id: socket.data.agentId }, 'agent disconnected');
+    const { workspaceId, agentId } = socket.data;
+    this.runs.agentDisconnected(workspaceId, agentId).catch((e: unknown) => this.logger.warn({ err: e, agent_id: agentId }, 'failing the runs of a disconnected agent failed'));
+  }
+
+  private async receiveRunStatus(socket: AgentSocket, raw: unknown): Promise<void> {
+    const parsed = RunStatusReport.safeParse(raw);
+    if (!parsed.success) {
+      socket.emit(AgentEvents.Error, errorMessage(RunEvents.RunStatus, 'bad_request', 'run_status must be {run_id, status: running|completed|failed, error?, result_ids?}'));
+      return;
+    }
+    await this.runs.report(socket.data.workspaceId, socket.data.agentId, parsed.data);
   }
 
   private async sendConfig(socket: AgentSocket): Promise<void> {

@@ -18,7 +18,7 @@ import type { NewResult } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { ConnectedSockets } from './connected-sockets';
-import { alertsRoom, isWorkspaceDataRoom, probeRoom, userRoom, workspaceRoom } from './rooms';
+import { activityRoom, alertsRoom, isWorkspaceDataRoom, probeRoom, userRoom, workspaceRoom } from './rooms';
 import { errorMessage, refusal } from './socket-errors';
 
 interface PanelSocketData {
@@ -77,6 +77,8 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     this.unsubscribe.push(
       this.events.on('results.new', (results) => this.broadcast(results)),
       this.events.on('alert.changed', (message) => void this.nsp.to(alertsRoom(message.workspace_id)).emit(PanelEvents.Alert, message)),
+      this.events.on('run.changed', (message) => void this.nsp.to(activityRoom(message.workspace_id)).emit(PanelEvents.RunUpdate, message)),
+      this.events.on('speedtest.changed', (message) => void this.nsp.to(activityRoom(message.workspace_id)).emit(PanelEvents.SpeedtestUpdate, message)),
       this.events.on('member.changed', ({ workspaceId, userId }) => (userId === null ? undefined : this.revoke(workspaceId, userId))),
       this.events.on('workspace.deleted', ({ workspaceId }) => this.revoke(workspaceId, null)),
       this.events.on('user.credentials_changed', ({ userId }) => this.endInvalidSessions(userId)),
@@ -134,7 +136,8 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       socket.emit(PanelEvents.Error, errorMessage(event, notFound ? 'not_found' : 'internal_error', notFound ? 'workspace not found' : 'try again later'));
       return;
     }
-    await socket.join(grants(caller.scopes, 'alerts:read') ? [room, alertsRoom(workspace_id)] : [room]);
+    // Every subscription to a workspace hears of its runs and speed-test queue (activity room).
+    await socket.join(grants(caller.scopes, 'alerts:read') ? [room, alertsRoom(workspace_id), activityRoom(workspace_id)] : [room, activityRoom(workspace_id)]);
     socket.emit(PanelEvents.Subscribed, { workspace_id, probe_id });
   }
 

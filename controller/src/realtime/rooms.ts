@@ -9,7 +9,15 @@ export const userRoom = (userId: number): string => `user:${userId}`;
 /** Every member subscribed to anything of a workspace hears of its alerts here. */
 export const alertsRoom = (workspaceId: number): string => `alerts:${workspaceId}`;
 
-/** Whether a panel room carries data of this workspace (its workspace, alerts or probe rooms). */
+/** Every member subscribed to anything of a workspace hears of its runs and speed-test queue here. */
+export const activityRoom = (workspaceId: number): string => `activity:${workspaceId}`;
+
+/** Whether a panel room carries data of this workspace (its workspace, alerts, activity or probe rooms). */
 export function isWorkspaceDataRoom(room: string, workspaceId: number): boolean {
-  return room === workspaceRoom(workspaceId) || room === alertsRoom(workspaceId) || room.startsWith(`probe:${workspaceId}:`);
+  return (
+    room === workspaceRoom(workspaceId) ||
+    room === alertsRoom(workspaceId) ||
+    room === activityRoom(workspaceId) ||
+    room.startsWith(`probe:${workspaceId}:`)
+  );
 }

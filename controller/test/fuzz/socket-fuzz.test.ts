@@ -1,4 +1,4 @@
-import { AgentEvents, PanelEvents, ProbeConfigSet, ProbePostOk, SocketErrorMessage } from '@netwatcher/shared';
+import { AgentEvents, PanelEvents, ProbeConfigSet, ProbePostOk, RunEvents, SocketErrorMessage } from '@netwatcher/shared';
 import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
@@ -18,6 +18,7 @@ const EVENT_NAMES = [
   ...new Set([
     ...Object.values(AgentEvents),
     ...Object.values(PanelEvents),
+    ...Object.values(RunEvents),
     'no_such_event',
     '__proto__',
     'constructor',

@@ -35,6 +35,8 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./pages/ProbeEditPage.vue'),
     props: (r) => ({ ws: Number(r.params.ws), agent: Number(r.params.agent), probe: Number(r.params.probe) }),
   },
+  { path: '/w/:ws/speedtests', name: 'speedtest-queue', component: () => import('./pages/SpeedtestQueuePage.vue'), props: (r) => ({ ws: Number(r.params.ws) }) },
+  { path: '/w/:ws/network-map', name: 'network-map', component: () => import('./pages/NetworkMapPage.vue'), props: (r) => ({ ws: Number(r.params.ws) }) },
   { path: '/w/:ws/members', name: 'members', component: () => import('./pages/MembersPage.vue'), props: (r) => ({ ws: Number(r.params.ws) }) },
   { path: '/alerts', name: 'alerts', component: () => import('./pages/AlertsPage.vue') },
   { path: '/w/:ws/alert-rules', name: 'alert-rules', component: () => import('./pages/AlertRulesPage.vue'), props: (r) => ({ ws: Number(r.params.ws) }) },

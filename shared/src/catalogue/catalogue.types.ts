@@ -75,6 +75,12 @@ interface EntryBase {
    * start, if it does (the targets are the local agent's business).
    */
   localAgent?: { interval_sec: number; count: number };
+  /**
+   * `controller`: the agent's scheduler never runs this type on its own; the controller starts
+   * each run (the speed-test queue: one at a time per agent, a cap per controller). Absent: the
+   * agent runs the probe at its interval.
+   */
+  dispatch?: 'controller';
 }
 
 /** A type that measures and reports a result under its own name. */

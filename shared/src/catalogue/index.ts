@@ -95,3 +95,8 @@ export function localAgentProbes(): { type: ProbeType; interval_sec: number; cou
     return local ? [{ type, ...local }] : [];
   });
 }
+
+/** Types the agent's scheduler leaves alone: the controller starts each run (see `dispatch`). */
+export function dispatchedByController(type: ProbeType): boolean {
+  return PROBE_CATALOGUE[type].dispatch === 'controller';
+}

@@ -57,6 +57,8 @@ export const SPEEDTEST = measurement({
     targets: 'urls',
     server: false,
   },
+  // A speed test saturates the link: the controller's queue decides when each one runs.
+  dispatch: 'controller',
   result: {
     payload: SpeedtestPayload,
     metrics: (p) => ({

@@ -1,13 +1,26 @@
 /*
- * The REST shapes the panel reads, as documented in the README's API section (the controller's
- * view types). Probe results and socket messages come from the shared protocol package instead.
+ * The REST shapes the panel reads. They are not restated here: each is the controller's own view
+ * type, taken from the generated OpenAPI document (`openapi.generated.ts`, written by
+ * `npm run openapi` from openapi.json), so a change to a view breaks the panel's type check
+ * instead of drifting silently. Probe results and socket messages come from the shared protocol
+ * package.
  */
 import type { AlertSummary, ProbeType } from '@netwatcher/shared';
+import type { components, paths } from './openapi.generated';
+
+type Schemas = components['schemas'];
+/** The JSON body a route answers with, for routes whose view is declared inline. */
+type JsonAnswer<P extends keyof paths, M extends keyof paths[P], S extends number> = paths[P][M] extends {
+  responses: { [K in S]: { content: { 'application/json': infer B } } };
+}
+  ? B
+  : never;
 
 export type { ProbeType };
 /** An alert as listed and as carried by the panel socket's `alert` event. */
 export type Alert = AlertSummary;
 
+/** The list envelope of every paginated route. */
 export interface List<T> {
   data: T[];
   total: number;
@@ -15,167 +28,48 @@ export interface List<T> {
   offset: number;
 }
 
-export interface User {
-  id: number;
-  email: string;
-  name: string;
-  role: string;
-}
-
-export interface AuthAnswer {
-  token: string;
-  data: User;
-}
-
-export type WorkspaceRole = 'VIEWER' | 'USER' | 'ADMIN' | 'OWNER';
-
-export interface Workspace {
-  id: number;
-  name: string;
-  description: string;
-  ownerId: number;
-  my_role: WorkspaceRole;
-}
-
-export interface Member {
-  id: number;
-  workspaceId: number;
-  userId: number | null;
-  email: string;
-  name: string;
-  role: WorkspaceRole;
-  status: 'active' | 'pending';
-}
-
-export interface Agent {
-  id: number;
-  workspace_id: number;
-  name: string;
-  description: string;
-  location: string;
-  version: string;
-  last_seen_at: string | null;
-  online: boolean;
-  initialized: boolean;
-}
-
-export interface CreatedAgent {
-  agent: Agent;
-  pin: string;
-  /** Added by the agent packaging work: a ready-made install command, shown when present. */
-  install_command?: string;
-}
-
-export interface Probe {
-  id: number;
-  workspace_id: number;
-  agent_id: number;
-  type: ProbeType;
-  enabled: boolean;
-  interval_sec: number;
-  timeout_sec: number;
-  count: number;
-  duration_sec: number;
-  server: boolean;
-  targets: string[];
-  agent_targets: number[];
-  reverse_of_probe_id: number | null;
-}
-
+export type User = Schemas['UserView'];
+export type AuthAnswer = Schemas['AuthResponse'];
+export type Workspace = Schemas['WorkspaceView'];
+export type WorkspaceRole = Workspace['my_role'];
+export type Member = Schemas['MemberView'];
+export type Agent = Schemas['AgentView'];
+export type CreatedAgent = JsonAnswer<'/workspaces/{id}/agents', 'post', 201>;
+export type Probe = Schemas['ProbeView'];
 /** One bucket of `GET …/probe-data/probes/{id}/chart`. */
-export interface ChartBucket {
-  bucket: string;
-  samples: number;
-  loss_pct: number | null;
-  rtt_min_ms: number | null;
-  rtt_avg_ms: number | null;
-  rtt_max_ms: number | null;
-  rtt_p95_ms: number | null;
-  jitter_ms: number | null;
-  /** Not sent today; the line becomes the true median as soon as the endpoint carries it. */
-  rtt_p50_ms?: number | null;
-}
-
-export interface ChartView {
-  probe_id: number;
-  type: string;
-  from: string;
-  to: string;
-  bucket_seconds: number;
-  source: string;
-  data: ChartBucket[];
-}
-
-export interface StoredResult {
-  id: string;
-  probe_id: number;
-  agent_id: number;
+export type ChartBucket = Schemas['ChartPointView'];
+export type ChartView = Schemas['ProbeChartView'];
+/** A stored result as the panel keeps it: from `probe-data/find`, or built from a live `probe_data` message. */
+export type StoredResult = Pick<Schemas['ProbeDataView'], 'id' | 'probe_id' | 'agent_id' | 'target' | 'created_at' | 'payload'> & {
   type: ProbeType;
-  target: string;
-  created_at: string;
-  payload: unknown;
-}
-
-export interface AgentReport {
-  agent_id: number;
-  reported_at: string | null;
-  data: Record<string, unknown> | null;
-}
-
-export interface GeoAnswer {
-  ip: string;
-  city?: { name?: string; subdivision?: string };
-  country?: { code?: string; name?: string };
-  asn?: { number?: number; organization?: string };
-  coordinates?: { latitude: number; longitude: number; accuracy_radius?: number };
-  reserved?: { range: string; description: string };
-}
+};
+export type AgentReport = Schemas['AgentReportView'];
+export type GeoAnswer = Schemas['GeoIpView'];
 
 export const ALERT_STATUSES = ['active', 'acknowledged', 'resolved'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** One entry of `GET /alerts/{id}/history`. */
-export interface AlertHistoryEntry {
-  kind: string;
-  value: number | null;
-  suppressed: string | null;
-  actor_user_id: number | null;
-  at: string;
-}
-
+export type AlertHistoryEntry = Schemas['AlertHistoryView'];
 /** `GET /workspaces/{id}/alert-rules/{ruleId}` (the webhook secret is write-only). */
-export interface AlertRule {
-  id: number;
-  workspace_id: number;
-  name: string;
-  metric: string;
-  operator: string;
-  threshold: number;
-  clear_threshold: number | null;
-  severity: string;
-  probe_id: number | null;
-  agent_id: number | null;
-  target: string | null;
-  quorum_min_agents: number;
-  sustain_count: number;
-  sustain_seconds: number;
-  renotify_seconds: number | null;
-  cooldown_seconds: number;
-  flap_window_seconds: number | null;
-  flap_max_transitions: number | null;
-  notify_panel: boolean;
-  notify_webhook: boolean;
-  webhook_url: string | null;
-  has_webhook_secret: boolean;
-  webhook_template: string;
-  notify_email: boolean;
-  email_to: string[];
-  enabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
+export type AlertRule = Schemas['AlertRuleView'];
 /** `POST …/alert-rules/{ruleId}/test`: one line per channel the rule has. */
-export interface TestNotificationReport {
-  results: { channel: string; ok: boolean; status: number | null; error: string | null }[];
-}
+export type TestNotificationReport = Schemas['TestNotificationReport'];
+
+/* Network map (README "Network map"): GET …/network-map, …/network-map/paths, …/network-map/incidents. */
+export type MapNode = Schemas['MapNodeView'];
+export type MapNodeKind = MapNode['kind'];
+export type MapEdge = Schemas['MapEdgeView'];
+export type NetworkMap = Schemas['NetworkMapView'];
+export type PathEntry = Schemas['PathView'];
+export type IncidentEvidence = Schemas['IncidentEvidenceView'];
+export type Incident = Schemas['IncidentView'];
+
+/** `POST …/agents/{agentID}/runs` (README "On-demand runs and the speed-test queue"). */
+export type CreatedRun = Schemas['CreatedRunView'];
+/** `GET …/agents/{agentID}/runs/{runID}`: the run and its stored results. */
+export type Run = Schemas['RunView'];
+/** A stored result of a run (the probe-data routes' shape). */
+export type RunResult = Run['results'][number];
+/** One entry of `GET /workspaces/{id}/speedtest-queue`. */
+export type QueueEntry = Schemas['QueueEntryView'];

@@ -31,16 +31,9 @@ describe('shapeSmoke', () => {
     const s = shapeSmoke([bucket('2026-01-01T00:00:00.000Z'), bucket('2026-01-01T00:01:00.000Z', { rtt_avg_ms: 5, rtt_max_ms: 9, rtt_p95_ms: 8 })]);
     expect(s.x).toEqual([1767225600, 1767225660]);
     expect(s.line).toEqual([2, 5]);
-    expect(s.lineIsMedian).toBe(false);
     expect(s.min).toEqual([1, 1]);
     expect(s.p95).toEqual([3, 8]);
     expect(s.max).toEqual([4, 9]);
-  });
-
-  it('draws the median when the endpoint sends one', () => {
-    const s = shapeSmoke([bucket('2026-01-01T00:00:00.000Z', { rtt_p50_ms: 1.5 })]);
-    expect(s.lineIsMedian).toBe(true);
-    expect(s.line).toEqual([1.5]);
   });
 
   it('leaves gaps empty and never draws total loss as a 0 ms dip', () => {

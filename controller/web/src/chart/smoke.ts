@@ -26,9 +26,8 @@ export function lossClass(loss: number | null, samples = 1): number {
 export interface SmokeSeries {
   /** Bucket starts, Unix seconds (uPlot's x axis). */
   x: number[];
-  /** The line: the median when the endpoint sends one, else the average. */
+  /** The line: the bucket's average RTT (the chart route sends min, average, p95 and max). */
   line: (number | null)[];
-  lineIsMedian: boolean;
   /** Smoke bands: min…p95 (dense) and p95…max (light). */
   min: (number | null)[];
   p95: (number | null)[];
@@ -38,13 +37,12 @@ export interface SmokeSeries {
 }
 
 export function shapeSmoke(buckets: readonly ChartBucket[]): SmokeSeries {
-  const lineIsMedian = buckets.some((b) => b.rtt_p50_ms !== undefined && b.rtt_p50_ms !== null);
-  const out: SmokeSeries = { x: [], line: [], lineIsMedian, min: [], p95: [], max: [], loss: [], lossClass: [] };
+  const out: SmokeSeries = { x: [], line: [], min: [], p95: [], max: [], loss: [], lossClass: [] };
   for (const b of buckets) {
     const empty = b.samples === 0;
     out.x.push(Math.floor(Date.parse(b.bucket) / 1000));
     // A bucket of total loss has samples but no RTT: it shows as loss, never as a 0 ms dip.
-    out.line.push(empty ? null : ((lineIsMedian ? b.rtt_p50_ms : b.rtt_avg_ms) ?? null));
+    out.line.push(empty ? null : b.rtt_avg_ms);
     out.min.push(empty ? null : b.rtt_min_ms);
     // Keep the bands ordered even if a rounded p95 falls outside min…max.
     out.p95.push(empty || b.rtt_p95_ms === null ? null : clamp(b.rtt_p95_ms, b.rtt_min_ms, b.rtt_max_ms));

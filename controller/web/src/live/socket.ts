@@ -1,6 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
 import { ref, watch } from 'vue';
-import type { AlertChangedMessage, PanelClientToServerEvents, PanelServerToClientEvents, ProbeDataMessage } from '@netwatcher/shared';
+import type {
+  AlertChangedMessage,
+  NetworkMapUpdateMessage,
+  PanelClientToServerEvents,
+  PanelServerToClientEvents,
+  ProbeDataMessage,
+  RunUpdateMessage,
+  SpeedtestUpdateMessage,
+} from '@netwatcher/shared';
 import { session } from '../session';
 
 type PanelSocket = Socket<PanelServerToClientEvents, PanelClientToServerEvents>;
@@ -20,6 +28,9 @@ let workspaceId = 0;
 let alertWorkspaces: number[] = [];
 const listeners = new Set<Listener>();
 const alertListeners = new Set<AlertListener>();
+const runListeners = new Set<(msg: RunUpdateMessage) => void>();
+const speedtestListeners = new Set<(msg: SpeedtestUpdateMessage) => void>();
+const mapListeners = new Set<(msg: NetworkMapUpdateMessage) => void>();
 /** Called on every (re)connect: what happened while the socket was down was not sent. */
 const connectListeners = new Set<() => void>();
 
@@ -49,6 +60,20 @@ function connect(token: string): void {
   });
   socket.on('alert', (msg) => {
     for (const l of alertListeners) l(msg);
+  });
+  // Runs and the speed-test queue of the workspace on screen (other workspaces' come too when
+  // their alerts are followed; they are not this page's business).
+  socket.on('run_update', (msg) => {
+    if (msg.workspace_id !== workspaceId) return;
+    for (const l of runListeners) l(msg);
+  });
+  socket.on('speedtest_update', (msg) => {
+    if (msg.workspace_id !== workspaceId) return;
+    for (const l of speedtestListeners) l(msg);
+  });
+  socket.on('network_map_update', (msg) => {
+    if (msg.workspace_id !== workspaceId) return;
+    for (const l of mapListeners) l(msg);
   });
 }
 
@@ -109,4 +134,22 @@ export function onAlert(listener: AlertListener): () => void {
 export function onLiveConnect(listener: () => void): () => void {
   connectListeners.add(listener);
   return () => connectListeners.delete(listener);
+}
+
+/** `run_update` of the workspace on screen (on-demand runs). Returns the function that stops listening. */
+export function onRunUpdate(listener: (msg: RunUpdateMessage) => void): () => void {
+  runListeners.add(listener);
+  return () => runListeners.delete(listener);
+}
+
+/** `speedtest_update` of the workspace on screen. Returns the function that stops listening. */
+export function onSpeedtestUpdate(listener: (msg: SpeedtestUpdateMessage) => void): () => void {
+  speedtestListeners.add(listener);
+  return () => speedtestListeners.delete(listener);
+}
+
+/** The workspace's network map changed (`network_map_update`). Returns the function that stops listening. */
+export function onNetworkMapUpdate(listener: (msg: NetworkMapUpdateMessage) => void): () => void {
+  mapListeners.add(listener);
+  return () => mapListeners.delete(listener);
 }
