@@ -86,8 +86,9 @@ describe('speed-test truth on shaped links', () => {
     expect(p.upload_mbps).toBeGreaterThanOrEqual(RATE_MBIT * 0.9);
     expect(p.upload_mbps).toBeLessThanOrEqual(RATE_MBIT * 1.1);
     // The figures are the bytes of the measured window (warm-up excluded) over its length.
-    expect(p.download_duration_ms).toBeGreaterThan(7_000);
-    expect(p.download_duration_ms).toBeLessThanOrEqual(8_000);
+    // 10 s less the 2 s warm-up, give or take a sampling tick and a late timer.
+    expect(p.download_duration_ms).toBeGreaterThan(7_500);
+    expect(p.download_duration_ms).toBeLessThan(8_300);
     expect(p.download_mbps).toBeCloseTo((p.download_bytes * 8) / (p.download_duration_ms * 1000), 0);
     // Typed columns, as charts and alert rules read them.
     expect(result.download_mbps).toBe(p.download_mbps);

@@ -83,7 +83,7 @@ describe('speed-test run', () => {
       const expected = (payload.download_bytes * 8) / (payload.download_duration_ms * 1000);
       expect(Math.abs((payload.download_mbps ?? 0) - expected) / expected).toBeLessThan(0.002);
       expect(payload.download_duration_ms).toBeGreaterThan(500);
-      expect(payload.download_duration_ms).toBeLessThanOrEqual(800);
+      expect(payload.download_duration_ms).toBeLessThan(payload.duration_ms);
       expect(uploaded()).toBeGreaterThanOrEqual(payload.upload_bytes);
       expect(payload.latency_idle_ms).not.toBeNull();
       expect(payload.rtt_loaded_avg_ms).not.toBeNull();
