@@ -331,6 +331,12 @@ describeOnEachDatabase('probe charts', (mode) => {
       [2, 22.5, 11.25, 40],
       [2, 24.5, 12.25, 40],
     ]);
+    // The overview from the rollups reads SPEEDTEST rows raw over the whole range (no rollup holds them).
+    const filter = { workspaceId: ws, probeIds: [speed], from: new Date(BASE - 30 * MINUTE), to: new Date(BASE + 6 * HOUR + 30 * MINUTE) };
+    const [raw] = await repo.overview(filter, 'raw');
+    const [rolled] = await repo.overview(filter, 'rollup');
+    expect(raw).toMatchObject({ probe_id: speed, type: 'SPEEDTEST', samples: 6, rtt_avg_ms: 40 });
+    expect(rolled).toMatchObject({ probe_id: speed, type: 'SPEEDTEST', samples: 6, rtt_avg_ms: 40, last_seen: raw.last_seen });
     const pingChart = await chart(ping, `from=${isoAt(BASE)}&to=${isoAt(BASE + 2 * HOUR - 1000)}&points=3`);
     expect(pingChart.data.every((p) => p.download_mbps === null && p.upload_mbps === null)).toBe(true);
   });

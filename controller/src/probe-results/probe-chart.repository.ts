@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CHARTABLE_RESULT_TYPES } from '@netwatcher/shared';
 import { TimeSeriesStore } from '../timeseries/timeseries.store';
 import { toClickHouseSeconds, toClickHouseTime } from '../timeseries/clickhouse-time';
-import { ChartSource, overviewWindows } from './rollup-windows';
+import { ChartSource, overviewWindows, ROLLED_UP_TYPES } from './rollup-windows';
 
 export interface SeriesFilter {
   workspaceId: number;
@@ -79,6 +79,10 @@ const ROLLUP_COLUMNS = 'probe_id, type, bucket, samples, loss_avg, rtt_min, rtt_
 const RAW_AS_ROLLUP_COLUMNS = `probe_id, type, max(created_at) AS bucket, count() AS samples, avgState(loss_pct) AS loss_avg,
   min(rtt_min_ms) AS rtt_min, max(rtt_max_ms) AS rtt_max, avgState(rtt_avg_ms) AS rtt_avg,
   quantilesTDigestState(0.5, 0.95, 0.99)(rtt_avg_ms) AS rtt_quantiles`;
+
+/** Chartable types the hourly rollup holds, and those (SPEEDTEST) an overview reads raw over the whole range. */
+const ROLLED_UP_CHART_TYPES = CHARTABLE_RESULT_TYPES.filter((t) => ROLLED_UP_TYPES.includes(t));
+const RAW_ONLY_CHART_TYPES = CHARTABLE_RESULT_TYPES.filter((t) => !ROLLED_UP_TYPES.includes(t));
 
 /** Bound parameters take UTC text: with milliseconds for DateTime64(3), without for DateTime. */
 const chTime64 = toClickHouseTime;
@@ -157,12 +161,21 @@ export class ProbeChartRepository {
            AND ((created_at >= {e0:DateTime64(3, 'UTC')} AND created_at < {e1:DateTime64(3, 'UTC')})
              OR (created_at >= {e2:DateTime64(3, 'UTC')} AND created_at <= {e3:DateTime64(3, 'UTC')}))
          GROUP BY probe_id, type
+         UNION ALL
+         SELECT ${RAW_AS_ROLLUP_COLUMNS} FROM probe_results
+         WHERE ${scope} AND type IN {rawOnlyTypes:Array(String)}
+           AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at <= {to:DateTime64(3, 'UTC')}
+         GROUP BY probe_id, type
        ) AS u
        GROUP BY probe_id, type ORDER BY probe_id, type`,
       {
         workspaceId: f.workspaceId,
         probeIds: f.probeIds,
-        chartTypes: CHARTABLE_RESULT_TYPES,
+        // Edges only for the types the rollup holds; the others (hourly speed tests) are read raw.
+        chartTypes: ROLLED_UP_CHART_TYPES,
+        rawOnlyTypes: RAW_ONLY_CHART_TYPES,
+        from: chTime64(f.from),
+        to: chTime64(f.to),
         h0: chTime(w.hours.start),
         h1: chTime(w.hours.end),
         e0: chTime64(w.head.start),
