@@ -11,12 +11,13 @@ import { ApiTokenEntity } from './auth/tokens/api-token.entity';
 import { UserEntity } from './auth/user.entity';
 import { loadConfig } from './config/config';
 import { buildDataSourceOptions } from './database/database.options';
+import { ROUTE_HISTORY_ENTITIES } from './network-map/route-history.entities';
 import { ProbeEntity } from './probes/probe.entity';
 import { ProbeRunEntity } from './runs/probe-run.entity';
 import { SpeedtestQueueEntity } from './runs/speedtest-queue.entity';
 import { MemberEntity } from './workspaces/member.entity';
 import { WorkspaceEntity } from './workspaces/workspace.entity';
 
-export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES, AuditEntryEntity, ProbeRunEntity, SpeedtestQueueEntity];
+export const ENTITIES = [UserEntity, RevokedSessionEntity, ApiTokenEntity, WorkspaceEntity, MemberEntity, AgentEntity, ProbeEntity, ...ALERT_ENTITIES, AuditEntryEntity, ProbeRunEntity, SpeedtestQueueEntity, ...ROUTE_HISTORY_ENTITIES];
 
 export default new DataSource(buildDataSourceOptions(loadConfig(), ENTITIES));

@@ -1,7 +1,8 @@
-import type { AlertChangedMessage, SocketErrorMessage } from '@netwatcher/shared';
+import type { AlertChangedMessage, NetworkMapUpdateMessage, SocketErrorMessage } from '@netwatcher/shared';
 import { waitUntil } from '@netwatcher/shared/testing';
 import { DataSource } from 'typeorm';
 import { AlertEvaluator } from '../src/alerts/alert-evaluator.service';
+import { DomainEventBus } from '../src/events/event-bus';
 import { pingWithLoss, postResult } from './alerts/simulated-agent';
 import { createAgent, enroll } from './support/agents';
 import { createWorkspace, registerUser, TestUser } from './support/factories';
@@ -40,6 +41,7 @@ function readsOf(w: string, agent: number, probe: number): Call[] {
     ['GET', `${w}/agents/${agent}/update-policy`],
     ['GET', `${w}/network-map?agentId=${agent}`],
     ['GET', `${w}/network-map/paths?probeId=${probe}&target=192.0.2.1`],
+    ['GET', `${w}/network-map/route-changes?probeId=${probe}&agentId=${agent}`],
     ['GET', `${w}/network-map/incidents?agentId=${agent}`],
     ['GET', `${w}/agents/${agent}/runs/${runOfB.run}`],
     ['GET', `${w}/speedtest-queue`],
@@ -276,6 +278,7 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
       ['GET', `${w}/reports/overview`],
       ['GET', `${w}/network-map`],
       ['GET', `${w}/network-map/paths?probeId=${probeB}&target=192.0.2.1`],
+      ['GET', `${w}/network-map/route-changes`],
       ['GET', `${w}/network-map/incidents?agentId=${agentB}`],
       ['POST', `${w}/export`, { passphrase: 'a long shared passphrase' }],
       ['POST', `${w}/import`, { passphrase: 'a long shared passphrase', file: {}, dry_run: true }],
@@ -325,8 +328,10 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
   it('does not draw the agents or paths of B on the network map of A (404 for ids of B under A)', async () => {
     const map = await memberA.http.get(`/workspaces/${wsA}/network-map?agentId=${agentB}`);
     const paths = await memberA.http.get(`/workspaces/${wsA}/network-map/paths?probeId=${probeB}&target=192.0.2.1`);
+    const changes = await memberA.http.get(`/workspaces/${wsA}/network-map/route-changes?probeId=${probeB}`);
+    const changesOfAgent = await memberA.http.get(`/workspaces/${wsA}/network-map/route-changes?agentId=${agentB}`);
     const incidents = await memberA.http.get(`/workspaces/${wsA}/network-map/incidents?agentId=${agentB}`);
-    expect([map.status, paths.status, incidents.status]).toEqual([404, 404, 404]);
+    expect([map.status, paths.status, changes.status, changesOfAgent.status, incidents.status]).toEqual([404, 404, 404, 404, 404]);
   });
 
   it('lets a VIEWER of B read everything of B (as the owner does) and change nothing (403)', async () => {
@@ -442,6 +447,44 @@ describeOnEachDatabase('cross-workspace isolation', (mode) => {
       expect(outsiderSaw).toEqual([]);
     } finally {
       member.disconnect();
+      outsider.disconnect();
+    }
+  });
+
+  it('sends B\'s network_map_update to members of B subscribed to its data only', async () => {
+    const member = panelSocket(t.url, viewerB.token);
+    const alertsOnly = panelSocket(t.url, viewerB.token);
+    const outsider = panelSocket(t.url, memberA.token);
+    try {
+      for (const [socket, msg] of [
+        [member, { workspace_id: wsB, probe_id: probeB }],
+        [alertsOnly, { workspace_id: wsB, probe_id: 0, alerts_only: true }],
+        [outsider, { workspace_id: wsA, probe_id: 0 }],
+      ] as const) {
+        const subscribed = nextEvent(socket, 'subscribed');
+        socket.emit('subscribe', msg);
+        await subscribed;
+      }
+      const memberSaw = collect<NetworkMapUpdateMessage>(member, 'network_map_update');
+      const alertsOnlySaw = collect<NetworkMapUpdateMessage>(alertsOnly, 'network_map_update');
+      const outsiderSaw = collect<NetworkMapUpdateMessage>(outsider, 'network_map_update');
+      await t.app.get(DomainEventBus).emit('network_map.changed', { type: 'network_map_update', workspace_id: wsB, nodes: [], edges: [], generated_at: new Date().toISOString() });
+      await waitUntil('the member to receive B\'s map update', async () => memberSaw.length > 0);
+      // Sentinels behind the update on the same connections: anything sent before has arrived.
+      for (const [socket, workspace] of [
+        [alertsOnly, wsB],
+        [outsider, wsA],
+      ] as const) {
+        const own = nextEvent(socket, 'subscribed');
+        socket.emit('subscribe', { workspace_id: workspace, probe_id: 0 });
+        await own;
+      }
+      expect(memberSaw).toEqual([expect.objectContaining({ workspace_id: wsB })]);
+      expect(alertsOnlySaw).toEqual([]);
+      expect(outsiderSaw).toEqual([]);
+    } finally {
+      member.disconnect();
+      alertsOnly.disconnect();
       outsider.disconnect();
     }
   });

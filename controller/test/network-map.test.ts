@@ -130,8 +130,8 @@ describe('network map and path history from MTR results posted by agents', () =>
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       data: [
-        { hops: ['192.168.1.1', '81.2.69.1', TARGET], signature: `192.168.1.1 > 81.2.69.1 > ${TARGET}`, first_seen: at(0), last_seen: at(10), count: 2 },
-        { hops: ['192.168.1.1', '81.2.69.7', TARGET], signature: `192.168.1.1 > 81.2.69.7 > ${TARGET}`, first_seen: at(5), last_seen: at(5), count: 1 },
+        { hops: ['192.168.1.1', '81.2.69.1', TARGET], signature: `192.168.1.1 > 81.2.69.1 > ${TARGET}`, as_path: [20712], first_seen: at(0), last_seen: at(10), count: 2 },
+        { hops: ['192.168.1.1', '81.2.69.7', TARGET], signature: `192.168.1.1 > 81.2.69.7 > ${TARGET}`, as_path: [20712], first_seen: at(5), last_seen: at(5), count: 1 },
       ],
       total: 2,
       limit: 2,

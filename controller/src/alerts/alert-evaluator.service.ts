@@ -6,7 +6,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { AlertChanges } from './alert-changes';
 import { AlertLedger, SeriesSample, stateId } from './alert-ledger.service';
-import { isAlertMetric, metricValue, RESULT_METRICS, ResultMetric } from './alert-metrics';
+import type { RouteCheck } from '../events/domain-events';
+import { isAlertMetric, isRouteMetric, metricValue, RESULT_METRICS, ResultMetric, routeMetricValue } from './alert-metrics';
 import { AlertRuleEntity } from './alert-rule.entity';
 import { AlertSubjects } from './alert-subjects';
 import { MaintenanceWindowEntity } from './alert.entity';
@@ -51,6 +52,8 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   private rules = new Map<number, AlertRuleEntity[]>();
   /** The result rules of each workspace (not agent_offline), indexed by probe for the ingest path. */
   private resultRules = new Map<number, RuleIndex<IndexedRule>>();
+  /** The `route_change`/`as_path_change` rules of each workspace, judged on `route.checked`. */
+  private routeRules = new Map<number, RuleIndex<IndexedRule>>();
   private windows = new Map<number, MaintenanceWindow[]>();
   /** Cached series states; what changed is written within STATE_FLUSH_MS, a clock-only change within QUIET_FLUSH_MS. */
   private readonly states = new SeriesStates();
@@ -114,7 +117,13 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   /** Hands stored results to evaluation; returns at once (evaluation never delays an ack). */
   evaluate(results: readonly StoredResult[]): void {
     if (results.length === 0 || (this.rules.size === 0 && this.pendingReloads === 0)) return;
-    this.enqueue(() => this.evaluateNow(results));
+    this.enqueue(() => this.evaluateNow(results, this.resultRules, (rule, stored) => (isResultMetric(rule.metric) ? metricValue(rule.metric, stored.result) : null)));
+  }
+
+  /** Route metrics of judged MTR results (network map); like `evaluate`, returns at once. */
+  evaluateRoutes(checks: readonly RouteCheck[]): void {
+    if (checks.length === 0 || (this.rules.size === 0 && this.pendingReloads === 0)) return;
+    this.enqueue(() => this.evaluateNow(checks, this.routeRules, (rule, check) => (isRouteMetric(rule.metric) ? routeMetricValue(rule.metric, check) : null)));
   }
 
   /** Resolves when everything handed over so far is evaluated (tests, shutdown). */
@@ -132,21 +141,25 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     this.tail = this.tail.then(work).catch((e: unknown) => this.logger.error({ err: e }, 'alert evaluation failed'));
   }
 
-  private async evaluateNow(results: readonly StoredResult[]): Promise<void> {
+  private async evaluateNow<T extends StoredResult>(
+    results: readonly T[],
+    indexes: ReadonlyMap<number, RuleIndex<IndexedRule>>,
+    valueOf: (rule: AlertRuleEntity, stored: T) => number | null,
+  ): Promise<void> {
     const samples: SeriesSample[] = [];
     /** Series with a sample of this batch on the full path (rule id → keys): their later samples must follow it. */
     const deferred = new Map<number, Set<string>>();
     for (const stored of results) {
       // An ad-hoc run (runs/, probe_id 0) is a one-off look, not a watched series: it opens no alert.
       if (stored.result.probe_id === 0) continue;
-      const index = this.resultRules.get(stored.workspaceId);
+      const index = indexes.get(stored.workspaceId);
       if (!index) continue;
       // One key per result: every rule that is not a quorum rule follows the result's own series.
       const key = seriesKey({ probeId: stored.result.probe_id, agentId: stored.agentId, target: stored.result.target || null });
       const at = Date.parse(stored.result.created_at);
       for (const { rule, condition } of index.candidates(stored.result.probe_id)) {
         if (!matches(rule, stored)) continue;
-        const value = metricValue(rule.metric, stored.result);
+        const value = valueOf(rule, stored);
         if (value === null) continue;
         if (rule.quorumMinAgents === 0 && !deferred.get(rule.id)?.has(key) && this.stepInMemory(rule.id, condition, key, at, value)) continue;
         const sample = this.sampleFor(rule, condition, stored, value);
@@ -303,6 +316,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.rules = byWorkspace;
     this.resultRules = new Map([...byWorkspace].map(([workspaceId, list]) => [workspaceId, indexResultRules(list)]));
+    this.routeRules = new Map([...byWorkspace].map(([workspaceId, list]) => [workspaceId, indexRouteRules(list)]));
     this.windows = groupWindows(await this.windowRepo.find({ where: { endsAt: MoreThan(new Date()) } }));
     this.forgetStatesOfRemovedRules();
   }
@@ -312,9 +326,11 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     if (rules.length > 0) {
       this.rules.set(workspaceId, rules);
       this.resultRules.set(workspaceId, indexResultRules(rules));
+      this.routeRules.set(workspaceId, indexRouteRules(rules));
     } else {
       this.rules.delete(workspaceId);
       this.resultRules.delete(workspaceId);
+      this.routeRules.delete(workspaceId);
     }
     const windows = await this.windowRepo.find({ where: { workspaceId, endsAt: MoreThan(new Date()) } });
     this.windows.set(workspaceId, groupWindows(windows).get(workspaceId) ?? []);
@@ -329,20 +345,21 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
-/** A rule judged on each stored result (every metric but agent_offline). */
-type ResultRule = AlertRuleEntity & { metric: ResultMetric };
-
-/** A result rule with its condition, made once when the rules load rather than once per sample. */
+/** A result or route rule with its condition, made once when the rules load rather than once per sample. */
 interface IndexedRule {
   probeId: number | null;
-  rule: ResultRule;
+  rule: AlertRuleEntity;
   condition: SeriesCondition;
 }
 
 function indexResultRules(rules: readonly AlertRuleEntity[]): RuleIndex<IndexedRule> {
   return new RuleIndex(
-    rules.filter((r): r is ResultRule => isResultMetric(r.metric)).map((rule) => ({ probeId: rule.probeId, rule, condition: conditionOf(rule) })),
+    rules.filter((r) => isResultMetric(r.metric)).map((rule) => ({ probeId: rule.probeId, rule, condition: conditionOf(rule) })),
   );
+}
+
+function indexRouteRules(rules: readonly AlertRuleEntity[]): RuleIndex<IndexedRule> {
+  return new RuleIndex(rules.filter((r) => isRouteMetric(r.metric)).map((rule) => ({ probeId: rule.probeId, rule, condition: conditionOf(rule) })));
 }
 
 function matches(rule: AlertRuleEntity, stored: StoredResult): boolean {

@@ -1,4 +1,5 @@
 import type { MtrHop, ProbeResult } from '@netwatcher/shared';
+import type { RouteCheck } from '../events/domain-events';
 
 /**
  * What a rule can watch, in the units the payloads use (ms, loss 0–100 %). Result metrics are
@@ -6,8 +7,15 @@ import type { MtrHop, ProbeResult } from '@netwatcher/shared';
  * is measured by a periodic sweep instead, as an offline agent sends nothing to evaluate.
  */
 export const RESULT_METRICS = ['packet_loss', 'latency', 'latency_p95', 'jitter', 'mtr_hop_loss', 'download_mbps', 'upload_mbps'] as const;
-export const ALERT_METRICS = [...RESULT_METRICS, 'agent_offline'] as const;
+/**
+ * Judged on each MTR result by the network map's route history (`route.checked`): 1 when that
+ * result showed a route change (any, or one of the AS path), else 0, so `> 0` fires on a change
+ * and clears on the next result without one.
+ */
+export const ROUTE_METRICS = ['route_change', 'as_path_change'] as const;
+export const ALERT_METRICS = [...RESULT_METRICS, ...ROUTE_METRICS, 'agent_offline'] as const;
 export type ResultMetric = (typeof RESULT_METRICS)[number];
+export type RouteMetric = (typeof ROUTE_METRICS)[number];
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
 export function isAlertMetric(value: unknown): value is AlertMetric {
@@ -69,4 +77,15 @@ export function metricValue(metric: ResultMetric, result: ProbeResult): number |
     if (metric === 'upload_mbps') return result.payload.upload_mbps;
   }
   return null;
+}
+
+export function isRouteMetric(value: string): value is RouteMetric {
+  return (ROUTE_METRICS as readonly string[]).includes(value);
+}
+
+/** A route metric's value for one judged result; null for a late result that was not judged. */
+export function routeMetricValue(metric: RouteMetric, check: RouteCheck): number | null {
+  if (check.outcome === 'stale') return null;
+  if (metric === 'route_change') return check.change ? 1 : 0;
+  return check.change?.asPathChanged ? 1 : 0;
 }

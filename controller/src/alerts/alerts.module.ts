@@ -20,19 +20,22 @@ import { MaintenanceWindowsService } from './maintenance-windows.service';
 import { NotificationsService } from './notifications.service';
 import { RuleChanges } from './rule-changes';
 
-/** Feeds every stored result to the evaluator; it runs after the agent's ack, never delaying it. */
+/** Feeds every stored result (and every MTR result's route check) to the evaluator; it runs after the agent's ack, never delaying it. */
 @Injectable()
 class EvaluateNewResults implements OnModuleInit, OnModuleDestroy {
-  private stop?: () => void;
+  private stop: Array<() => void> = [];
   constructor(
     private readonly events: DomainEventBus,
     private readonly evaluator: AlertEvaluator,
   ) {}
   onModuleInit(): void {
-    this.stop = this.events.on('results.stored', (results) => this.evaluator.evaluate(results));
+    this.stop = [
+      this.events.on('results.stored', (results) => this.evaluator.evaluate(results)),
+      this.events.on('route.checked', (checks) => this.evaluator.evaluateRoutes(checks)),
+    ];
   }
   onModuleDestroy(): void {
-    this.stop?.();
+    for (const off of this.stop) off();
   }
 }
 

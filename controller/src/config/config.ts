@@ -58,6 +58,7 @@ export interface AppConfig {
   auditRetentionDays: number;
   /** Set: the controller serves HTTPS (and Socket.IO over it) itself. */
   tls?: TlsSettings;
+  networkMap: NetworkMapSettings;
   runs: RunSettings;
   speedtest: SpeedtestSettings;
 }
@@ -70,6 +71,21 @@ export interface SpeedtestSettings {
   maxConcurrentStreams: number;
   /** Token bucket per agent on /agent/api/speedtest. */
   rateLimit: RateLimitSetting;
+}
+
+/** Network map live updates and hop names (README "Network map"). */
+export interface NetworkMapSettings {
+  /** Resolve hop names by reverse DNS at all (off: `hostname` stays null and no query is sent). */
+  hopNames: boolean;
+  /** Least time between two `network_map_update` messages of one workspace. */
+  updateMinIntervalMs: number;
+  /** Reverse DNS queries for hop addresses in flight at once (the rest wait in a bounded queue). */
+  dnsConcurrency: number;
+  /** How long a hop's name, and how long "no name", is remembered. */
+  dnsTtlMs: number;
+  dnsNegativeTtlMs: number;
+  /** How long a map answer waits for names not cached yet; later ones appear on the next read. */
+  dnsBudgetMs: number;
 }
 
 /** On-demand runs and the speed-test queue (runs/, README "On-demand runs and the speed-test queue"). */
@@ -384,6 +400,12 @@ export const settingsSchema = z.object({
   TLS_CERT_FILE: fileVar(),
   TLS_KEY_FILE: fileVar(),
   TLS_RELOAD_INTERVAL_MS: intVar(10_000, 50, 86_400_000),
+  NETWORK_MAP_UPDATE_MIN_INTERVAL_MS: intVar(5_000, 0, 3_600_000),
+  NETWORK_MAP_HOP_NAMES: boolVar(true),
+  NETWORK_MAP_DNS_CONCURRENCY: intVar(8, 1, 256),
+  NETWORK_MAP_DNS_TTL_SECONDS: intVar(3_600, 1, 7 * 86_400),
+  NETWORK_MAP_DNS_NEGATIVE_TTL_SECONDS: intVar(300, 1, 86_400),
+  NETWORK_MAP_DNS_BUDGET_MS: intVar(250, 0, 10_000),
   RUNS_MAX_PER_AGENT: intVar(2, 1, 100),
   RUNS_MAX_PER_WORKSPACE: intVar(10, 1, 10_000),
   SPEEDTEST_MAX_RUNNING: intVar(2, 1, 1000),
@@ -591,6 +613,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metrics: loadMetricsSettings(s),
     auditRetentionDays: s.AUDIT_RETENTION_DAYS,
     tls: loadTlsSettings(s),
+    networkMap: {
+      hopNames: s.NETWORK_MAP_HOP_NAMES,
+      updateMinIntervalMs: s.NETWORK_MAP_UPDATE_MIN_INTERVAL_MS,
+      dnsConcurrency: s.NETWORK_MAP_DNS_CONCURRENCY,
+      dnsTtlMs: s.NETWORK_MAP_DNS_TTL_SECONDS * 1000,
+      dnsNegativeTtlMs: s.NETWORK_MAP_DNS_NEGATIVE_TTL_SECONDS * 1000,
+      dnsBudgetMs: s.NETWORK_MAP_DNS_BUDGET_MS,
+    },
     runs: { maxPerAgent: s.RUNS_MAX_PER_AGENT, maxPerWorkspace: s.RUNS_MAX_PER_WORKSPACE, speedtestMaxRunning: s.SPEEDTEST_MAX_RUNNING },
     speedtest: {
       maxBytes: s.SPEEDTEST_MAX_BYTES,

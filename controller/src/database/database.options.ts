@@ -10,6 +10,7 @@ import { Alerts1764720000000 } from './migrations/1764720000000-Alerts';
 import { ApiTokens1764806400000 } from './migrations/1764806400000-ApiTokens';
 import { AuditLog1764979200000 } from './migrations/1764979200000-AuditLog';
 import { ProbeRuns1765036800000 } from './migrations/1765036800000-ProbeRuns';
+import { RouteHistory1765040000000 } from './migrations/1765040000000-RouteHistory';
 import { withTransactionGate } from './pglite-transactions';
 import { TypeOrmLogger } from './typeorm.logger';
 
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   ApiTokens1764806400000,
   AuditLog1764979200000,
   ProbeRuns1765036800000,
+  RouteHistory1765040000000,
 ];
 
 export type StorageMode = 'postgres' | 'pglite';

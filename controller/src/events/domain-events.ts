@@ -1,4 +1,4 @@
-import type { AlertChangedMessage, ProbeResult, RunStart, RunUpdateMessage, SpeedtestUpdateMessage } from '@netwatcher/shared';
+import type { AlertChangedMessage, NetworkMapUpdateMessage, ProbeResult, RunStart, RunUpdateMessage, SpeedtestUpdateMessage } from '@netwatcher/shared';
 
 /** An agent's probe set changed (created, edited, deleted, copied, or a peer agent went away). */
 export interface ProbeChange {
@@ -56,6 +56,10 @@ export interface DomainEvents {
   'token.revoked': { userId: number; tokenId: number };
   /** An alert opened, changed status or resolved, as the panel shows it (names included). */
   'alert.changed': AlertChangedMessage;
+  /** Every stored MTR result, judged for route changes (alerts: `route_change`, `as_path_change`). */
+  'route.checked': RouteCheck[];
+  /** A workspace's map topology changed (new or removed node or edge), throttled per workspace. */
+  'network_map.changed': NetworkMapUpdateMessage;
   /** runs/: tell this agent to run a probe now (`run_start`), after the run row committed. */
   'run.start': { workspaceId: number; agentId: number; start: RunStart };
   /** runs/: tell this agent to stop a run (`run_cancel`). */
@@ -67,6 +71,19 @@ export interface DomainEvents {
 }
 
 export type DomainEventName = keyof DomainEvents;
+
+/**
+ * An MTR result's path judged against its series' history (network-map/route-diff.ts):
+ * `first` (nothing known yet), `same`, `alternate` (ECMP: another recently seen path),
+ * `changed` (with the recorded change), or `stale` (older than the path taken last: not judged).
+ */
+export interface RouteCheck {
+  workspaceId: number;
+  agentId: number;
+  result: ProbeResult;
+  outcome: 'first' | 'same' | 'alternate' | 'changed' | 'stale';
+  change: { id: number; kind: string; asPathChanged: boolean } | null;
+}
 
 /**
  * Which events must reach every controller replica, not only the one that emitted them. A
@@ -82,6 +99,9 @@ export type DomainEventName = keyof DomainEvents;
  * - agent.created: nothing outside this replica needs it (the agent is not connected yet).
  * - alert.changed: stays local; the panel emit goes through the Socket.IO adapter, which
  *   reaches every replica's sockets.
+ * - route.checked: stays local, like the results it judges (evaluated once, where ingested).
+ * - network_map.changed: crosses; each replica sends it to its own panel sockets, as it alone
+ *   knows which of its probe rooms belong to the workspace.
  */
 export const CROSSES_REPLICAS: Readonly<Record<DomainEventName, boolean>> = {
   'probe.changed': true,
@@ -94,6 +114,8 @@ export const CROSSES_REPLICAS: Readonly<Record<DomainEventName, boolean>> = {
   'user.credentials_changed': true,
   'token.revoked': true,
   'alert.changed': false,
+  'route.checked': false,
+  'network_map.changed': true,
   // The agent's socket may be on any replica: every replica emits to the sockets it holds.
   'run.start': true,
   'run.cancel': true,

@@ -7,6 +7,7 @@ import { MtrPathsRepository } from '../probe-results/mtr-paths.repository';
 import { ProbeDirectory } from '../probes/probe-directory.service';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { NetworkMapQuery, PathHistoryQuery } from './dto/network-map-query.dto';
+import { AsPaths } from './as-paths';
 import { HopEnricher } from './hop-enricher';
 import { buildNetworkMap } from './network-map.builder';
 import type { NetworkMapView, PathView } from './network-map.view';
@@ -23,16 +24,21 @@ export class NetworkMapService {
     private readonly probes: ProbeDirectory,
     private readonly mtr: MtrPathsRepository,
     private readonly enricher: HopEnricher,
+    private readonly asPaths: AsPaths,
   ) {}
 
   /** The topology of the newest MTR result of each (probe, target) in the range. */
   async map(userId: number, workspaceId: number, q: NetworkMapQuery): Promise<NetworkMapView> {
     await this.access.require(userId, workspaceId);
     if (q.agentId !== undefined) await this.agents.requireAgent(workspaceId, q.agentId);
-    const range = parseTimeRange(q.from, q.to);
+    return this.build(workspaceId, { ...parseTimeRange(q.from, q.to), agentId: q.agentId });
+  }
+
+  /** The map of a workspace without an access check (the live `network_map_update` uses it: the default range, every agent). */
+  async build(workspaceId: number, range: { from?: Date; to?: Date; agentId?: number } = {}): Promise<NetworkMapView> {
     const now = new Date();
     const from = range.from ?? new Date((range.to ?? now).getTime() - DEFAULT_MAP_WINDOW_MS);
-    const results = await this.mtr.latestPerPath(workspaceId, { from, to: range.to, agentId: q.agentId });
+    const results = await this.mtr.latestPerPath(workspaceId, { from, to: range.to, agentId: range.agentId });
     // Results of agents deleted since are not drawn: the map shows the workspace as it is.
     const agents = await this.agents.summaries(workspaceId, [
       ...new Set(results.flatMap((r) => (r.targetAgent === null ? [r.agentId] : [r.agentId, r.targetAgent]))),
@@ -53,7 +59,8 @@ export class NetworkMapService {
     const probe = await this.probes.find(workspaceId, q.probeId);
     if (!probe) throw ApiError.notFound('probe');
     const results = await this.mtr.history(workspaceId, q.probeId, q.target, parseTimeRange(q.from, q.to));
-    const paths = distinctPaths(results);
+    const paths: PathView[] = [];
+    for (const p of distinctPaths(results)) paths.push({ ...p, as_path: await this.asPaths.of(p.hops) });
     // One unpaged list: a probe and target have few distinct paths, and the results read are bounded.
     return toList(paths, paths.length, { limit: paths.length, offset: 0 });
   }

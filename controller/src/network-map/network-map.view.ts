@@ -9,7 +9,7 @@ export interface MapNodeView {
   ip: string | null;
   /** The agent itself, or for a destination the peer agent an AGENT probe measured towards. */
   agent_id: number | null;
-  /** Reverse DNS name as the agent reported it (null today: the agent does not resolve hops). */
+  /** Reverse DNS name, resolved and cached by the controller (null: none, or not known yet). */
   hostname: string | null;
   asn: number | null;
   as_org: string | null;
@@ -42,6 +42,8 @@ export interface PathView {
   hops: (string | null)[];
   /** The hop sequence as one string (`*` for a silent hop): equal signatures, same path. */
   signature: string;
+  /** Distinct ASNs along the path in order (local ASN database; private and unknown hops skipped). */
+  as_path: number[];
   first_seen: string;
   last_seen: string;
   count: number;

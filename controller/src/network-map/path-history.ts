@@ -20,7 +20,7 @@ export function pathSignature(hops: readonly MtrHop[]): string {
  * each with when it was first and last seen and how many results took it. ECMP alternation
  * shows as two paths whose seen-ranges overlap.
  */
-export function distinctPaths(results: readonly MtrObservation[]): PathView[] {
+export function distinctPaths(results: readonly MtrObservation[]): Omit<PathView, 'as_path'>[] {
   const paths = new Map<string, { hops: (string | null)[]; first: Date; last: Date; count: number }>();
   for (const r of results) {
     const signature = pathSignature(r.hops);

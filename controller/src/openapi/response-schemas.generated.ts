@@ -776,6 +776,34 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "$ref": "#/components/schemas/SlaReport"
       }
     },
+    "RouteChangesController_list": {
+      "response": {
+        "type": "object",
+        "properties": {
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/RouteChangeView"
+            }
+          },
+          "total": {
+            "type": "number"
+          },
+          "limit": {
+            "type": "number"
+          },
+          "offset": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "data",
+          "total",
+          "limit",
+          "offset"
+        ]
+      }
+    },
     "RunsController_create": {
       "response": {
         "$ref": "#/components/schemas/CreatedRunView"
@@ -2896,7 +2924,7 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
             "string",
             "null"
           ],
-          "description": "Reverse DNS name as the agent reported it (null today: the agent does not resolve hops)."
+          "description": "Reverse DNS name, resolved and cached by the controller (null: none, or not known yet)."
         },
         "asn": {
           "type": [
@@ -3284,6 +3312,13 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
           "type": "string",
           "description": "The hop sequence as one string (`*` for a silent hop): equal signatures, same path."
         },
+        "as_path": {
+          "type": "array",
+          "items": {
+            "type": "number"
+          },
+          "description": "Distinct ASNs along the path in order (local ASN database; private and unknown hops skipped)."
+        },
         "first_seen": {
           "type": "string"
         },
@@ -3297,6 +3332,7 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
       "required": [
         "hops",
         "signature",
+        "as_path",
         "first_seen",
         "last_seen",
         "count"
@@ -3842,6 +3878,93 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
       "required": [
         "range",
         "description"
+      ]
+    },
+    "RouteChangeView": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "number"
+        },
+        "probe_id": {
+          "type": "number"
+        },
+        "agent_id": {
+          "type": "number"
+        },
+        "target": {
+          "type": "string"
+        },
+        "kind": {
+          "type": "string",
+          "enum": [
+            "hop_added",
+            "hop_removed",
+            "hop_changed",
+            "as_path_changed"
+          ]
+        },
+        "detected_at": {
+          "type": "string",
+          "description": "When the result that first showed the new path was measured."
+        },
+        "before": {
+          "$ref": "#/components/schemas/RoutePathSideView"
+        },
+        "after": {
+          "$ref": "#/components/schemas/RoutePathSideView"
+        },
+        "added": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "Addresses on the new path that the previous one did not have."
+        },
+        "removed": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "Addresses of the previous path that the new one does not have."
+        }
+      },
+      "required": [
+        "id",
+        "probe_id",
+        "agent_id",
+        "target",
+        "kind",
+        "detected_at",
+        "before",
+        "after",
+        "added",
+        "removed"
+      ]
+    },
+    "RoutePathSideView": {
+      "type": "object",
+      "properties": {
+        "hops": {
+          "type": "array",
+          "items": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        },
+        "as_path": {
+          "type": "array",
+          "items": {
+            "type": "number"
+          },
+          "description": "Distinct ASNs along the path in order; empty when no ASN database knows the hops."
+        }
+      },
+      "required": [
+        "hops",
+        "as_path"
       ]
     },
     "RunProbeView": {

@@ -6,6 +6,7 @@ import {
   PanelEvents,
   PanelServerToClientEvents,
   PanelSubscribe,
+  NetworkMapUpdateMessage,
   ProbeDataMessage,
   SOCKET_PATH,
 } from '@netwatcher/shared';
@@ -18,7 +19,7 @@ import type { NewResult } from '../events/domain-events';
 import { DomainEventBus } from '../events/event-bus';
 import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { ConnectedSockets } from './connected-sockets';
-import { activityRoom, alertsRoom, isWorkspaceDataRoom, probeRoom, userRoom, workspaceRoom } from './rooms';
+import { activityRoom, alertsRoom, isProbeDataRoom, isWorkspaceDataRoom, probeRoom, userRoom, workspaceRoom } from './rooms';
 import { errorMessage, refusal } from './socket-errors';
 
 interface PanelSocketData {
@@ -77,6 +78,7 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
     this.unsubscribe.push(
       this.events.on('results.new', (results) => this.broadcast(results)),
       this.events.on('alert.changed', (message) => void this.nsp.to(alertsRoom(message.workspace_id)).emit(PanelEvents.Alert, message)),
+      this.events.on('network_map.changed', (message) => this.sendMapUpdate(message)),
       this.events.on('run.changed', (message) => void this.nsp.to(activityRoom(message.workspace_id)).emit(PanelEvents.RunUpdate, message)),
       this.events.on('speedtest.changed', (message) => void this.nsp.to(activityRoom(message.workspace_id)).emit(PanelEvents.SpeedtestUpdate, message)),
       this.events.on('member.changed', ({ workspaceId, userId }) => (userId === null ? undefined : this.revoke(workspaceId, userId))),
@@ -211,6 +213,17 @@ export class PanelGateway implements OnGatewayInit<PanelNamespace>, OnGatewayCon
       if (!(e instanceof ApiError)) this.logger.error({ err: e }, 'membership re-check failed; revoking');
       return false;
     }
+  }
+
+  /**
+   * To this replica's sockets subscribed to the workspace's probe data (all probes or one; not
+   * the alerts and activity rooms every subscriber joins): the event reaches every replica, each
+   * serves its own sockets.
+   */
+  private sendMapUpdate(message: NetworkMapUpdateMessage): void {
+    const ws = message.workspace_id;
+    const rooms = [...this.nsp.adapter.rooms.keys()].filter((room) => isProbeDataRoom(room, ws));
+    if (rooms.length > 0) this.nsp.local.to(rooms).emit(PanelEvents.NetworkMapUpdate, message);
   }
 
   private broadcast(stored: NewResult[]): void {

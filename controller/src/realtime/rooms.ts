@@ -21,3 +21,8 @@ export function isWorkspaceDataRoom(room: string, workspaceId: number): boolean 
     room.startsWith(`probe:${workspaceId}:`)
   );
 }
+
+/** Whether a panel room carries this workspace's probe data (all probes, or one): not its alerts or activity. */
+export function isProbeDataRoom(room: string, workspaceId: number): boolean {
+  return room === workspaceRoom(workspaceId) || room.startsWith(`probe:${workspaceId}:`);
+}

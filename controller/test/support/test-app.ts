@@ -77,6 +77,9 @@ export async function startTestApp(mode: DbMode = 'postgres', env: Record<string
     JWT_SECRET: 'test-secret-that-is-long-enough',
     // Most suites register their users freely; registration modes have tests of their own.
     REGISTRATION: 'open',
+    // Hop names would send PTR queries for the map's addresses to the machine's resolver: off
+    // unless a suite turns them on against its DNS stub.
+    NETWORK_MAP_HOP_NAMES: '0',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...env,
   });

@@ -10,6 +10,8 @@ export const METRICS: readonly { metric: string; label: string; unit: string }[]
   { metric: 'latency_p95', label: 'Latency (p95)', unit: 'ms' },
   { metric: 'jitter', label: 'Jitter', unit: 'ms' },
   { metric: 'mtr_hop_loss', label: 'Worst hop loss (MTR)', unit: '%' },
+  { metric: 'route_change', label: 'Route change (MTR, 1 = changed)', unit: '' },
+  { metric: 'as_path_change', label: 'AS path change (MTR, 1 = changed)', unit: '' },
   { metric: 'agent_offline', label: 'Agent offline for', unit: 's' },
 ];
 export const OPERATORS = ['>', '>=', '<', '<=', '==', '!='] as const;

@@ -1065,6 +1065,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces/{id}/network-map/route-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Route Changes: list */
+        get: operations["RouteChangesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/{id}/agents/{agentID}/runs": {
         parameters: {
             query?: never;
@@ -2005,7 +2022,7 @@ export interface components {
             ip: string | null;
             /** @description The agent itself, or for a destination the peer agent an AGENT probe measured towards. */
             agent_id: number | null;
-            /** @description Reverse DNS name as the agent reported it (null today: the agent does not resolve hops). */
+            /** @description Reverse DNS name, resolved and cached by the controller (null: none, or not known yet). */
             hostname: string | null;
             asn: number | null;
             as_org: string | null;
@@ -2101,6 +2118,8 @@ export interface components {
             hops: (string | null)[];
             /** @description The hop sequence as one string (`*` for a silent hop): equal signatures, same path. */
             signature: string;
+            /** @description Distinct ASNs along the path in order (local ASN database; private and unknown hops skipped). */
+            as_path: number[];
             first_seen: string;
             last_seen: string;
             count: number;
@@ -2232,6 +2251,27 @@ export interface components {
         ReservedRange: {
             range: string;
             description: string;
+        };
+        RouteChangeView: {
+            id: number;
+            probe_id: number;
+            agent_id: number;
+            target: string;
+            /** @enum {string} */
+            kind: "hop_added" | "hop_removed" | "hop_changed" | "as_path_changed";
+            /** @description When the result that first showed the new path was measured. */
+            detected_at: string;
+            before: components["schemas"]["RoutePathSideView"];
+            after: components["schemas"]["RoutePathSideView"];
+            /** @description Addresses on the new path that the previous one did not have. */
+            added: string[];
+            /** @description Addresses of the previous path that the new one does not have. */
+            removed: string[];
+        };
+        RoutePathSideView: {
+            hops: (string | null)[];
+            /** @description Distinct ASNs along the path in order; empty when no ASN database knows the hops. */
+            as_path: number[];
         };
         RunProbeView: {
             type: string;
@@ -7285,6 +7325,85 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["IncidentView"][];
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but the role or the token scope is too low (`code`: `role_too_low`, `forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RouteChangesController_list: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                probeId?: number;
+                agentId?: number;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RouteChangeView"][];
                         total: number;
                         limit: number;
                         offset: number;
