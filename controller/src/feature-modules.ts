@@ -18,6 +18,7 @@ import { WorkspaceTransferModule } from './workspace-transfer/workspace-transfer
 import { ReportsModule } from './reports/reports.module';
 import { NetworkMapModule } from './network-map/network-map.module';
 import { RunsModule } from './runs/runs.module';
+import { SpeedtestModule } from './speedtest/speedtest.module';
 
 /**
  * Feature modules are listed here, one line each, so adding a feature touches one file and
@@ -42,6 +43,7 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   ReportsModule,
   NetworkMapModule,
   RunsModule,
+  SpeedtestModule,
   AuditModule,
   // Last: the panel takes only what no API route did.
   PanelWebModule,

@@ -190,6 +190,8 @@ describeOnEachDatabase('probe charts', (mode) => {
       rtt_max_ms: null,
       rtt_p95_ms: null,
       jitter_ms: null,
+      download_mbps: null,
+      upload_mbps: null,
     });
     expect(res.data[0]).toMatchObject({ samples: 1, rtt_avg_ms: 10, rtt_min_ms: 9, rtt_max_ms: 12, loss_pct: 0 });
   });
@@ -311,6 +313,34 @@ describeOnEachDatabase('probe charts', (mode) => {
     expect(own.data[0]).toMatchObject({ samples: 60, rtt_avg_ms: 700 });
   });
 
+  it('charts a SPEEDTEST probe\'s throughput from raw rows, even over buckets of hours, and leaves PING throughput null', async () => {
+    const agent = await createAgent(alice, ws);
+    const speed = await createProbe(alice, ws, agent, { type: 'SPEEDTEST' });
+    // Hourly runs over six hours: 20, 21, … Mbit/s down, half that up, 40 ms under load.
+    const rows = Array.from({ length: 6 }, (_, h) =>
+      probeResultRow(BASE + h * HOUR + 7 * MINUTE, 40, {
+        workspace_id: ws, probe_id: speed, agent_id: agent, probe_agent_id: agent, type: 'SPEEDTEST', target: '', loss_pct: null,
+        download_mbps: 20 + h, upload_mbps: (20 + h) / 2,
+      }),
+    );
+    await t.get(TimeSeriesStore).insert('probe_results', rows);
+    const res = await chart(speed, `from=${isoAt(BASE)}&to=${isoAt(BASE + 6 * HOUR - 1000)}&points=4`);
+    expect(res).toMatchObject({ type: 'SPEEDTEST', bucket_seconds: 7200, source: 'raw' });
+    expect(res.data.map((p) => [p.samples, p.download_mbps, p.upload_mbps, p.rtt_avg_ms])).toEqual([
+      [2, 20.5, 10.25, 40],
+      [2, 22.5, 11.25, 40],
+      [2, 24.5, 12.25, 40],
+    ]);
+    // The overview from the rollups reads SPEEDTEST rows raw over the whole range (no rollup holds them).
+    const filter = { workspaceId: ws, probeIds: [speed], from: new Date(BASE - 30 * MINUTE), to: new Date(BASE + 6 * HOUR + 30 * MINUTE) };
+    const [raw] = await repo.overview(filter, 'raw');
+    const [rolled] = await repo.overview(filter, 'rollup');
+    expect(raw).toMatchObject({ probe_id: speed, type: 'SPEEDTEST', samples: 6, rtt_avg_ms: 40 });
+    expect(rolled).toMatchObject({ probe_id: speed, type: 'SPEEDTEST', samples: 6, rtt_avg_ms: 40, last_seen: raw.last_seen });
+    const pingChart = await chart(ping, `from=${isoAt(BASE)}&to=${isoAt(BASE + 2 * HOUR - 1000)}&points=3`);
+    expect(pingChart.data.every((p) => p.download_mbps === null && p.upload_mbps === null)).toBe(true);
+  });
+
   it('refuses bad input with a 400 naming the problem', async () => {
     const cases: [string, string, RegExp][] = [
       ['points=1', 'validation_failed', /points must be/],
@@ -318,12 +348,13 @@ describeOnEachDatabase('probe charts', (mode) => {
       ['points=abc', 'validation_failed', /points must be/],
       ['from=yesterday', 'invalid_time', /from must be/],
       [`from=${isoAt(BASE + HOUR)}&to=${isoAt(BASE)}`, 'invalid_time', /from must not be after to/],
-      ['type=SPEEDTEST', 'validation_failed', /type must be one of PING, MTR/],
+      ['type=TRAFFICSIM', 'validation_failed', /type must be one of PING, MTR, SPEEDTEST/],
       ['target=' + 'x'.repeat(300), 'validation_failed', /target/],
       ['bogus=1', 'validation_failed', /bogus/],
     ];
     for (const [query, code, message] of cases) await expectServiceError(chart(ping, query), 400, code, message);
-    await expectServiceError(chart(sysinfo, ''), 400, 'not_chartable', /charts exist for PING, MTR, TRAFFICSIM, AGENT probes/);
+    await expectServiceError(chart(sysinfo, ''), 400, 'not_chartable', /charts exist for PING, MTR, SPEEDTEST, TRAFFICSIM, AGENT probes/);
+    await expectServiceError(chart(ping, 'type=SPEEDTEST'), 400, 'not_chartable', /PING probe has no SPEEDTEST results/);
     await expectServiceError(chart(mtr, 'type=PING'), 400, 'not_chartable', /MTR probe has no PING results/);
     // The route's path parameter pipe.
     await expectServiceError((async () => idParam('probe id').transform('abc'))(), 400, 'invalid_id', /probe id/);

@@ -3,18 +3,19 @@ import { resolveAgentConfig, resolveConfigPath } from '../config/agent-config';
 import { readConfigFile } from '../config/config-file';
 import { runCommand } from '../exec/run-command';
 import { AgentExit, ExitCode } from '../exit-codes';
-import type { RunnerDeps } from '../probes/probe-runner';
+import type { ControllerAccess, RunnerDeps } from '../probes/probe-runner';
 import { LOCAL_PROBES } from '../probes/runner-registry';
-import { fetchPublicIp } from '../transport/agent-api';
+import { agentHeaders, fetchPublicIp, type AgentCredentials } from '../transport/agent-api';
 import { AGENT_VERSION } from '../version';
 
-/** What `probe <type>` accepts, from the runner registry: ping, mtr, sysinfo, netinfo today. */
+/** What `probe <type>` accepts, from the runner registry: ping, mtr, speedtest, sysinfo, netinfo today. */
 export const LOCAL_PROBE_TYPES: readonly string[] = [...LOCAL_PROBES.keys()];
 
 export interface ProbeFlags {
   count?: string;
   timeout?: string;
   config?: string;
+  server?: string;
 }
 
 function intOption(name: string, value: string | undefined, fallback: number, max: number): number {
@@ -25,16 +26,28 @@ function intOption(name: string, value: string | undefined, fallback: number, ma
   return Number(value);
 }
 
-/** Public IP for `probe netinfo` when this host is enrolled; null otherwise (never an error). */
-async function publicIpIfEnrolled(flags: ProbeFlags): Promise<string | null> {
+/** This host's credentials when it is enrolled; null otherwise (never an error). */
+async function credentialsIfEnrolled(flags: ProbeFlags): Promise<AgentCredentials | null> {
   try {
     const configPath = resolveConfigPath({ config: flags.config }, process.env, process.getuid?.() === 0, homedir());
     const file = await readConfigFile(configPath);
     const c = resolveAgentConfig({ flags: { config: flags.config }, env: process.env, file, configPath });
-    return c.psk ? await fetchPublicIp({ controller: c.controller, workspaceId: c.workspaceId, agentId: c.agentId, psk: c.psk }) : null;
+    return c.psk ? { controller: c.controller, workspaceId: c.workspaceId, agentId: c.agentId, psk: c.psk } : null;
   } catch {
     return null;
   }
+}
+
+/** Public IP for `probe netinfo` when this host is enrolled; null otherwise (never an error). */
+async function publicIpIfEnrolled(flags: ProbeFlags): Promise<string | null> {
+  const creds = await credentialsIfEnrolled(flags);
+  return creds ? fetchPublicIp(creds) : null;
+}
+
+/** Read only by `probe speedtest`, so other types never open the config file for it. */
+async function controllerIfEnrolled(flags: ProbeFlags): Promise<ControllerAccess | null> {
+  const creds = await credentialsIfEnrolled(flags);
+  return creds ? { url: creds.controller, headers: agentHeaders(creds) } : null;
 }
 
 function writeStdout(text: string): Promise<void> {
@@ -48,9 +61,26 @@ export async function probeAction(typeArg: string, target: string | undefined, f
   if (!local) {
     throw new AgentExit(ExitCode.Usage, `unknown probe type ${JSON.stringify(typeArg)}; use one of ${LOCAL_PROBE_TYPES.join(', ')}`);
   }
-  const deps: RunnerDeps = { run: runCommand, publicIp: () => publicIpIfEnrolled(flags), agentVersion: AGENT_VERSION };
+  if (flags.server !== undefined && local.kind !== 'server') throw new AgentExit(ExitCode.Usage, `--server applies to probe speedtest only`);
+  const deps: RunnerDeps = {
+    run: runCommand,
+    publicIp: () => publicIpIfEnrolled(flags),
+    agentVersion: AGENT_VERSION,
+    controller: local.kind === 'server' ? await controllerIfEnrolled(flags) : null,
+  };
   let payload: unknown;
-  if (local.kind === 'target') {
+  if (local.kind === 'server') {
+    if (target && flags.server) throw new AgentExit(ExitCode.Usage, `probe ${type} takes the server as --server or as an argument, not both`);
+    const server = flags.server ?? target;
+    if (server !== undefined && !/^https?:\/\/\S{1,2040}$/i.test(server)) {
+      throw new AgentExit(ExitCode.Usage, `--server must be an http(s) URL, got ${JSON.stringify(server.slice(0, 100))}`);
+    }
+    if (server === undefined && !deps.controller) {
+      throw new AgentExit(ExitCode.Usage, `probe ${type} needs --server URL on a host that is not enrolled (enrolled: its controller)`);
+    }
+    const timeoutSec = intOption('timeout', flags.timeout, local.defaults.timeoutSec, 3600);
+    payload = await local.run(server, { timeoutSec }, deps);
+  } else if (local.kind === 'target') {
     if (!target || target.length > 253) throw new AgentExit(ExitCode.Usage, `probe ${type} needs a target (host name or address)`);
     const count = intOption('count', flags.count, local.defaults.count, 10_000);
     const timeoutSec = intOption('timeout', flags.timeout, local.defaults.timeoutSec, 3600);

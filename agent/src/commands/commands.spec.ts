@@ -27,6 +27,6 @@ describe('command help', () => {
 
   it('probe --help explains the types, options and exit codes', () => {
     const help = helpOf(registerProbeCommand);
-    for (const s of ['ping | mtr | sysinfo | netinfo', '--count', '--timeout', '--config', 'NW_CONFIG', '2  usage']) expect(help).toContain(s);
+    for (const s of ['ping | mtr | speedtest | sysinfo | netinfo', '--server', '--count', '--timeout', '--config', 'NW_CONFIG', '2  usage']) expect(help).toContain(s);
   });
 });

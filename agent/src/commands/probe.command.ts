@@ -22,11 +22,15 @@ stdout (logs and errors go to stderr). Nothing is sent to the controller.
   netwatcher-agent probe mtr example.com
   netwatcher-agent probe sysinfo
   netwatcher-agent probe netinfo      # public_ip is asked from the controller when enrolled
+  netwatcher-agent probe speedtest    # against this agent's controller (enrolled hosts)
+  netwatcher-agent probe speedtest --server https://speed.example.com --timeout 30
 
 Defaults: ${TARGET_DEFAULTS}.
 A failed measurement (unknown host, no route) still exits 0: see the payload's "error".
 
-Environment: NW_CONFIG (config file, used by netinfo for public_ip).
+speedtest: download then upload, 4 streams, up to 10 s each (shorter when --timeout is short).
+
+Environment: NW_CONFIG (config file, used by netinfo for public_ip and speedtest for the controller).
 
 ${EXIT_CODES_HELP}
 `;
@@ -37,10 +41,11 @@ export function registerProbeCommand(program: Command, setExit: (code: number) =
     .command('probe')
     .description(`run one ${orList(LOCAL_PROBE_TYPES.map((t) => t.toUpperCase()))} measurement locally and print its payload`)
     .argument('<type>', LOCAL_PROBE_TYPES.join(' | '))
-    .argument('[target]', `host name or address (${TARGET_TYPES.join(' and ')} only)`)
+    .argument('[target]', `host name or address (${TARGET_TYPES.join(' and ')}), or a speed-test server URL`)
     .option('--count <n>', 'echo requests (ping) or cycles (mtr), 1–10000')
     .option('--timeout <seconds>', 'hard limit for the whole measurement, 1–3600')
-    .option('--config <file>', 'config file to find the controller for netinfo public_ip (env NW_CONFIG)')
+    .option('--server <url>', 'speed-test server (speedtest only; default: this agent\'s controller)')
+    .option('--config <file>', 'config file to find the controller for netinfo public_ip and speedtest (env NW_CONFIG)')
     .addHelpText('after', PROBE_HELP)
     .action(async (type: string, target: string | undefined, flags: ProbeFlags) => setExit(await probeAction(type, target, flags)));
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { ProbeResult, type ProbeConfig } from '@netwatcher/shared';
+import { PROBE_TYPES, ProbeResult, type ProbeConfig } from '@netwatcher/shared';
 import type { CommandRunner } from '../exec/run-command';
 import { createProbeExecutor } from './probe-executor';
 
@@ -25,7 +25,7 @@ function executor() {
       timedOut: false, aborted: false, spawnError: null, durationMs: 1,
     };
   };
-  const exec = createProbeExecutor({ run, publicIp: async () => null, agentVersion: '0.1.0', log: pino({ level: 'silent' }) });
+  const exec = createProbeExecutor({ run, publicIp: async () => null, agentVersion: '0.1.0', controller: null, log: pino({ level: 'silent' }) });
   return { exec, calls };
 }
 
@@ -63,10 +63,10 @@ describe('probe executor', () => {
     expect(await exec.execute(probe({ targets: ['127.0.0.1'] }), ac.signal)).toEqual([]);
   });
 
-  it('supports the agent-side types of this version only', () => {
+  it('supports every catalogue type, and no type it does not know', () => {
     const { exec } = executor();
-    expect(['PING', 'MTR', 'SYSINFO', 'NETINFO', 'TRAFFICSIM', 'AGENT'].every((t) => exec.supports(t as ProbeConfig['type']))).toBe(true);
-    expect(exec.supports('SPEEDTEST')).toBe(false);
+    expect(PROBE_TYPES.every((t) => exec.supports(t))).toBe(true);
+    expect(exec.supports('NEWTYPE' as ProbeConfig['type'])).toBe(false);
   });
 
   it('budgets each measurement its timeout plus slack', () => {

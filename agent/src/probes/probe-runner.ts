@@ -2,17 +2,27 @@ import { PROBE_CATALOGUE, type ProbeConfig, type ProbeType } from '@netwatcher/s
 import type { CommandRunner } from '../exec/run-command';
 import type { MeasurementInput } from './probe-result';
 
+/** The agent's own controller and the PSK headers it proves itself with there. */
+export interface ControllerAccess {
+  /** Base URL without a trailing slash, e.g. `https://nw.example.com`. */
+  url: string;
+  headers: Record<string, string>;
+}
+
 /** What runners may use; injected so tests feed recorded output instead of spawning. */
 export interface RunnerDeps {
   run: CommandRunner;
   /** The agent's public address as the controller sees it (null when it cannot be asked). */
   publicIp: () => Promise<string | null>;
   agentVersion: string;
+  /** Null when the agent is not enrolled (`probe` on a fresh host): SPEEDTEST then needs a server URL. */
+  controller: ControllerAccess | null;
 }
 
 /**
  * How a runner is offered by `netwatcher-agent probe <type>`: one measurement, payload on stdout.
- * Either toward one host (with --count/--timeout and these defaults) or of this host itself.
+ * Toward one host (with --count/--timeout and these defaults), of this host itself, or toward a
+ * speed-test server.
  */
 export type LocalProbe =
   | {
@@ -20,7 +30,13 @@ export type LocalProbe =
       defaults: { count: number; timeoutSec: number };
       run(target: string, options: { count: number; timeoutSec: number }, deps: RunnerDeps): Promise<unknown>;
     }
-  | { kind: 'self'; run(deps: RunnerDeps): Promise<unknown> };
+  | { kind: 'self'; run(deps: RunnerDeps): Promise<unknown> }
+  /** Toward a server URL, or without one toward the enrolled agent's controller (SPEEDTEST). */
+  | {
+      kind: 'server';
+      defaults: { timeoutSec: number };
+      run(server: string | undefined, options: { timeoutSec: number }, deps: RunnerDeps): Promise<unknown>;
+    };
 
 /**
  * Runs one probe type. One per type in `agent/src/probes/<type>/<type>.probe.ts`, registered once

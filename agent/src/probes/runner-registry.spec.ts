@@ -1,21 +1,17 @@
-import { PROBE_CATALOGUE, PROBE_TYPES, type ProbeConfig } from '@netwatcher/shared';
+import { PROBE_CATALOGUE, PROBE_TYPES, type ProbeConfig, type ProbeType } from '@netwatcher/shared';
 import type { CommandRunner } from '../exec/run-command';
 import { pingRunner } from './ping/ping.probe';
-import { LOCAL_PROBES, NOT_RUN_YET, runnerFor } from './runner-registry';
+import { LOCAL_PROBES, runnerFor } from './runner-registry';
 
 describe('runner registry', () => {
-  it.each(PROBE_TYPES)('%s has a runner or is declared not run by this agent yet, never both', (type) => {
-    const declared = (NOT_RUN_YET as readonly string[]).includes(type);
-    expect(runnerFor(type) !== undefined).toBe(!declared);
-  });
-
-  it('does not run SPEEDTEST yet, and runs every other catalogue type', () => {
-    expect(NOT_RUN_YET).toEqual(['SPEEDTEST']);
-    expect(PROBE_TYPES.filter((t) => runnerFor(t))).toEqual(['PING', 'MTR', 'SYSINFO', 'NETINFO', 'TRAFFICSIM', 'AGENT']);
+  it('runs every catalogue type, and nothing for a type it does not know', () => {
+    expect(PROBE_TYPES.filter((t) => runnerFor(t))).toEqual(['PING', 'MTR', 'SPEEDTEST', 'SYSINFO', 'NETINFO', 'TRAFFICSIM', 'AGENT']);
+    expect(runnerFor('NEWTYPE' as ProbeType)).toBeUndefined();
   });
 
   it('offers the local probe command the same runners, with their defaults', () => {
-    expect([...LOCAL_PROBES.keys()]).toEqual(['ping', 'mtr', 'sysinfo', 'netinfo']);
+    expect([...LOCAL_PROBES.keys()]).toEqual(['ping', 'mtr', 'speedtest', 'sysinfo', 'netinfo']);
+    expect(LOCAL_PROBES.get('speedtest')).toMatchObject({ kind: 'server', defaults: { timeoutSec: 120 } });
     expect(LOCAL_PROBES.get('ping')).toMatchObject({ kind: 'target', defaults: { count: 5, timeoutSec: 10 } });
     expect(LOCAL_PROBES.get('mtr')).toMatchObject({ kind: 'target', defaults: { count: 5, timeoutSec: 30 } });
     expect(LOCAL_PROBES.get('sysinfo')?.kind).toBe('self');
@@ -32,7 +28,7 @@ describe('runner registry', () => {
       id: 1, type: 'PING', enabled: true, interval_sec: 60, timeout_sec: 10, count: 0, duration_sec: 0, server: false,
       targets: ['192.0.2.1'], agent_targets: [], updated_at: '2026-01-01T00:00:00.000Z',
     };
-    await pingRunner.measure(probe, { run, publicIp: async () => null, agentVersion: '0.1.0' }, new AbortController().signal);
+    await pingRunner.measure(probe, { run, publicIp: async () => null, agentVersion: '0.1.0', controller: null }, new AbortController().signal);
     const count = args[0][args[0].indexOf('-c') + 1];
     expect(Number(count)).toBe(PROBE_CATALOGUE.PING.rules.count?.default);
   });

@@ -12,7 +12,7 @@ import { TrafficsimServers } from '../probes/trafficsim/trafficsim.servers';
 import { RunHandler } from '../runs/run-handler';
 import { Scheduler } from '../scheduler/scheduler';
 import { Spool } from '../spool/spool';
-import { fetchPublicIp, type AgentCredentials } from '../transport/agent-api';
+import { agentHeaders, fetchPublicIp, type AgentCredentials } from '../transport/agent-api';
 import { ControllerConnection } from '../transport/controller-connection';
 import { ResultSender } from '../transport/result-sender';
 import { StatusTracker } from '../status/status-tracker';
@@ -174,6 +174,7 @@ async function operate(
     run: deps.run ?? runCommand,
     publicIp: () => fetchPublicIp(creds),
     agentVersion: AGENT_VERSION,
+    controller: { url: creds.controller, headers: agentHeaders(creds) },
     log: moduleLogger(log, 'probe'),
   });
   // Spool first (durable), then wake the sender: a crash after this line loses nothing.

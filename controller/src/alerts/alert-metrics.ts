@@ -6,7 +6,7 @@ import type { RouteCheck } from '../events/domain-events';
  * read from each stored result; `agent_offline` (seconds since the agent was last heard from)
  * is measured by a periodic sweep instead, as an offline agent sends nothing to evaluate.
  */
-export const RESULT_METRICS = ['packet_loss', 'latency', 'latency_p95', 'jitter', 'mtr_hop_loss', 'mos'] as const;
+export const RESULT_METRICS = ['packet_loss', 'latency', 'latency_p95', 'jitter', 'mtr_hop_loss', 'mos', 'download_mbps', 'upload_mbps'] as const;
 /**
  * Judged on each MTR result by the network map's route history (`route.checked`): 1 when that
  * result showed a route change (any, or one of the AS path), else 0, so `> 0` fires on a change
@@ -45,6 +45,8 @@ export function metricValue(metric: ResultMetric, result: ProbeResult): number |
         return p.jitter_ms;
       case 'mtr_hop_loss':
       case 'mos':
+      case 'download_mbps':
+      case 'upload_mbps':
         return null;
     }
   }
@@ -60,6 +62,8 @@ export function metricValue(metric: ResultMetric, result: ProbeResult): number |
       case 'latency_p95':
       case 'jitter':
       case 'mos':
+      case 'download_mbps':
+      case 'upload_mbps':
         return null;
       // The worst answering hop: routers that never answer ("???") are not loss on the path.
       case 'mtr_hop_loss': {
@@ -83,8 +87,16 @@ export function metricValue(metric: ResultMetric, result: ProbeResult): number |
         return p.mos;
       case 'latency_p95':
       case 'mtr_hop_loss':
+      case 'download_mbps':
+      case 'upload_mbps':
         return null;
     }
+  }
+  // SPEEDTEST: throughput in Mbit/s (a floor: `<`). Its latency is under load, so workspace-wide
+  // latency and jitter rules written for PING keep ignoring it.
+  if (result.type === 'SPEEDTEST') {
+    if (metric === 'download_mbps') return result.payload.download_mbps;
+    if (metric === 'upload_mbps') return result.payload.upload_mbps;
   }
   return null;
 }

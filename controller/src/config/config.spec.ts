@@ -38,6 +38,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir, RUNS_MAX_PER_AGENT: 'many' })).toThrow(/RUNS_MAX_PER_AGENT/);
   });
 
+  it('bounds the speed-test endpoints (SPEEDTEST_MAX_BYTES, SPEEDTEST_MAX_CONCURRENT_STREAMS, SPEEDTEST_RATE_LIMIT_*)', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).speedtest).toEqual({ maxBytes: 104_857_600, maxConcurrentStreams: 8, rateLimit: { perMinute: 300, burst: 200 } });
+    const set = { SPEEDTEST_MAX_BYTES: '1048576', SPEEDTEST_MAX_CONCURRENT_STREAMS: '2', SPEEDTEST_RATE_LIMIT_PER_MINUTE: '10', SPEEDTEST_RATE_LIMIT_BURST: '5' };
+    expect(loadConfig({ DATA_DIR: dataDir, ...set }).speedtest).toEqual({ maxBytes: 1_048_576, maxConcurrentStreams: 2, rateLimit: { perMinute: 10, burst: 5 } });
+    expect(() => loadConfig({ DATA_DIR: dataDir, SPEEDTEST_MAX_BYTES: '1000' })).toThrow(/SPEEDTEST_MAX_BYTES must be between 65536 and 10737418240/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, SPEEDTEST_MAX_CONCURRENT_STREAMS: '0' })).toThrow(/SPEEDTEST_MAX_CONCURRENT_STREAMS/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, SPEEDTEST_RATE_LIMIT_BURST: 'lots' })).toThrow(/SPEEDTEST_RATE_LIMIT_BURST/);
+  });
+
   it('generates a JWT secret once, keeps it 0600 in DATA_DIR and reuses it', () => {
     const first = loadConfig({ DATA_DIR: dataDir }).jwtSecret;
     expect(first).toMatch(/^[0-9a-f]{64}$/);

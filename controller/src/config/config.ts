@@ -60,6 +60,17 @@ export interface AppConfig {
   tls?: TlsSettings;
   networkMap: NetworkMapSettings;
   runs: RunSettings;
+  speedtest: SpeedtestSettings;
+}
+
+/** The speed-test endpoints agents measure against (controller/src/speedtest, README "Speed tests"). */
+export interface SpeedtestSettings {
+  /** Largest download or upload one request may ask for (413 beyond). */
+  maxBytes: number;
+  /** Requests one agent may have in flight at once on this replica (429 beyond). */
+  maxConcurrentStreams: number;
+  /** Token bucket per agent on /agent/api/speedtest. */
+  rateLimit: RateLimitSetting;
 }
 
 /** Network map live updates and hop names (README "Network map"). */
@@ -398,6 +409,10 @@ export const settingsSchema = z.object({
   RUNS_MAX_PER_AGENT: intVar(2, 1, 100),
   RUNS_MAX_PER_WORKSPACE: intVar(10, 1, 10_000),
   SPEEDTEST_MAX_RUNNING: intVar(2, 1, 1000),
+  SPEEDTEST_MAX_BYTES: intVar(104_857_600, 65_536, 10_737_418_240),
+  SPEEDTEST_MAX_CONCURRENT_STREAMS: intVar(8, 1, 1_024),
+  SPEEDTEST_RATE_LIMIT_PER_MINUTE: intVar(300, 1, 1_000_000),
+  SPEEDTEST_RATE_LIMIT_BURST: intVar(200, 1, 1_000_000),
 }).superRefine((s, ctx) => {
   // One without the other would serve plain HTTP while the operator believes it is HTTPS.
   if (s.TLS_CERT_FILE && !s.TLS_KEY_FILE)
@@ -607,5 +622,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       dnsBudgetMs: s.NETWORK_MAP_DNS_BUDGET_MS,
     },
     runs: { maxPerAgent: s.RUNS_MAX_PER_AGENT, maxPerWorkspace: s.RUNS_MAX_PER_WORKSPACE, speedtestMaxRunning: s.SPEEDTEST_MAX_RUNNING },
+    speedtest: {
+      maxBytes: s.SPEEDTEST_MAX_BYTES,
+      maxConcurrentStreams: s.SPEEDTEST_MAX_CONCURRENT_STREAMS,
+      rateLimit: { perMinute: s.SPEEDTEST_RATE_LIMIT_PER_MINUTE, burst: s.SPEEDTEST_RATE_LIMIT_BURST },
+    },
   };
 }

@@ -814,6 +814,15 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "$ref": "#/components/schemas/RunView"
       }
     },
+    "SpeedtestController_download": {
+      "description": "`bytes` bytes of random data, generated while sent."
+    },
+    "SpeedtestController_upload": {
+      "response": {
+        "$ref": "#/components/schemas/SpeedtestUploadView"
+      },
+      "description": "Reads the body (application/octet-stream, at most SPEEDTEST_MAX_BYTES), counts and discards it."
+    },
     "SpeedtestQueueController_cancel": {
       "response": {
         "$ref": "#/components/schemas/QueueEntryView"
@@ -1973,6 +1982,19 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
             "null"
           ]
         },
+        "download_mbps": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "SPEEDTEST: mean download and upload throughput in the bucket, Mbit/s; null for other types."
+        },
+        "upload_mbps": {
+          "type": [
+            "number",
+            "null"
+          ]
+        },
         "samples": {
           "type": "number"
         },
@@ -2010,6 +2032,8 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
       "required": [
         "bucket",
         "jitter_ms",
+        "download_mbps",
+        "upload_mbps",
         "samples",
         "loss_pct",
         "rtt_min_ms",
@@ -4268,6 +4292,22 @@ export const RESPONSE_SCHEMAS: ResponseSchemas = {
         "rtt_p99_ms",
         "breach_hours",
         "breach_pct"
+      ]
+    },
+    "SpeedtestUploadView": {
+      "type": "object",
+      "properties": {
+        "bytes": {
+          "type": "number"
+        },
+        "duration_ms": {
+          "type": "number",
+          "description": "From the request reaching the handler to the last byte of the body."
+        }
+      },
+      "required": [
+        "bytes",
+        "duration_ms"
       ]
     },
     "TestNotificationReport": {

@@ -7,6 +7,7 @@ import { WorkspaceAccessService } from '../workspaces/workspace-access.service';
 import { ChartResultType, ProbeChartQuery, ProbeOverviewQuery } from './dto/probe-chart-query.dto';
 import { expectedRawRows, overviewSource, planChart } from './probe-chart.plan';
 import { ProbeChartRepository } from '../probe-results/probe-chart.repository';
+import { ROLLED_UP_TYPES } from '../probe-results/rollup-windows';
 import { ProbeChartView, ProbeOverviewView, toChartView, toOverviewView } from './probe-chart.view';
 import { parseTimeRange } from '../common/time-range';
 
@@ -55,7 +56,9 @@ export class ProbeChartService {
     const { from, to } = chartRange(q.from, q.to);
     // One result per interval per target; a target filter leaves one target's.
     const targets = q.target !== undefined ? 1 : probe.targets.length + probe.agent_targets.length;
-    const plan = planChart(from, to, q.points, expectedRawRows(to.getTime() - from.getTime(), probe.interval_sec, targets));
+    const planned = planChart(from, to, q.points, expectedRawRows(to.getTime() - from.getTime(), probe.interval_sec, targets));
+    // SPEEDTEST runs hourly at most and has no rollup: its raw rows answer wide buckets too.
+    const plan = ROLLED_UP_TYPES.includes(type) ? planned : { ...planned, source: 'raw' as const };
     const rows = await this.charts.series(
       { workspaceId, probeId, type, target: q.target, from: plan.from, to: plan.to, bucketSeconds: plan.bucketSeconds },
       plan.source,

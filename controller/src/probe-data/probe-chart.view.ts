@@ -6,6 +6,9 @@ export interface ChartPointView extends ChartMetrics {
   /** Bucket start, ISO-8601 UTC. */
   bucket: string;
   jitter_ms: number | null;
+  /** SPEEDTEST: mean download and upload throughput in the bucket, Mbit/s; null for other types. */
+  download_mbps: number | null;
+  upload_mbps: number | null;
 }
 
 export interface ProbeChartView {
@@ -31,7 +34,7 @@ export interface ProbeOverviewView extends ChartMetrics {
   last_seen: string | null;
 }
 
-const EMPTY = { samples: 0, loss_pct: null, rtt_min_ms: null, rtt_avg_ms: null, rtt_max_ms: null, rtt_p95_ms: null, jitter_ms: null };
+const EMPTY = { samples: 0, loss_pct: null, rtt_min_ms: null, rtt_avg_ms: null, rtt_max_ms: null, rtt_p95_ms: null, jitter_ms: null, download_mbps: null, upload_mbps: null };
 
 /** Every bucket of the plan is present: a bucket without samples is a gap the chart must show. */
 export function toChartView(probeId: number, type: string, plan: ChartPlan, rows: SeriesRow[]): ProbeChartView {
@@ -54,6 +57,8 @@ export function toChartView(probeId: number, type: string, plan: ChartPlan, rows
         rtt_max_ms: point.rtt_max_ms,
         rtt_p95_ms: point.rtt_p95_ms,
         jitter_ms: point.jitter_ms,
+        download_mbps: point.download_mbps,
+        upload_mbps: point.upload_mbps,
       };
     }),
   };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CHARTABLE_RESULT_TYPES } from '@netwatcher/shared';
 import { TimeSeriesStore } from '../timeseries/timeseries.store';
 import { toClickHouseSeconds, toClickHouseTime } from '../timeseries/clickhouse-time';
-import { ChartSource, overviewWindows } from './rollup-windows';
+import { ChartSource, overviewWindows, ROLLED_UP_TYPES } from './rollup-windows';
 
 export interface SeriesFilter {
   workspaceId: number;
@@ -30,6 +30,9 @@ export interface ChartMetrics {
 export interface SeriesRow extends ChartMetrics {
   t: number;
   jitter_ms: number | null;
+  /** SPEEDTEST throughput, Mbit/s; null for other types and from the rollup (which holds none). */
+  download_mbps: number | null;
+  upload_mbps: number | null;
 }
 
 export interface OverviewFilter {
@@ -77,6 +80,10 @@ const RAW_AS_ROLLUP_COLUMNS = `probe_id, type, max(created_at) AS bucket, count(
   min(rtt_min_ms) AS rtt_min, max(rtt_max_ms) AS rtt_max, avgState(rtt_avg_ms) AS rtt_avg,
   quantilesTDigestState(0.5, 0.95, 0.99)(rtt_avg_ms) AS rtt_quantiles`;
 
+/** Chartable types the hourly rollup holds, and those (SPEEDTEST) an overview reads raw over the whole range. */
+const ROLLED_UP_CHART_TYPES = CHARTABLE_RESULT_TYPES.filter((t) => ROLLED_UP_TYPES.includes(t));
+const RAW_ONLY_CHART_TYPES = CHARTABLE_RESULT_TYPES.filter((t) => !ROLLED_UP_TYPES.includes(t));
+
 /** Bound parameters take UTC text: with milliseconds for DateTime64(3), without for DateTime. */
 const chTime64 = toClickHouseTime;
 const chTime = toClickHouseSeconds;
@@ -102,12 +109,14 @@ export class ProbeChartRepository {
     const target = f.target !== undefined ? 'AND target = {target:String}' : '';
     const sql =
       source === 'raw'
-        ? `SELECT intDiv(toUnixTimestamp(r.created_at), {width:UInt32}) * {width:UInt32} AS t, ${RAW_METRICS}, avg(r.jitter_ms) AS jitter_ms
+        ? `SELECT intDiv(toUnixTimestamp(r.created_at), {width:UInt32}) * {width:UInt32} AS t, ${RAW_METRICS}, avg(r.jitter_ms) AS jitter_ms,
+             avg(r.download_mbps) AS download_mbps, avg(r.upload_mbps) AS upload_mbps
            FROM probe_results AS r
            WHERE workspace_id = {workspaceId:UInt32} AND probe_id = {probeId:UInt32} AND type = {type:String} ${target}
              AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
            GROUP BY t ORDER BY t`
-        : `SELECT intDiv(toUnixTimestamp(u.bucket), {width:UInt32}) * {width:UInt32} AS t, ${ROLLUP_METRICS}, avgMerge(u.jitter_avg) AS jitter_ms
+        : `SELECT intDiv(toUnixTimestamp(u.bucket), {width:UInt32}) * {width:UInt32} AS t, ${ROLLUP_METRICS}, avgMerge(u.jitter_avg) AS jitter_ms,
+             CAST(NULL AS Nullable(Float64)) AS download_mbps, CAST(NULL AS Nullable(Float64)) AS upload_mbps
            FROM probe_rollup_1h AS u
            WHERE workspace_id = {workspaceId:UInt32} AND probe_id = {probeId:UInt32} AND type = {type:String} ${target}
              AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
@@ -152,12 +161,21 @@ export class ProbeChartRepository {
            AND ((created_at >= {e0:DateTime64(3, 'UTC')} AND created_at < {e1:DateTime64(3, 'UTC')})
              OR (created_at >= {e2:DateTime64(3, 'UTC')} AND created_at <= {e3:DateTime64(3, 'UTC')}))
          GROUP BY probe_id, type
+         UNION ALL
+         SELECT ${RAW_AS_ROLLUP_COLUMNS} FROM probe_results
+         WHERE ${scope} AND type IN {rawOnlyTypes:Array(String)}
+           AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at <= {to:DateTime64(3, 'UTC')}
+         GROUP BY probe_id, type
        ) AS u
        GROUP BY probe_id, type ORDER BY probe_id, type`,
       {
         workspaceId: f.workspaceId,
         probeIds: f.probeIds,
-        chartTypes: CHARTABLE_RESULT_TYPES,
+        // Edges only for the types the rollup holds; the others (hourly speed tests) are read raw.
+        chartTypes: ROLLED_UP_CHART_TYPES,
+        rawOnlyTypes: RAW_ONLY_CHART_TYPES,
+        from: chTime64(f.from),
+        to: chTime64(f.to),
         h0: chTime(w.hours.start),
         h1: chTime(w.hours.end),
         e0: chTime64(w.head.start),

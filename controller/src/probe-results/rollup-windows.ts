@@ -5,6 +5,12 @@
  */
 export type ChartSource = 'raw' | 'rollup_1h';
 
+/**
+ * The result types the hourly rollup holds (the WHERE of its materialized view, migration 0006).
+ * Others (SPEEDTEST, hourly at most) are charted from raw rows at any width.
+ */
+export const ROLLED_UP_TYPES: readonly string[] = ['PING', 'MTR', 'TRAFFICSIM'];
+
 export interface OverviewWindows {
   /** Whole hours answered from the hourly rollup, end exclusive (empty when start = end). */
   hours: { start: Date; end: Date };

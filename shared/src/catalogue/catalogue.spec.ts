@@ -44,8 +44,8 @@ describe('probe catalogue', () => {
     expect(resultTypesOf('AGENT')).toEqual(['PING', 'MTR', 'TRAFFICSIM']);
   });
 
-  it('charts the types with loss and RTT figures, PING first for AGENT', () => {
-    expect(CHARTABLE_PROBE_TYPES).toEqual(['PING', 'MTR', 'TRAFFICSIM', 'AGENT']);
+  it('charts the types with loss and RTT or throughput figures, PING first for AGENT', () => {
+    expect(CHARTABLE_PROBE_TYPES).toEqual(['PING', 'MTR', 'SPEEDTEST', 'TRAFFICSIM', 'AGENT']);
     expect(chartResultTypes('AGENT')).toEqual(['PING', 'MTR', 'TRAFFICSIM']);
     expect(chartResultTypes('SYSINFO')).toEqual([]);
   });
@@ -54,7 +54,9 @@ describe('probe catalogue', () => {
     for (const type of RESULT_TYPES) {
       const spec = resultSpec(type);
       expect(spec.alertMetrics.length > 0).toBe(spec.chartable);
-      for (const name of spec.alertMetrics) expect(['loss_pct', 'rtt_min_ms', 'rtt_avg_ms', 'rtt_max_ms', 'jitter_ms', 'mos']).toContain(name);
+      for (const name of spec.alertMetrics) {
+        expect(['loss_pct', 'rtt_min_ms', 'rtt_avg_ms', 'rtt_max_ms', 'jitter_ms', 'mos', 'download_mbps', 'upload_mbps']).toContain(name);
+      }
     }
   });
 
@@ -80,8 +82,22 @@ describe('probe catalogue', () => {
       },
     });
     expect(metricsOf(sim)).toEqual({ ...NO_METRICS, loss_pct: 10, rtt_min_ms: 1, rtt_avg_ms: 2, rtt_max_ms: 4, jitter_ms: 0.5, mos: 3.8 });
-    const other = ProbeResult.parse({ ...envelope, type: 'SPEEDTEST', payload: { download_mbps: 90 } });
-    expect(metricsOf(other)).toEqual(NO_METRICS);
+  });
+
+  it('extracts SPEEDTEST throughput and the RTT and jitter measured under load', () => {
+    const payload = {
+      server: 'http://10.0.0.1:8080/agent/api/speedtest', streams: 4, duration_ms: 10_000, warmup_ms: 2_000,
+      download_mbps: 19.4, download_bytes: 19_400_000, download_duration_ms: 8_000,
+      upload_mbps: 9.8, upload_bytes: 9_800_000, upload_duration_ms: 8_000,
+      latency_idle_ms: 1, jitter_idle_ms: 0.1, latency_download_ms: 40, jitter_download_ms: 4, latency_upload_ms: 60, jitter_upload_ms: 6,
+      rtt_loaded_min_ms: 20, rtt_loaded_avg_ms: 50, rtt_loaded_max_ms: 90, jitter_loaded_ms: 5,
+    };
+    const result = ProbeResult.parse({ ...envelope, type: 'SPEEDTEST', payload });
+    expect(metricsOf(result)).toEqual({
+      ...NO_METRICS, download_mbps: 19.4, upload_mbps: 9.8, rtt_min_ms: 20, rtt_avg_ms: 50, rtt_max_ms: 90, jitter_ms: 5,
+    });
+    expect(ProbeResult.safeParse({ ...envelope, type: 'SPEEDTEST', payload: { download_mbps: 90 } }).success).toBe(false);
+    expect(ProbeResult.safeParse({ ...envelope, type: 'SPEEDTEST', payload: { ...payload, download_mbps: -1 } }).success).toBe(false);
   });
 
   it('validates each result type against its own payload schema', () => {

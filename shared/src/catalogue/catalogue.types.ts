@@ -64,7 +64,7 @@ export interface ResultSpec<P extends z.ZodTypeAny = z.ZodTypeAny> {
   metrics(payload: z.infer<P>): ResultMetrics;
   /** Metrics an alert rule may watch on this result (all carried by `metrics`). */
   alertMetrics: readonly MetricName[];
-  /** Charts and rollups exist for it (it has loss and RTT figures). */
+  /** Charts exist for it: loss and RTT figures (with hourly rollups), or SPEEDTEST throughput (raw rows). */
   chartable: boolean;
 }
 

@@ -13,6 +13,7 @@ export { GenericPayload } from './generic';
 export { MtrHop, MtrPayload } from './mtr';
 export { NetinfoInterface, NetinfoPayload } from './netinfo';
 export { PingPayload } from './ping';
+export { SpeedtestPayload } from './speedtest';
 export { SysinfoPayload } from './sysinfo';
 export { TRAFFICSIM_LIMITS, TrafficsimDirection, TrafficsimPayload, TrafficsimSettings } from './trafficsim';
 
@@ -69,10 +70,10 @@ export function chartResultTypes(type: ProbeType): readonly ResultType[] {
   return resultTypesOf(type).filter((t) => resultSpec(t).chartable);
 }
 
-/** Result types with loss and RTT columns: the ones charts and rollups read (PING, MTR). */
+/** Result types with charts: loss and RTT (PING, MTR), throughput and loaded RTT (SPEEDTEST). */
 export const CHARTABLE_RESULT_TYPES: readonly ResultType[] = RESULT_TYPES.filter((t) => resultSpec(t).chartable);
 
-/** Probe types whose results carry loss and RTT columns (and so have rollups and charts). */
+/** Probe types whose results have charts (PING, MTR and AGENT: loss and RTT; SPEEDTEST: throughput). */
 export const CHARTABLE_PROBE_TYPES: readonly ProbeType[] = PROBE_TYPES.filter((t) => chartResultTypes(t).length > 0);
 
 /** The typed metric columns of a result, by its type's extractor. */

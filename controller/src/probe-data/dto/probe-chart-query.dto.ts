@@ -5,7 +5,7 @@ import { TimeRangeQuery } from '../../common/time-range';
 
 export const MAX_CHART_POINTS = 2000;
 export const MAX_OVERVIEW_PROBES = 1000;
-/** Result types with loss and RTT columns, from the probe catalogue (PING, MTR). */
+/** Result types with charts, from the probe catalogue (PING, MTR, SPEEDTEST). */
 export const CHART_RESULT_TYPES: readonly ResultType[] = CHARTABLE_RESULT_TYPES;
 export type ChartResultType = ResultType;
 

@@ -1150,6 +1150,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/agent/api/speedtest/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * `bytes` bytes of random data, generated while sent.
+         * @description `bytes` bytes of random data, generated while sent.
+         */
+        get: operations["SpeedtestController_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agent/api/speedtest/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reads the body (application/octet-stream, at most SPEEDTEST_MAX_BYTES), counts and discards it.
+         * @description Reads the body (application/octet-stream, at most SPEEDTEST_MAX_BYTES), counts and discards it.
+         */
+        post: operations["SpeedtestController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workspaces/{id}/audit": {
         parameters: {
             query?: never;
@@ -1752,6 +1792,9 @@ export interface components {
             /** @description Bucket start, ISO-8601 UTC. */
             bucket: string;
             jitter_ms: number | null;
+            /** @description SPEEDTEST: mean download and upload throughput in the bucket, Mbit/s; null for other types. */
+            download_mbps: number | null;
+            upload_mbps: number | null;
             samples: number;
             loss_pct: number | null;
             rtt_min_ms: number | null;
@@ -2299,6 +2342,11 @@ export interface components {
             /** @description Hours whose p95 latency exceeded the target latency, of the hours with a latency. */
             breach_hours: number;
             breach_pct: number | null;
+        };
+        SpeedtestUploadView: {
+            bytes: number;
+            /** @description From the request reaching the handler to the last byte of the body. */
+            duration_ms: number;
         };
         TestNotificationReport: {
             results: {
@@ -6264,7 +6312,7 @@ export interface operations {
         parameters: {
             query?: {
                 points?: number;
-                type?: "PING" | "MTR" | "TRAFFICSIM";
+                type?: "PING" | "MTR" | "SPEEDTEST" | "TRAFFICSIM";
                 target?: string;
                 from?: string;
                 to?: string;
@@ -7677,6 +7725,97 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (an outsider gets 404, never 403). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SpeedtestController_download: {
+        parameters: {
+            query: {
+                bytes: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Exactly `bytes` bytes of random data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The input is invalid (`code`: `validation_failed`, `bad_request`, …); nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Any other error, in the same shape (409 conflict, 410 gone, 413, 429 rate limited with Retry-After, 500 with a request id to report). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    SpeedtestController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpeedtestUploadView"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,8 @@ const bucket = (iso: string, over: Partial<ChartBucket> = {}): ChartBucket => ({
   rtt_max_ms: 4,
   rtt_p95_ms: 3,
   jitter_ms: 0.5,
+  download_mbps: null,
+  upload_mbps: null,
   ...over,
 });
 const gap = (iso: string): ChartBucket =>

@@ -117,7 +117,7 @@ export function mergeSample(view: ChartView, s: LiveSample): ChartView {
 }
 
 function emptyBucket(t: number): ChartBucket {
-  return { bucket: new Date(t).toISOString(), samples: 0, loss_pct: null, rtt_min_ms: null, rtt_avg_ms: null, rtt_max_ms: null, rtt_p95_ms: null, jitter_ms: null };
+  return { bucket: new Date(t).toISOString(), samples: 0, loss_pct: null, rtt_min_ms: null, rtt_avg_ms: null, rtt_max_ms: null, rtt_p95_ms: null, jitter_ms: null, download_mbps: null, upload_mbps: null };
 }
 
 function addToBucket(b: ChartBucket, s: LiveSample): ChartBucket {
