@@ -1,7 +1,7 @@
 import type { Probe } from './api/types';
 
-/** Probe types whose results the chart endpoint can draw (PING, MTR's last hop, TRAFFICSIM's round trip, AGENT). */
-export const CHARTABLE = new Set(['PING', 'MTR', 'TRAFFICSIM', 'AGENT']);
+/** Probe types whose results the chart endpoint can draw (PING, MTR's last hop, SPEEDTEST's throughput and loaded latency, TRAFFICSIM's round trip, AGENT). */
+export const CHARTABLE = new Set(['PING', 'MTR', 'SPEEDTEST', 'TRAFFICSIM', 'AGENT']);
 
 /** A one-line description of what a probe measures. */
 export function probeTitle(p: Probe, agentName: (id: number) => string = (id) => `agent ${id}`): string {
