@@ -64,6 +64,9 @@ export type NetworkMap = Schemas['NetworkMapView'];
 export type PathEntry = Schemas['PathView'];
 export type IncidentEvidence = Schemas['IncidentEvidenceView'];
 export type Incident = Schemas['IncidentView'];
+/** One entry of `GET …/network-map/route-changes` (newest first). */
+export type RouteChange = Schemas['RouteChangeView'];
+export type RouteChangeKind = RouteChange['kind'];
 
 /** `POST …/agents/{agentID}/runs` (README "On-demand runs and the speed-test queue"). */
 export type CreatedRun = Schemas['CreatedRunView'];
