@@ -348,7 +348,7 @@ describeOnEachDatabase('probe charts', (mode) => {
       ['points=abc', 'validation_failed', /points must be/],
       ['from=yesterday', 'invalid_time', /from must be/],
       [`from=${isoAt(BASE + HOUR)}&to=${isoAt(BASE)}`, 'invalid_time', /from must not be after to/],
-      ['type=TRAFFICSIM', 'validation_failed', /type must be one of PING, MTR, SPEEDTEST/],
+      ['type=SYSINFO', 'validation_failed', /type must be one of PING, MTR, SPEEDTEST, TRAFFICSIM/],
       ['target=' + 'x'.repeat(300), 'validation_failed', /target/],
       ['bogus=1', 'validation_failed', /bogus/],
     ];

@@ -228,7 +228,8 @@ describe('a SPEEDTEST probe run by a real agent', () => {
   it('stores the result with download_mbps and upload_mbps in their typed columns, and charts them', async () => {
     const found = await waitUntil('a stored SPEEDTEST result', async () => {
       const res = await owner.http.get(`/workspaces/${ws}/probe-data/find?probeId=${probeId}&type=SPEEDTEST`);
-      return res.body.total >= 1 ? res.body : undefined;
+      // data, not total: the list and its count are two queries, and a result may land between them.
+      return res.body.data.length >= 1 ? res.body : undefined;
     }, { timeoutMs: 90_000, diag: () => proc.output() });
     const result = found.data[0];
     expect(result.payload.error).toBeUndefined();

@@ -94,7 +94,7 @@ describe('end to end: enrollment to live data', () => {
   it('stores real ping results visible through every probe-data endpoint', async () => {
     const found = await waitUntil('a stored PING result', async () => {
       const res = await owner.http.get(`/workspaces/${ws}/probe-data/find?probeId=${pingProbe}&type=PING`);
-      return res.body.total >= 1 ? res.body : undefined;
+      return res.body.data.length >= 1 ? res.body : undefined; // the count is a second query
     }, { timeoutMs: 90_000 });
     const first = found.data[0];
     expect(first).toMatchObject({ workspace_id: ws, probe_id: pingProbe, agent_id: agentId, type: 'PING', target: '127.0.0.1' });

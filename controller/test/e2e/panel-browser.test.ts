@@ -1,11 +1,12 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { waitUntil } from '@netwatcher/shared/testing';
 import { startWebhookReceiver, type WebhookReceiver } from '../alerts/receivers';
-import { requireBuild, RunningProcess, startAgentProcess, startControllerProcess, type ControllerProcess } from '../support/processes';
+import { launchPanelBrowser, preparePanelTest, watchConsole } from '../support/panel-browser';
+import { RunningProcess, startAgentProcess, startControllerProcess, type ControllerProcess } from '../support/processes';
 import { createTestDatabase } from '../support/test-app';
 
 /**
@@ -17,9 +18,7 @@ import { createTestDatabase } from '../support/test-app';
  * member sees none of it.
  * Screenshots of each page go to controller/test/artifacts/panel/ (gitignored).
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'artifacts', 'panel');
-const WEB_DIST = join(__dirname, '..', '..', 'dist', 'web');
 /** Failed API calls the steps cause on purpose (a 400 for a bad probe, 404s for the outsider). */
 const EXPECTED_HTTP_ERRORS = /^Failed to load resource: the server responded with a status of (400|404)/;
 /** What a tab logs while the controller restarts on purpose: its socket and requests fail until it is back. */
@@ -44,21 +43,11 @@ describe('browser panel', () => {
 
   const liveBadge = async (p: Page) => (await p.locator('header .live').textContent())?.trim();
   const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  const watchConsole = (p: Page, who: string) => {
-    p.on('console', (m) => {
-      if (m.type() !== 'error' || EXPECTED_HTTP_ERRORS.test(m.text())) return;
-      if (restarting && EXPECTED_WHILE_RESTARTING.test(m.text())) return;
-      problems.push(`${who} console: ${m.text()}`);
-    });
-    p.on('pageerror', (e) => problems.push(`${who} page error: ${e.message}`));
-  };
+  const watch = (p: Page, who: string) =>
+    watchConsole(p, who, problems, (text) => EXPECTED_HTTP_ERRORS.test(text) || (restarting && EXPECTED_WHILE_RESTARTING.test(text)));
 
   beforeAll(async () => {
-    requireBuild();
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} is missing: run \`npm run build\` first`);
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    selectors.setTestIdAttribute('data-test');
+    preparePanelTest(ARTIFACTS);
     dir = mkdtempSync(join(tmpdir(), 'nw-panel-'));
     const db = await createTestDatabase();
     dropDb = db.drop;
@@ -66,14 +55,8 @@ describe('browser panel', () => {
     // Loopback webhooks are refused by default; the test's receiver lives there.
     controllerEnv = { DATA_DIR: join(dir, 'data'), DATABASE_URL: db.url, JWT_SECRET: 'panel-test-secret-long-enough', ALERT_WEBHOOK_ALLOW_PRIVILEGED: '1' };
     controller = await startControllerProcess({ ...controllerEnv, PORT: '0' });
-    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    watchConsole(page, 'owner');
+    ({ context, page } = await launchPanelBrowser(dir));
+    watch(page, 'owner');
   }, 90_000);
 
   afterAll(async () => {
@@ -221,7 +204,7 @@ describe('browser panel', () => {
   it('opens the alerts page in a second tab: nothing yet, no count', async () => {
     // A tab opened by the panel shares its sign-in (sessionStorage is copied to the new tab).
     [alertsTab] = await Promise.all([context.waitForEvent('page'), page.evaluate(() => void window.open('/alerts', '_blank'))]);
-    watchConsole(alertsTab, 'owner alerts tab');
+    watch(alertsTab, 'owner alerts tab');
     await alertsTab.getByTestId('alerts-empty').waitFor();
     await waitUntil('the alerts tab live', async () => (await liveBadge(alertsTab)) === 'Live');
     expect(await alertsTab.getByTestId('alert-count').count()).toBe(0);
@@ -359,7 +342,7 @@ describe('browser panel', () => {
 
   it('shows none of it to a second user who is not a member', async () => {
     const other = await context.newPage();
-    watchConsole(other, 'outsider');
+    watch(other, 'outsider');
     await other.goto(`${controller.url}/login`);
     await other.getByRole('button', { name: 'Register', exact: true }).click();
     await other.getByLabel('E-mail').fill(`outsider-${Date.now()}@example.test`);

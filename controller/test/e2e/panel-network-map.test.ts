@@ -1,15 +1,16 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { MtrHop, ProbePostOk } from '@netwatcher/shared';
 import { writeMmdb } from '../lookups/support/mmdb-writer';
 import { createAgent, enroll } from '../support/agents';
 import { createWorkspace, registerUser, type TestUser } from '../support/factories';
 import { Http } from '../support/http';
-import { requireBuild, startControllerProcess, type ControllerProcess } from '../support/processes';
+import { launchPanelBrowser, preparePanelTest, signIn, watchConsole } from '../support/panel-browser';
+import { startControllerProcess, type ControllerProcess } from '../support/processes';
 import { agentSocket, connectOutcome, nextEvent, type AgentClient } from '../support/sockets';
 import { createTestDatabase } from '../support/test-app';
 
@@ -20,9 +21,7 @@ import { createTestDatabase } from '../support/test-app';
  * node's owner, the path history of a probe, and redraws when a new MTR result arrives.
  * Screenshots go to controller/test/artifacts/panel/ (gitignored).
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'artifacts', 'panel');
-const WEB_DIST = join(__dirname, '..', '..', 'dist', 'web');
 const SHARED = '81.2.69.1';
 const T1 = '81.2.70.10';
 const T2 = '81.2.70.20';
@@ -52,11 +51,7 @@ describe('panel network map', () => {
   }
 
   beforeAll(async () => {
-    requireBuild();
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} is missing: run \`npm run build\` first`);
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    selectors.setTestIdAttribute('data-test');
+    preparePanelTest(ARTIFACTS);
     dir = mkdtempSync(join(tmpdir(), 'nw-panel-map-'));
     writeMmdb(join(dir, 'asn.mmdb'), {
       databaseType: 'GeoLite2-ASN',
@@ -87,17 +82,8 @@ describe('panel network map', () => {
         await postMtr(a, ago(5), target, hops([a.edge, 0, 1], [SHARED, 0, 8], [target, 40, 12]));
       }
     }
-    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    ({ context, page } = await launchPanelBrowser(dir));
+    watchConsole(page, 'owner', problems);
   }, 120_000);
 
   afterAll(async () => {
@@ -109,10 +95,7 @@ describe('panel network map', () => {
   });
 
   it('signs in and reaches the map from the workspace navigation', async () => {
-    await page.goto(`${controller.url}/login`);
-    await page.getByLabel('E-mail').fill(owner.email);
-    await page.getByLabel('Password').fill('correct-horse-battery');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).last().click();
+    await signIn(page, controller.url, owner.email, 'correct-horse-battery');
     await page.waitForURL(/\/$|\/w\//);
     await page.goto(`${controller.url}/w/${ws}/agents`);
     await page.getByRole('link', { name: 'Network map' }).click();

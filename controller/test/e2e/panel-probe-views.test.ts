@@ -1,15 +1,16 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { MtrHop, ProbePostOk, SpeedtestPayload } from '@netwatcher/shared';
 import { waitUntil } from '@netwatcher/shared/testing';
 import { createAgent, enroll } from '../support/agents';
 import { createWorkspace, registerUser, type TestUser } from '../support/factories';
 import { Http } from '../support/http';
-import { requireBuild, startControllerProcess, type ControllerProcess } from '../support/processes';
+import { launchPanelBrowser, preparePanelTest, signIn, watchConsole } from '../support/panel-browser';
+import { startControllerProcess, type ControllerProcess } from '../support/processes';
 import { agentSocket, connectOutcome, nextEvent, type AgentClient } from '../support/sockets';
 import { createTestDatabase } from '../support/test-app';
 
@@ -21,9 +22,7 @@ import { createTestDatabase } from '../support/test-app';
  * route change made by two MTR results with different paths is listed on the network map page.
  * Screenshots go to controller/test/artifacts/panel-probe-views/ (gitignored).
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'artifacts', 'panel-probe-views');
-const WEB_DIST = join(__dirname, '..', '..', 'dist', 'web');
 /** The API's 400 for the bad port, which the browser logs as a failed resource. */
 const EXPECTED_HTTP_ERRORS = /^Failed to load resource: the server responded with a status of 400/;
 const PASSWORD = 'correct-horse-battery';
@@ -79,11 +78,7 @@ describe('panel probe views: SPEEDTEST throughput, TRAFFICSIM editor, route chan
   }
 
   beforeAll(async () => {
-    requireBuild();
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} is missing: run \`npm run build\` first`);
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    selectors.setTestIdAttribute('data-test');
+    preparePanelTest(ARTIFACTS);
     dir = mkdtempSync(join(tmpdir(), 'nw-panel-views-'));
     const db = await createTestDatabase();
     dropDb = db.drop;
@@ -98,22 +93,9 @@ describe('panel probe views: SPEEDTEST throughput, TRAFFICSIM editor, route chan
       expect(await connectOutcome(socket)).toBe('connected');
       agents.push({ id: created.agent.id, name, socket });
     }
-    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !EXPECTED_HTTP_ERRORS.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(`${controller.url}/login`);
-    await page.getByLabel('E-mail').fill(owner.email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).last().click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    ({ context, page } = await launchPanelBrowser(dir));
+    watchConsole(page, 'owner', problems, (text) => EXPECTED_HTTP_ERRORS.test(text));
+    await signIn(page, controller.url, owner.email, PASSWORD);
   }, 120_000);
 
   afterAll(async () => {

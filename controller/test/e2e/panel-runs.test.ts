@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { waitUntil } from '@netwatcher/shared/testing';
-import { requireBuild, RunningProcess, startAgentProcess, startControllerProcess, type ControllerProcess } from '../support/processes';
+import { launchPanelBrowser, preparePanelTest, signIn, watchConsole } from '../support/panel-browser';
+import { RunningProcess, startAgentProcess, startControllerProcess, type ControllerProcess } from '../support/processes';
 import { createTestDatabase } from '../support/test-app';
 
 /**
@@ -14,9 +15,7 @@ import { createTestDatabase } from '../support/test-app';
  * the agent is running and is cancelled there; an outsider sees none of it.
  * Screenshots go to controller/test/artifacts/panel-runs/ (gitignored).
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'artifacts', 'panel-runs');
-const WEB_DIST = join(__dirname, '..', '..', 'dist', 'web');
 /** Failed API calls the steps cause on purpose (the offline agent's 409, the outsider's 404s). */
 const EXPECTED_HTTP_ERRORS = /^Failed to load resource: the server responded with a status of (404|409)/;
 const PASSWORD = 'correct-horse-battery';
@@ -45,28 +44,10 @@ describe('browser panel: run now and the speed-test queue', () => {
   let token = '';
 
   const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  const watchConsole = (p: Page, who: string) => {
-    p.on('console', (m) => {
-      if (m.type() !== 'error' || EXPECTED_HTTP_ERRORS.test(m.text())) return;
-      problems.push(`${who} console: ${m.text()}`);
-    });
-    p.on('pageerror', (e) => problems.push(`${who} page error: ${e.message}`));
-  };
-
-  async function signIn(p: Page, email: string): Promise<void> {
-    await p.goto(`${controller.url}/login`);
-    await p.getByLabel('E-mail').fill(email);
-    await p.getByLabel('Password').fill(PASSWORD);
-    await p.getByRole('button', { name: 'Sign in', exact: true }).last().click();
-    await p.waitForURL((url) => !url.pathname.startsWith('/login'));
-  }
+  const watch = (p: Page, who: string) => watchConsole(p, who, problems, (text) => EXPECTED_HTTP_ERRORS.test(text));
 
   beforeAll(async () => {
-    requireBuild();
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} is missing: run \`npm run build\` first`);
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    selectors.setTestIdAttribute('data-test');
+    preparePanelTest(ARTIFACTS);
     dir = mkdtempSync(join(tmpdir(), 'nw-panel-runs-'));
     const db = await createTestDatabase();
     dropDb = db.drop;
@@ -93,15 +74,9 @@ describe('browser panel: run now and the speed-test queue', () => {
       diag: () => agent.output(),
     });
 
-    context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    watchConsole(page, 'owner');
-    await signIn(page, ownerEmail);
+    ({ context, page } = await launchPanelBrowser(dir));
+    watch(page, 'owner');
+    await signIn(page, controller.url, ownerEmail, PASSWORD);
   }, 120_000);
 
   afterAll(async () => {
@@ -166,11 +141,11 @@ describe('browser panel: run now and the speed-test queue', () => {
 
   it('shows none of it to a user who is not a member', async () => {
     const other = await context.newPage();
-    watchConsole(other, 'outsider');
+    watch(other, 'outsider');
     const email = `outsider-${Date.now()}@example.test`;
     expect((await api(controller.url, 'POST', '/auth/register', { email, password: PASSWORD })).status).toBe(201);
     // A fresh tab shares the browser profile but not the owner's session (sessionStorage is per tab).
-    await signIn(other, email);
+    await signIn(other, controller.url, email, PASSWORD);
     await other.goto(`${controller.url}/w/${ws}/speedtests`);
     await other.getByRole('alert').first().waitFor();
     expect(await other.locator('[data-queue]').count()).toBe(0);

@@ -9,7 +9,7 @@ import { hostPort, trafficsimRunner } from './trafficsim.probe';
 const key = Buffer.alloc(32, 9);
 // PING and MTR of the AGENT plan get nothing back: only the TRAFFICSIM step is under test here.
 const silent: CommandRunner = async () => ({ stdout: '', stderr: '', exitCode: 1, signal: null, timedOut: false, aborted: false, spawnError: null, durationMs: 1 });
-const deps: RunnerDeps = { run: silent, publicIp: async () => null, agentVersion: 'test' };
+const deps: RunnerDeps = { run: silent, publicIp: async () => null, agentVersion: 'test', controller: null };
 
 function config(over: Partial<ProbeConfig>): ProbeConfig {
   return {
