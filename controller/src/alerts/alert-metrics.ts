@@ -1,4 +1,4 @@
-import type { MtrHop, ProbeResult } from '@netwatcher/shared';
+import type { MtrHop, ProbeResult, ResultType } from '@netwatcher/shared';
 import type { RouteCheck } from '../events/domain-events';
 
 /**
@@ -27,78 +27,51 @@ function lastHop(hops: readonly MtrHop[]): MtrHop | undefined {
   return hops[hops.length - 1];
 }
 
+type PayloadOf<T extends ResultType> = Extract<ProbeResult, { type: T }>['payload'];
+/** How each result type yields the metrics it carries; a metric a type does not list is null for it. */
+type MetricReaders = { [T in ResultType]?: Partial<Record<ResultMetric, (payload: PayloadOf<T>) => number | null>> };
+
+const READERS: MetricReaders = {
+  PING: {
+    packet_loss: (p) => p.loss_pct,
+    latency: (p) => p.rtt_avg_ms,
+    latency_p95: (p) => p.rtt_p95_ms,
+    jitter: (p) => p.jitter_ms,
+  },
+  MTR: {
+    // End to end: what the destination hop saw.
+    packet_loss: (p) => lastHop(p.hops)?.loss_pct ?? null,
+    latency: (p) => lastHop(p.hops)?.avg_ms ?? null,
+    // The worst answering hop: routers that never answer ("???") are not loss on the path.
+    mtr_hop_loss: (p) => {
+      const answering = p.hops.filter((h) => h.address !== null);
+      return answering.length > 0 ? Math.max(...answering.map((h) => h.loss_pct)) : null;
+    },
+  },
+  // The round trip, as the client saw it; mos is the worse direction's (ITU-T G.107, 1–4.5:
+  // a rule watches it with `<`, e.g. mos < 3.6).
+  TRAFFICSIM: {
+    packet_loss: (p) => p.loss_pct,
+    latency: (p) => p.rtt_avg_ms,
+    jitter: (p) => p.jitter_ms,
+    mos: (p) => p.mos,
+  },
+  // Throughput in Mbit/s (a floor: `<`). Its latency is under load, so workspace-wide latency and
+  // jitter rules written for PING keep ignoring it.
+  SPEEDTEST: {
+    download_mbps: (p) => p.download_mbps,
+    upload_mbps: (p) => p.upload_mbps,
+  },
+};
+
 /**
  * The metric's value in one result, or null when that result does not carry it (a SYSINFO
  * result has no loss; a PING with every packet lost has no latency). Null never breaches.
  */
 export function metricValue(metric: ResultMetric, result: ProbeResult): number | null {
-  if (result.type === 'PING') {
-    const p = result.payload;
-    switch (metric) {
-      case 'packet_loss':
-        return p.loss_pct;
-      case 'latency':
-        return p.rtt_avg_ms;
-      case 'latency_p95':
-        return p.rtt_p95_ms;
-      case 'jitter':
-        return p.jitter_ms;
-      case 'mtr_hop_loss':
-      case 'mos':
-      case 'download_mbps':
-      case 'upload_mbps':
-        return null;
-    }
-  }
-  if (result.type === 'MTR') {
-    const hops = result.payload.hops;
-    const end = lastHop(hops);
-    switch (metric) {
-      // End to end: what the destination hop saw.
-      case 'packet_loss':
-        return end ? end.loss_pct : null;
-      case 'latency':
-        return end?.avg_ms ?? null;
-      case 'latency_p95':
-      case 'jitter':
-      case 'mos':
-      case 'download_mbps':
-      case 'upload_mbps':
-        return null;
-      // The worst answering hop: routers that never answer ("???") are not loss on the path.
-      case 'mtr_hop_loss': {
-        const answering = hops.filter((h) => h.address !== null);
-        return answering.length > 0 ? Math.max(...answering.map((h) => h.loss_pct)) : null;
-      }
-    }
-  }
-  if (result.type === 'TRAFFICSIM') {
-    // The round trip, as the client saw it; mos is the worse direction's (ITU-T G.107, 1–4.5:
-    // a rule watches it with `<`, e.g. mos < 3.6).
-    const p = result.payload;
-    switch (metric) {
-      case 'packet_loss':
-        return p.loss_pct;
-      case 'latency':
-        return p.rtt_avg_ms;
-      case 'jitter':
-        return p.jitter_ms;
-      case 'mos':
-        return p.mos;
-      case 'latency_p95':
-      case 'mtr_hop_loss':
-      case 'download_mbps':
-      case 'upload_mbps':
-        return null;
-    }
-  }
-  // SPEEDTEST: throughput in Mbit/s (a floor: `<`). Its latency is under load, so workspace-wide
-  // latency and jitter rules written for PING keep ignoring it.
-  if (result.type === 'SPEEDTEST') {
-    if (metric === 'download_mbps') return result.payload.download_mbps;
-    if (metric === 'upload_mbps') return result.payload.upload_mbps;
-  }
-  return null;
+  // READERS ties each type to its own payload; the result's type picks the matching reader.
+  const read = READERS[result.type]?.[metric] as ((payload: ProbeResult['payload']) => number | null) | undefined;
+  return read ? read(result.payload) : null;
 }
 
 export function isRouteMetric(value: string): value is RouteMetric {
